@@ -1,0 +1,59 @@
+package com.fleetstream.jobs;
+
+import static com.fleetstream.jobs.runtime.BatchAccounting.countKept;
+import static com.fleetstream.jobs.runtime.BatchAccounting.countValidated;
+
+import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.runtime.JobMain;
+import com.fleetstream.jobs.runtime.SparkSessions;
+import com.fleetstream.jobs.runtime.StreamingQueries;
+import com.fleetstream.jobs.sink.ParquetBatchSink;
+import com.fleetstream.jobs.source.KinesisSource;
+import com.fleetstream.jobs.transform.Deduplication;
+import com.fleetstream.jobs.transform.EventValidation;
+import com.fleetstream.jobs.transform.KinesisRecords;
+import com.fleetstream.jobs.transform.LocationEvents;
+import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.jobs.transform.Quarantine;
+import com.fleetstream.jobs.transform.VehicleWindowStats;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine, deduplicated events and
+ * per-vehicle window statistics. Each output is its own query with its own checkpoint.
+ */
+public final class LocationStreamingJob {
+  public static final String NAME = "location";
+
+  private LocationStreamingJob() {}
+
+  public static void main(String[] args) {
+    JobMain.run(NAME, () -> LocationJobConfig.parse(args), config ->
+        run(SparkSessions.forStreamingJob("fleetstream-location", config.streaming()), config));
+  }
+
+  public static StreamingQueries run(SparkSession spark, LocationJobConfig config) {
+    StreamingConfig s = config.streaming();
+    String out = s.outputPath() + "/" + NAME;
+
+    Dataset<Row> fixes = countValidated(
+        LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
+    Dataset<Row> quarantine = Partitioning.byHourOf(Quarantine.records(fixes), "arrival_time");
+    Dataset<Row> events = Partitioning.byHourOf(
+        countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.dedupWatermark())), "event_time");
+    Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
+        countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
+        s.windowDuration(), config.idleSpeedKmh()), "window_start");
+
+    StreamingQueries queries = new StreamingQueries(spark, s, NAME);
+    queries.awaitAll(List.of(
+        queries.start("quarantine", quarantine, new ParquetBatchSink(out + "/quarantine", Partitioning.COLUMNS)),
+        queries.start("events", events.drop("payload"), new ParquetBatchSink(out + "/events", Partitioning.COLUMNS)),
+        queries.start("windows", windows, new ParquetBatchSink(out + "/window_stats", Partitioning.COLUMNS))));
+    return queries;
+  }
+}

@@ -1,0 +1,64 @@
+package com.fleetstream.jobs;
+
+import static com.fleetstream.jobs.runtime.BatchAccounting.countKept;
+import static com.fleetstream.jobs.runtime.BatchAccounting.countValidated;
+
+import com.fleetstream.jobs.config.SensorJobConfig;
+import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.runtime.JobMain;
+import com.fleetstream.jobs.runtime.SparkSessions;
+import com.fleetstream.jobs.runtime.StreamingQueries;
+import com.fleetstream.jobs.sink.ParquetBatchSink;
+import com.fleetstream.jobs.source.KinesisSource;
+import com.fleetstream.jobs.transform.Deduplication;
+import com.fleetstream.jobs.transform.EventValidation;
+import com.fleetstream.jobs.transform.KinesisRecords;
+import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.jobs.transform.Quarantine;
+import com.fleetstream.jobs.transform.SensorEvents;
+import com.fleetstream.jobs.transform.SensorWindowStats;
+import com.fleetstream.jobs.transform.ThresholdBreaches;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Glue streaming job: sensor readings from Kinesis to quarantine, deduplicated readings flagged
+ * against thresholds (breaches kept apart), and per-sensor window statistics.
+ */
+public final class SensorStreamingJob {
+  public static final String NAME = "sensor";
+
+  private SensorStreamingJob() {}
+
+  public static void main(String[] args) {
+    JobMain.run(NAME, () -> SensorJobConfig.parse(args), config ->
+        run(SparkSessions.forStreamingJob("fleetstream-sensor", config.streaming()), config));
+  }
+
+  public static StreamingQueries run(SparkSession spark, SensorJobConfig config) {
+    StreamingConfig s = config.streaming();
+    String out = s.outputPath() + "/" + NAME;
+
+    Dataset<Row> readings = countValidated(
+        SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
+    Dataset<Row> quarantine = Partitioning.byHourOf(Quarantine.records(readings), "arrival_time");
+    Dataset<Row> events = Partitioning.byHourOf(ThresholdBreaches.flag(
+        countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.dedupWatermark())),
+        config.thresholds()), "event_time").drop("payload");
+    Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(
+        countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
+        config.thresholds()), s.windowDuration()), "window_start");
+
+    StreamingQueries queries = new StreamingQueries(spark, s, NAME);
+    ParquetBatchSink eventSink = new ParquetBatchSink(out + "/events", Partitioning.COLUMNS);
+    ParquetBatchSink breachSink = new ParquetBatchSink(out + "/breaches", Partitioning.COLUMNS);
+    queries.awaitAll(List.of(
+        queries.start("quarantine", quarantine, new ParquetBatchSink(out + "/quarantine", Partitioning.COLUMNS)),
+        queries.start("events", events, eventSink,
+            (batch, id) -> breachSink.write(ThresholdBreaches.breaches(batch), id)),
+        queries.start("windows", windows, new ParquetBatchSink(out + "/window_stats", Partitioning.COLUMNS))));
+    return queries;
+  }
+}

@@ -1,0 +1,14 @@
+package com.fleetstream.jobs.config;
+
+import org.slf4j.LoggerFactory;
+
+final class ConfigLog {
+  private ConfigLog() {}
+
+  static void unread(String job, GlueArgs args) {
+    if (!args.unread().isEmpty()) {
+      LoggerFactory.getLogger(ConfigLog.class)
+          .info("{}: ignoring arguments it does not use (Glue's own, or misspelt): {}", job, args.unread());
+    }
+  }
+}

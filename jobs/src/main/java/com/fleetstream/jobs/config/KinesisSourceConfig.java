@@ -1,0 +1,48 @@
+package com.fleetstream.jobs.config;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where and how to read one Kinesis stream. {@code connector} picks the option names: Glue's built-in
+ * source takes bare names ({@code maxRecordPerRead}), the open-source spark-sql-kinesis connector used
+ * locally takes prefixed ones ({@code kinesis.executor.maxRecordPerRead}) and silently ignores the rest.
+ */
+public record KinesisSourceConfig(
+    String streamName,
+    String region,
+    String endpointUrl,
+    Connector connector,
+    StartingPosition startingPosition,
+    int maxRecordsPerRead,
+    Optional<String> accessKeyId,
+    Optional<String> secretKey) {
+
+  public enum Connector { GLUE, SPARK_SQL_KINESIS }
+
+  @Override
+  public String toString() {
+    // the job logs its configuration at start; never the secret
+    return "KinesisSourceConfig[streamName=" + streamName + ", region=" + region + ", endpointUrl=" + endpointUrl
+        + ", connector=" + connector + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
+        + maxRecordsPerRead + ", accessKeyId=" + accessKeyId.map(k -> "<set>").orElse("<none>") + "]";
+  }
+
+  public enum StartingPosition { TRIM_HORIZON, LATEST }
+
+  public static KinesisSourceConfig from(GlueArgs args, String defaultStream) {
+    String region = args.string("AWS_REGION", "us-east-1");
+    return new KinesisSourceConfig(
+        args.string("STREAM_NAME", defaultStream),
+        region,
+        args.string("KINESIS_ENDPOINT", "https://kinesis." + region + ".amazonaws.com"),
+        args.parsed("KINESIS_CONNECTOR", Connector.SPARK_SQL_KINESIS,
+            s -> Connector.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'))),
+        args.parsed("STARTING_POSITION", StartingPosition.TRIM_HORIZON,
+            s -> StartingPosition.valueOf(s.toUpperCase(Locale.ROOT))),
+        args.integer("MAX_RECORDS_PER_READ", 10_000, 1, 10_000),
+        // Only for emulators: on AWS the job's IAM role is used and no key is ever an argument.
+        args.optional("KINESIS_ACCESS_KEY_ID"),
+        args.optional("KINESIS_SECRET_KEY"));
+  }
+}

@@ -1,0 +1,49 @@
+package com.fleetstream.jobs.config;
+
+import java.net.URI;
+
+/** What every streaming job shares: its source, where it writes, and how it triggers and stops. */
+public record StreamingConfig(
+    KinesisSourceConfig source,
+    String outputPath,
+    String checkpointPath,
+    SparkDuration triggerInterval,
+    SparkDuration dedupWatermark,
+    SparkDuration windowWatermark,
+    SparkDuration windowDuration,
+    int shufflePartitions,
+    boolean stopWhenDrained,
+    int maxRunSeconds) {
+
+  public static StreamingConfig from(GlueArgs args, String defaultStream, String defaultWindow) {
+    return new StreamingConfig(
+        KinesisSourceConfig.from(args, defaultStream),
+        uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output"),
+        uri(args, "CHECKPOINT_PATH", "file:///tmp/fleetstream/checkpoints"),
+        duration(args, "TRIGGER_INTERVAL", "5 seconds"),
+        duration(args, "DEDUP_WATERMARK", "1 hour"),
+        duration(args, "WINDOW_WATERMARK", "10 minutes"),
+        duration(args, "WINDOW_DURATION", defaultWindow),
+        args.integer("SHUFFLE_PARTITIONS", 8, 1, 10_000),
+        // Glue streaming jobs run until stopped; local runs and tests stop once the stream is drained.
+        args.bool("STOP_WHEN_DRAINED", false),
+        args.integer("MAX_RUN_SECONDS", 0, 0, Integer.MAX_VALUE));
+  }
+
+  private static SparkDuration duration(GlueArgs args, String key, String dflt) {
+    SparkDuration d = args.parsed(key, SparkDuration.parse(dflt), SparkDuration::parse);
+    if (d.value().isZero()) {
+      throw new InvalidArgumentException(key, "must be greater than zero");
+    }
+    return d;
+  }
+
+  private static String uri(GlueArgs args, String key, String dflt) {
+    URI uri = args.parsed(key, URI.create(dflt), URI::create);
+    String value = uri.toString();
+    if (uri.getScheme() == null) {
+      throw new InvalidArgumentException(key, "must be a URI with a scheme (s3://, s3a://, file://), got '" + value + "'");
+    }
+    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+  }
+}

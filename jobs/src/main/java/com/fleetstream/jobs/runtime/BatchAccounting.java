@@ -1,0 +1,108 @@
+package com.fleetstream.jobs.runtime;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fleetstream.jobs.transform.EventValidation;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per batch and query, one log line whose numbers add up:
+ * {@code read = quarantined + valid} and {@code valid = kept + duplicates + late} (for queries that
+ * deduplicate), plus the rows each query's sinks wrote. The counts come from {@code Dataset.observe}
+ * points in the plan and Spark's state operator metrics, so they cost no extra pass over the data.
+ */
+public final class BatchAccounting extends StreamingQueryListener {
+  public static final String VALIDATED = "validated";
+  public static final String KEPT = "kept";
+  private static final Logger LOG = LoggerFactory.getLogger(BatchAccounting.class);
+
+  /** Counts for one finished batch. */
+  public record Counts(String query, long batch, long read, long quarantined, long valid, Long kept, long late,
+      Long duplicates, long written) {
+    public String line() {
+      StringBuilder s = new StringBuilder()
+          .append(query).append(" batch ").append(batch).append(": read=").append(read)
+          .append(" quarantined=").append(quarantined).append(" valid=").append(valid);
+      if (kept != null) {
+        s.append(" kept=").append(kept).append(" duplicates=").append(duplicates).append(" late=").append(late);
+      }
+      return s.append(" written=").append(written).toString();
+    }
+  }
+
+  private final Map<String, Long> written = new ConcurrentHashMap<>();
+  private final Map<String, Counts> totals = new ConcurrentHashMap<>();
+
+  /** Counts rows read and rows that failed validation, right after parsing. */
+  public static Dataset<Row> countValidated(Dataset<Row> validated) {
+    return validated.observe(VALIDATED, count(lit(1)).as("read"), count(col(EventValidation.REASON)).as("invalid"));
+  }
+
+  /** Counts the rows left after deduplication. */
+  public static Dataset<Row> countKept(Dataset<Row> deduplicated) {
+    return deduplicated.observe(KEPT, count(lit(1)).as("kept"));
+  }
+
+  void recordWritten(String query, long batch, long rows) {
+    written.merge(query + "#" + batch, rows, Long::sum);
+  }
+
+  /** Counts per query name summed over the batches this JVM ran, for tests and the local run's summary. */
+  public Map<String, Counts> totals() {
+    return Map.copyOf(totals);
+  }
+
+  @Override
+  public void onQueryProgress(QueryProgressEvent event) {
+    StreamingQueryProgress p = event.progress();
+    Row validated = p.observedMetrics().get(VALIDATED);
+    if (validated == null || p.numInputRows() == 0 && validated.getLong(0) == 0
+        && !written.containsKey(p.name() + "#" + p.batchId())) {
+      return; // no data in this batch (e.g. a batch that only moved the watermark and emitted nothing)
+    }
+    long read = validated.getLong(0);
+    long invalid = validated.getLong(1);
+    Row keptRow = p.observedMetrics().get(KEPT);
+    long late = 0;
+    for (StateOperatorProgress op : p.stateOperators()) {
+      late += op.numRowsDroppedByWatermark();
+    }
+    Long kept = keptRow == null ? null : keptRow.getLong(0);
+    Long duplicates = kept == null ? null : read - invalid - kept - late;
+    Long rows = written.remove(p.name() + "#" + p.batchId());
+    Counts counts = new Counts(p.name(), p.batchId(), read, invalid, read - invalid, kept, late, duplicates,
+        rows == null ? 0 : rows);
+    totals.merge(p.name(), counts, BatchAccounting::add);
+    LOG.info(counts.line());
+  }
+
+  private static Counts add(Counts a, Counts b) {
+    return new Counts(b.query(), b.batch(), a.read() + b.read(), a.quarantined() + b.quarantined(),
+        a.valid() + b.valid(), a.kept() == null ? b.kept() : a.kept() + b.kept(), a.late() + b.late(),
+        a.duplicates() == null ? b.duplicates() : a.duplicates() + b.duplicates(), a.written() + b.written());
+  }
+
+  @Override
+  public void onQueryStarted(QueryStartedEvent event) {
+    LOG.info("query {} started (id {}, run {})", event.name(), event.id(), event.runId());
+  }
+
+  @Override
+  public void onQueryTerminated(QueryTerminatedEvent event) {
+    if (event.exception().isDefined()) {
+      LOG.error("query {} failed: {}", event.id(), event.exception().get());
+    } else {
+      LOG.info("query {} stopped", event.id());
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package com.fleetstream.jobs.runtime;
+
+import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.sink.BatchId;
+import com.fleetstream.jobs.sink.BatchSink;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a job's streaming queries and runs them until they fail, are stopped, or (local runs) the
+ * stream is drained. Each query writes every batch to its sinks from one foreachBatch, reading the
+ * batch once (persisted) however many sinks there are.
+ */
+public final class StreamingQueries {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingQueries.class);
+  /** Spark puts the running query's id into this local property of the thread running foreachBatch. */
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+  private static final int DRAINED_POLLS = 2;
+
+  private final SparkSession spark;
+  private final StreamingConfig config;
+  private final String job;
+  private final BatchAccounting accounting = new BatchAccounting();
+
+  public StreamingQueries(SparkSession spark, StreamingConfig config, String job) {
+    this.spark = spark;
+    this.config = config;
+    this.job = job;
+    spark.streams().addListener(accounting);
+  }
+
+  public BatchAccounting accounting() {
+    return accounting;
+  }
+
+  /** Starts query {@code job-name}, checkpointed under the job's checkpoint path. */
+  public StreamingQuery start(String name, Dataset<Row> rows, BatchSink... sinks) {
+    String queryName = job + "-" + name;
+    VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, batchId) -> {
+      BatchId id = new BatchId(batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY), batchId);
+      Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long written = 0;
+        for (BatchSink sink : sinks) {
+          written += sink.write(cached, id);
+        }
+        accounting.recordWritten(queryName, batchId, written);
+      } finally {
+        cached.unpersist();
+      }
+    };
+    try {
+      return rows.writeStream()
+          .queryName(queryName)
+          .option("checkpointLocation", config.checkpointPath() + "/" + job + "/" + name)
+          .trigger(Trigger.ProcessingTime(config.triggerInterval().value().toMillis()))
+          .outputMode("append")
+          .foreachBatch(writeBatch)
+          .start();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("query " + queryName + " did not start", e);
+    }
+  }
+
+  /**
+   * Blocks while the queries run. Returns when all are drained (with {@code STOP_WHEN_DRAINED}) or
+   * {@code MAX_RUN_SECONDS} is up; throws as soon as one fails, after stopping the others.
+   */
+  public void awaitAll(List<StreamingQuery> queries) {
+    long deadline = config.maxRunSeconds() == 0 ? Long.MAX_VALUE
+        : System.nanoTime() + Duration.ofSeconds(config.maxRunSeconds()).toNanos();
+    long poll = Math.max(200, Math.min(config.triggerInterval().value().toMillis(), 5_000));
+    int drainedPolls = 0;
+    try {
+      while (true) {
+        for (StreamingQuery q : queries) {
+          if (!q.isActive()) {
+            q.awaitTermination(); // rethrows the query's failure
+            throw new IllegalStateException("query " + q.name() + " stopped unexpectedly");
+          }
+        }
+        boolean drained = queries.stream().allMatch(StreamingQueries::idle);
+        drainedPolls = drained ? drainedPolls + 1 : 0;
+        if (config.stopWhenDrained() && drainedPolls >= DRAINED_POLLS) {
+          LOG.info("{}: stream drained, stopping", job);
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          LOG.info("{}: MAX_RUN_SECONDS={} reached, stopping", job, config.maxRunSeconds());
+          break;
+        }
+        Thread.sleep(poll);
+      }
+      stopBetweenBatches(queries);
+    } catch (StreamingQueryException e) {
+      stopQuietly(queries);
+      throw new IllegalStateException(job + ": a streaming query failed: " + e.message(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopQuietly(queries);
+      throw new IllegalStateException(job + " interrupted", e);
+    }
+  }
+
+  private static boolean idle(StreamingQuery q) {
+    return q.lastProgress() != null && !q.status().isTriggerActive() && !q.status().isDataAvailable();
+  }
+
+  /** Stopping inside a batch aborts it (it is replayed on restart); wait for the gap between batches. */
+  private static void stopBetweenBatches(List<StreamingQuery> queries) throws InterruptedException {
+    for (StreamingQuery q : queries) {
+      long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (q.status().isTriggerActive() && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+      try {
+        q.stop();
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("query " + q.name() + " did not stop", e);
+      }
+    }
+  }
+
+  private static void stopQuietly(List<StreamingQuery> queries) {
+    for (StreamingQuery q : queries) {
+      try {
+        q.stop();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", q.name(), e.toString());
+      }
+    }
+  }
+}

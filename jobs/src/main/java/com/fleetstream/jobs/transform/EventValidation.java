@@ -1,0 +1,107 @@
+package com.fleetstream.jobs.transform;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Parses JSON payloads against field specs and names the first thing wrong with each record in
+ * {@code quarantine_reason} (null when the record is valid).
+ *
+ * <p>Every field is first read as text and then cast, so a record with a wrong type is told apart
+ * from one with a missing field, and NaN or Infinity never pass as numbers.
+ */
+public final class EventValidation {
+  public static final String REASON = "quarantine_reason";
+  private static final String CORRUPT = "_corrupt_record";
+
+  /** A failure condition and the reason it gives. */
+  public record Rule(Column failsWhen, String reason) {}
+
+  private EventValidation() {}
+
+  /**
+   * Adds one typed column per field and {@code quarantine_reason}. {@code aliases} maps a field to
+   * another JSON name it may arrive under (e.g. {@code truck_id} for {@code vehicle_id}).
+   */
+  public static Dataset<Row> parse(Dataset<Row> records, List<FieldSpec> fields, Map<String, String> aliases,
+      List<Rule> extraRules) {
+    StructType text = new StructType();
+    for (FieldSpec f : fields) {
+      text = text.add(f.name(), DataTypes.StringType);
+    }
+    for (String alias : aliases.values()) {
+      text = text.add(alias, DataTypes.StringType);
+    }
+    text = text.add(CORRUPT, DataTypes.StringType);
+
+    Dataset<Row> parsed = records.withColumn("_json",
+        from_json(col("payload"), text, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)));
+    List<Rule> rules = new ArrayList<>();
+    rules.add(new Rule(col("_json").isNull().or(col("_json." + CORRUPT).isNotNull()), "malformed_json"));
+    for (FieldSpec f : fields) {
+      Column raw = col("_json." + f.name());
+      if (aliases.containsKey(f.name())) {
+        raw = org.apache.spark.sql.functions.coalesce(raw, col("_json." + aliases.get(f.name())));
+      }
+      String rawName = "_raw_" + f.name();
+      parsed = parsed.withColumn(rawName, raw);
+      parsed = parsed.withColumn(f.name(), f.type() == DataTypes.StringType
+          ? col(rawName)
+          : expr("try_cast(`" + rawName + "` AS " + f.type().sql() + ")"));
+      rules.addAll(fieldRules(f, col(rawName), col(f.name())));
+    }
+    rules.addAll(extraRules);
+    Column reason = lit(null).cast(DataTypes.StringType);
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      reason = when(rules.get(i).failsWhen(), lit(rules.get(i).reason())).otherwise(reason);
+    }
+    parsed = parsed.withColumn(REASON, reason).drop("_json");
+    for (FieldSpec f : fields) {
+      parsed = parsed.drop("_raw_" + f.name());
+    }
+    return parsed;
+  }
+
+  private static List<Rule> fieldRules(FieldSpec f, Column raw, Column typed) {
+    List<Rule> rules = new ArrayList<>();
+    Column blank = raw.isNull().or(org.apache.spark.sql.functions.trim(raw).equalTo(""));
+    if (f.required()) {
+      rules.add(new Rule(blank, "missing_field:" + f.name()));
+    }
+    rules.add(new Rule(org.apache.spark.sql.functions.not(blank).and(typed.isNull()), "invalid_type:" + f.name()));
+    if (f.type() == DataTypes.DoubleType) {
+      Column notFinite = org.apache.spark.sql.functions.isnan(typed)
+          .or(typed.equalTo(Double.POSITIVE_INFINITY)).or(typed.equalTo(Double.NEGATIVE_INFINITY));
+      rules.add(new Rule(typed.isNotNull().and(notFinite), "invalid_number:" + f.name()));
+      Column outside = lit(false);
+      if (f.min() != null) {
+        outside = outside.or(typed.lt(f.min()));
+      }
+      if (f.max() != null) {
+        outside = outside.or(typed.gt(f.max()));
+      }
+      rules.add(new Rule(typed.isNotNull().and(outside), "out_of_range:" + f.name()));
+    }
+    return rules;
+  }
+
+  public static Dataset<Row> valid(Dataset<Row> validated) {
+    return validated.filter(col(REASON).isNull()).drop(REASON);
+  }
+
+  public static Dataset<Row> invalid(Dataset<Row> validated) {
+    return validated.filter(col(REASON).isNotNull());
+  }
+}

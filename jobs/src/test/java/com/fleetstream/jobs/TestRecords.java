@@ -1,0 +1,45 @@
+package com.fleetstream.jobs;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Decoded Kinesis records (the shape KinesisRecords.decode gives) built from payload strings. */
+public final class TestRecords {
+  public static final StructType SCHEMA = new StructType()
+      .add("payload", DataTypes.StringType)
+      .add("stream_name", DataTypes.StringType)
+      .add("partition_key", DataTypes.StringType)
+      .add("sequence_number", DataTypes.StringType)
+      .add("arrival_time", DataTypes.TimestampType);
+
+  private TestRecords() {}
+
+  public static Dataset<Row> decoded(Instant arrival, String... payloads) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < payloads.length; i++) {
+      rows.add(RowFactory.create(payloads[i], "test-stream", "key", String.format("%05d", i),
+          Timestamp.from(arrival)));
+    }
+    return SparkTestSession.get().createDataFrame(rows, SCHEMA);
+  }
+
+  public static String fix(String eventId, String vehicle, String ts, double lat, double lon, double speed) {
+    return String.format(java.util.Locale.ROOT,
+        "{\"vehicle_id\":\"%s\",\"event_id\":\"%s\",\"timestamp\":\"%s\",\"latitude\":%s,\"longitude\":%s,"
+            + "\"speed_kmh\":%s,\"heading\":90.0,\"altitude_m\":12.0,\"accuracy_m\":5.0,\"fuel_level_pct\":50.0,"
+            + "\"engine_status\":\"running\"}", vehicle, eventId, ts, lat, lon, speed);
+  }
+
+  public static String reading(String eventId, String sensor, String ts, String metric, double value) {
+    return String.format(java.util.Locale.ROOT,
+        "{\"sensor_id\":\"%s\",\"device_id\":\"dev-1\",\"event_id\":\"%s\",\"timestamp\":\"%s\",\"metric\":\"%s\","
+            + "\"value\":%s,\"unit\":\"u\"}", sensor, eventId, ts, metric, value);
+  }
+}

@@ -1,0 +1,173 @@
+package com.fleetstream.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * kinesalite (npm), in memory on 127.0.0.1 and a free port, as a child process of this JVM.
+ * The child exits when our end of its stdin closes, so a killed JVM leaves no emulator behind.
+ */
+public final class KinesisEmulator implements AutoCloseable {
+  public static final String ACCESS_KEY = "local";
+  public static final String SECRET_KEY = "local";
+  public static final Region REGION = Region.US_EAST_1;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final int port;
+  private final KinesisClient client;
+
+  private KinesisEmulator(Process process, int port) {
+    this.process = process;
+    this.port = port;
+    this.client = newClient(endpoint());
+  }
+
+  public static KinesisEmulator start() {
+    Path dir = ProjectPaths.root().resolve("tools/kinesalite");
+    installPackages(dir);
+    int port = FreePort.pick();
+    try {
+      Process process = new ProcessBuilder("node", "server.js", Integer.toString(port))
+          .directory(dir.toFile())
+          .redirectErrorStream(true)
+          .start();
+      awaitReady(process, port);
+      return new KinesisEmulator(process, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start kinesalite (is node on the PATH?)", e);
+    }
+  }
+
+  /** npm ci once per checkout; a lock file keeps two JVMs from installing at the same time. */
+  private static synchronized void installPackages(Path dir) {
+    if (Files.isDirectory(dir.resolve("node_modules/kinesalite"))) {
+      return;
+    }
+    try (var channel = java.nio.channels.FileChannel.open(dir.resolve(".install.lock"),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+         var lock = channel.lock()) {
+      if (Files.isDirectory(dir.resolve("node_modules/kinesalite"))) {
+        return;
+      }
+      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+          .directory(dir.toFile()).inheritIO().start();
+      if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+        throw new IllegalStateException("npm ci in " + dir + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitReady(Process process, int port) throws IOException {
+    var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+      try {
+        String line;
+        StringBuilder seen = new StringBuilder();
+        while ((line = reader.readLine()) != null) {
+          if (line.contains("listening on " + port)) {
+            return line;
+          }
+          seen.append(line).append('\n');
+        }
+        throw new IllegalStateException("kinesalite exited before it was ready:\n" + seen);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    try {
+      ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("kinesalite did not start on port " + port, e);
+    }
+    // Keep draining its output so a chatty emulator never blocks on a full pipe.
+    Thread drain = new Thread(() -> {
+      try {
+        while (reader.readLine() != null) { /* discard */ }
+      } catch (IOException ignored) {
+        // process ended
+      }
+    }, "kinesalite-output");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  public KinesisClient client() {
+    return client;
+  }
+
+  public static KinesisClient newClient(URI endpoint) {
+    return KinesisClient.builder()
+        .endpointOverride(endpoint)
+        .region(REGION)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .httpClientBuilder(ApacheHttpClient.builder())
+        .build();
+  }
+
+  /** Creates the stream and waits until it is ACTIVE. */
+  public void createStream(String name, int shards) {
+    client.createStream(b -> b.streamName(name).shardCount(shards));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (client.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamStatus()
+        != StreamStatus.ACTIVE) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("stream " + name + " not ACTIVE after 30 s");
+      }
+      sleep(50);
+    }
+  }
+
+  public List<String> streamNames() {
+    return client.listStreams().streamNames();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
