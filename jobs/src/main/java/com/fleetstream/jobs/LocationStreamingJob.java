@@ -33,11 +33,12 @@ public final class LocationStreamingJob {
 
   public static void main(String[] args) {
     JobMain.run(NAME, () -> LocationJobConfig.parse(args), config ->
-        run(SparkSessions.forStreamingJob("fleetstream-location", config.streaming()), config));
+        run(SparkSessions.forStreamingJob("fleetstream-location"), config));
   }
 
   public static StreamingQueries run(SparkSession spark, LocationJobConfig config) {
     StreamingConfig s = config.streaming();
+    SparkSessions.configure(spark, s);
     String out = s.outputPath() + "/" + NAME;
 
     Dataset<Row> fixes = countValidated(

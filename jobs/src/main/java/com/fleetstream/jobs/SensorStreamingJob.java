@@ -34,11 +34,12 @@ public final class SensorStreamingJob {
 
   public static void main(String[] args) {
     JobMain.run(NAME, () -> SensorJobConfig.parse(args), config ->
-        run(SparkSessions.forStreamingJob("fleetstream-sensor", config.streaming()), config));
+        run(SparkSessions.forStreamingJob("fleetstream-sensor"), config));
   }
 
   public static StreamingQueries run(SparkSession spark, SensorJobConfig config) {
     StreamingConfig s = config.streaming();
+    SparkSessions.configure(spark, s);
     String out = s.outputPath() + "/" + NAME;
 
     Dataset<Row> readings = countValidated(
@@ -52,12 +53,10 @@ public final class SensorStreamingJob {
         config.thresholds()), s.windowDuration()), "window_start");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME);
-    ParquetBatchSink eventSink = new ParquetBatchSink(out + "/events", Partitioning.COLUMNS);
-    ParquetBatchSink breachSink = new ParquetBatchSink(out + "/breaches", Partitioning.COLUMNS);
     queries.awaitAll(List.of(
         queries.start("quarantine", quarantine, new ParquetBatchSink(out + "/quarantine", Partitioning.COLUMNS)),
-        queries.start("events", events, eventSink,
-            (batch, id) -> breachSink.write(ThresholdBreaches.breaches(batch), id)),
+        queries.start("events", events, new ParquetBatchSink(out + "/events", Partitioning.COLUMNS),
+            new ParquetBatchSink(out + "/breaches", Partitioning.COLUMNS).onlyRows(ThresholdBreaches::breaches)),
         queries.start("windows", windows, new ParquetBatchSink(out + "/window_stats", Partitioning.COLUMNS))));
     return queries;
   }

@@ -28,7 +28,7 @@ public final class BatchAccounting extends StreamingQueryListener {
 
   /** Counts for one finished batch. */
   public record Counts(String query, long batch, long read, long quarantined, long valid, Long kept, long late,
-      Long duplicates, long written) {
+      Long duplicates, Map<String, Long> written) {
     public String line() {
       StringBuilder s = new StringBuilder()
           .append(query).append(" batch ").append(batch).append(": read=").append(read)
@@ -36,11 +36,11 @@ public final class BatchAccounting extends StreamingQueryListener {
       if (kept != null) {
         s.append(" kept=").append(kept).append(" duplicates=").append(duplicates).append(" late=").append(late);
       }
-      return s.append(" written=").append(written).toString();
+      return s.append(" written=").append(new java.util.TreeMap<>(written)).toString();
     }
   }
 
-  private final Map<String, Long> written = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Long>> written = new ConcurrentHashMap<>();
   private final Map<String, Counts> totals = new ConcurrentHashMap<>();
 
   /** Counts rows read and rows that failed validation, right after parsing. */
@@ -53,8 +53,8 @@ public final class BatchAccounting extends StreamingQueryListener {
     return deduplicated.observe(KEPT, count(lit(1)).as("kept"));
   }
 
-  void recordWritten(String query, long batch, long rows) {
-    written.merge(query + "#" + batch, rows, Long::sum);
+  void recordWritten(String query, long batch, String sink, long rows) {
+    written.computeIfAbsent(query + "#" + batch, k -> new ConcurrentHashMap<>()).merge(sink, rows, Long::sum);
   }
 
   /** Counts per query name summed over the batches this JVM ran, for tests and the local run's summary. */
@@ -65,13 +65,14 @@ public final class BatchAccounting extends StreamingQueryListener {
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress p = event.progress();
-    Row validated = p.observedMetrics().get(VALIDATED);
-    if (validated == null || p.numInputRows() == 0 && validated.getLong(0) == 0
-        && !written.containsKey(p.name() + "#" + p.batchId())) {
-      return; // no data in this batch (e.g. a batch that only moved the watermark and emitted nothing)
+    Map<String, Long> rows = written.remove(p.name() + "#" + p.batchId());
+    if (rows == null) {
+      return; // no batch ran: an idle progress report
     }
-    long read = validated.getLong(0);
-    long invalid = validated.getLong(1);
+    Row validated = p.observedMetrics().get(VALIDATED);
+    // a batch run only to move the watermark (and close windows) reads nothing and observes nothing
+    long read = validated == null ? 0 : validated.getLong(0);
+    long invalid = validated == null ? 0 : validated.getLong(1);
     Row keptRow = p.observedMetrics().get(KEPT);
     long late = 0;
     for (StateOperatorProgress op : p.stateOperators()) {
@@ -79,17 +80,27 @@ public final class BatchAccounting extends StreamingQueryListener {
     }
     Long kept = keptRow == null ? null : keptRow.getLong(0);
     Long duplicates = kept == null ? null : read - invalid - kept - late;
-    Long rows = written.remove(p.name() + "#" + p.batchId());
     Counts counts = new Counts(p.name(), p.batchId(), read, invalid, read - invalid, kept, late, duplicates,
-        rows == null ? 0 : rows);
+        Map.copyOf(rows));
     totals.merge(p.name(), counts, BatchAccounting::add);
     LOG.info(counts.line());
   }
 
   private static Counts add(Counts a, Counts b) {
     return new Counts(b.query(), b.batch(), a.read() + b.read(), a.quarantined() + b.quarantined(),
-        a.valid() + b.valid(), a.kept() == null ? b.kept() : a.kept() + b.kept(), a.late() + b.late(),
-        a.duplicates() == null ? b.duplicates() : a.duplicates() + b.duplicates(), a.written() + b.written());
+        a.valid() + b.valid(), plus(a.kept(), b.kept()), a.late() + b.late(), plus(a.duplicates(), b.duplicates()),
+        sum(a.written(), b.written()));
+  }
+
+  /** Null means "not counted by this query"; a batch that only moved the watermark counts nothing. */
+  private static Long plus(Long a, Long b) {
+    return a == null ? b : b == null ? a : a + b;
+  }
+
+  private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+    Map<String, Long> total = new java.util.HashMap<>(a);
+    b.forEach((k, v) -> total.merge(k, v, Long::sum));
+    return Map.copyOf(total);
   }
 
   @Override

@@ -7,11 +7,19 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
   private SparkSessions() {}
 
-  public static SparkSession forStreamingJob(String appName, StreamingConfig config) {
-    SparkSession spark = SparkSession.builder().appName(appName).getOrCreate();
+  public static SparkSession forStreamingJob(String appName) {
+    return SparkSession.builder().appName(appName).getOrCreate();
+  }
+
+  /**
+   * Session settings a streaming job depends on, applied by the job itself so they hold however it
+   * was launched. The shuffle partition count becomes the state partition count of a new checkpoint.
+   */
+  public static void configure(SparkSession spark, StreamingConfig config) {
     // dt/hour partitions and windows are UTC whatever the cluster's zone
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(config.shufflePartitions()));
-    return spark;
+    // streaming plans cannot use AQE; saying so keeps Spark from warning about it at every query start
+    spark.conf().set("spark.sql.adaptive.enabled", "false");
   }
 }

@@ -32,6 +32,7 @@ public final class StreamingQueries {
   private final StreamingConfig config;
   private final String job;
   private final BatchAccounting accounting = new BatchAccounting();
+  private final java.util.Map<String, StreamingQuery> started = new java.util.LinkedHashMap<>();
 
   public StreamingQueries(SparkSession spark, StreamingConfig config, String job) {
     this.spark = spark;
@@ -44,6 +45,11 @@ public final class StreamingQueries {
     return accounting;
   }
 
+  /** A query this job started, by its short name ("events", "windows", ...); also after it stopped. */
+  public StreamingQuery query(String name) {
+    return started.get(name);
+  }
+
   /** Starts query {@code job-name}, checkpointed under the job's checkpoint path. */
   public StreamingQuery start(String name, Dataset<Row> rows, BatchSink... sinks) {
     String queryName = job + "-" + name;
@@ -51,23 +57,23 @@ public final class StreamingQueries {
       BatchId id = new BatchId(batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY), batchId);
       Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        long written = 0;
         for (BatchSink sink : sinks) {
-          written += sink.write(cached, id);
+          accounting.recordWritten(queryName, batchId, sink.name(), sink.write(cached, id));
         }
-        accounting.recordWritten(queryName, batchId, written);
       } finally {
         cached.unpersist();
       }
     };
     try {
-      return rows.writeStream()
+      StreamingQuery query = rows.writeStream()
           .queryName(queryName)
           .option("checkpointLocation", config.checkpointPath() + "/" + job + "/" + name)
           .trigger(Trigger.ProcessingTime(config.triggerInterval().value().toMillis()))
           .outputMode("append")
           .foreachBatch(writeBatch)
           .start();
+      started.put(name, query);
+      return query;
     } catch (TimeoutException e) {
       throw new IllegalStateException("query " + queryName + " did not start", e);
     }
@@ -110,6 +116,8 @@ public final class StreamingQueries {
       Thread.currentThread().interrupt();
       stopQuietly(queries);
       throw new IllegalStateException(job + " interrupted", e);
+    } finally {
+      spark.streams().removeListener(accounting);
     }
   }
 

@@ -1,0 +1,129 @@
+package com.fleetstream.local;
+
+import com.fleetstream.jobs.LocationStreamingJob;
+import com.fleetstream.jobs.SensorStreamingJob;
+import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.config.SensorJobConfig;
+import com.fleetstream.simulator.Simulator;
+import com.fleetstream.simulator.SimulatorConfig;
+import com.fleetstream.testkit.KinesisEmulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * README command 1: the whole pipeline on local stand-ins. Starts kinesalite, simulates two hours of
+ * fleet and sensor traffic into it, runs both streaming jobs until the streams are drained, and
+ * prints what landed where.
+ *
+ * <p>Flags: {@code --workdir DIR} (default ./local-run, wiped at start) and any simulator flag
+ * ({@code --vehicles}, {@code --duration-seconds}, {@code --seed}, {@code --malformed-rate}, ...).
+ */
+public final class LocalPipeline {
+  private static final String LOCATIONS = "vehicle-locations";
+  private static final String SENSORS = "sensor-readings";
+
+  private LocalPipeline() {}
+
+  public static void main(String[] args) throws Exception {
+    Path workdir = Path.of("local-run");
+    List<String> simulatorArgs = new ArrayList<>(List.of(
+        "--vehicles", "20", "--duration-seconds", "7200", "--malformed-rate", "0.01", "--duplicate-rate", "0.02"));
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--workdir")) {
+        workdir = Path.of(args[i + 1]);
+      } else {
+        simulatorArgs.add(args[i]);
+        simulatorArgs.add(i + 1 < args.length ? args[i + 1] : "");
+      }
+    }
+    workdir = workdir.toAbsolutePath().normalize();
+    deleteRecursively(workdir);
+    Files.createDirectories(workdir);
+
+    try (KinesisEmulator kinesis = KinesisEmulator.start()) {
+      step("Kinesis emulator (kinesalite) on " + kinesis.endpoint());
+      kinesis.createStream(LOCATIONS, 2);
+      kinesis.createStream(SENSORS, 1);
+
+      simulatorArgs.addAll(List.of("--endpoint", kinesis.endpoint().toString(),
+          "--location-stream", LOCATIONS, "--sensor-stream", SENSORS));
+      SimulatorConfig sim = SimulatorConfig.parse(simulatorArgs.toArray(String[]::new));
+      step("Simulating " + sim.vehicles() + " vehicles and the sensors in devices.json for "
+          + sim.duration().toMinutes() + " minutes of event time from " + sim.startTime());
+      System.out.println("  " + Simulator.send(sim, kinesis.client()));
+
+      SparkSession spark = SparkSession.builder()
+          .master("local[2]").appName("fleetstream-local")
+          .config("spark.ui.enabled", "false")
+          .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+          .config("spark.sql.session.timeZone", "UTC")
+          .getOrCreate();
+      String output = workdir.resolve("output").toUri().toString();
+      step("Location streaming job (stops when the stream is drained)");
+      LocationStreamingJob.run(spark, LocationJobConfig.parse(jobArgs(kinesis, LOCATIONS, workdir)));
+      step("Sensor streaming job (stops when the stream is drained)");
+      SensorStreamingJob.run(spark, SensorJobConfig.parse(jobArgs(kinesis, SENSORS, workdir)));
+
+      step("Results under " + workdir);
+      for (String table : List.of("location/events", "location/quarantine", "location/window_stats",
+          "sensor/events", "sensor/quarantine", "sensor/breaches", "sensor/window_stats")) {
+        Path dir = workdir.resolve("output").resolve(table);
+        long rows = Files.isDirectory(dir) ? spark.read().parquet(output + "/" + table).count() : 0;
+        System.out.printf("  %-22s %8d rows  %s%n", table, rows, dir);
+      }
+      show(spark, "Vehicles that drove furthest in a closed window",
+          spark.read().parquet(output + "/location/window_stats")
+              .orderBy(org.apache.spark.sql.functions.col("distance_km").desc())
+              .selectExpr("vehicle_id", "window_start", "fix_count", "round(distance_km, 2) AS distance_km",
+                  "round(idle_minutes, 1) AS idle_minutes", "round(max_speed_kmh, 1) AS max_speed_kmh"));
+      show(spark, "Quarantine reasons", spark.read().parquet(output + "/location/quarantine")
+          .unionByName(spark.read().parquet(output + "/sensor/quarantine"))
+          .groupBy("stream_name", "reason").count().orderBy("stream_name", "reason"));
+      System.out.println("\nRead it yourself:  spark.read().parquet(\"" + output + "/location/window_stats\")"
+          + "\nCheckpoints (rerun resumes from them): " + workdir.resolve("checkpoints"));
+      spark.stop();
+    }
+  }
+
+  private static String[] jobArgs(KinesisEmulator kinesis, String stream, Path workdir) {
+    return new String[] {
+        "--STREAM_NAME", stream, "--KINESIS_ENDPOINT", kinesis.endpoint().toString(),
+        "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY, "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY,
+        "--OUTPUT_PATH", workdir.resolve("output").toUri().toString(),
+        "--CHECKPOINT_PATH", workdir.resolve("checkpoints").toUri().toString(),
+        "--TRIGGER_INTERVAL", "2 seconds", "--SHUFFLE_PARTITIONS", "4",
+        "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "600"};
+  }
+
+  private static void show(SparkSession spark, String title, Dataset<Row> rows) {
+    System.out.println("\n" + title + ":");
+    System.out.println(rows.showString(10, 0, false));
+  }
+
+  private static void step(String text) {
+    System.out.println("\n==> " + text);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}

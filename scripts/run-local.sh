@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# README command 1: build, then run the whole pipeline on local stand-ins (see LocalPipeline).
+# Extra arguments go to the local runner, e.g. --vehicles 50 --duration-seconds 3600 --workdir /tmp/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v node >/dev/null || { echo "node (Node.js) is required for the Kinesis emulator" >&2; exit 1; }
+(cd tools/kinesalite && [ -d node_modules/kinesalite ] || npm ci --no-audit --no-fund --ignore-scripts)
+mvn -B -q install -DskipTests
+export SPARK_LOCAL_IP=127.0.0.1
+exec java @etc/java17-spark.args -Xmx4g \
+  -cp "local-runner/target/classes:$(cat local-runner/target/runtime-classpath.txt)" \
+  com.fleetstream.local.LocalPipeline "$@"
