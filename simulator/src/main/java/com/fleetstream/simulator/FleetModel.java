@@ -38,10 +38,6 @@ public final class FleetModel {
     }
   }
 
-  public List<String> vehicleIds() {
-    return vehicles.stream().map(v -> v.id).toList();
-  }
-
   /** Advances every vehicle by {@code step} and returns one fix each, stamped {@code at}. */
   public List<GpsFix> tick(Instant at, Duration step) {
     double hours = step.toMillis() / 3_600_000.0;

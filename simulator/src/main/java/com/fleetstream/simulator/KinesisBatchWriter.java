@@ -27,8 +27,6 @@ public final class KinesisBatchWriter implements AutoCloseable {
   private final long baseBackoffMillis;
   private final List<PutRecordsRequestEntry> buffer = new ArrayList<>();
   private int bufferedBytes;
-  private long sent;
-  private long retriedEntries;
 
   public KinesisBatchWriter(KinesisClient client, String streamName) {
     this(client, streamName, 10, 100);
@@ -77,9 +75,7 @@ public final class KinesisBatchWriter implements AutoCloseable {
           failed.add(batch.get(i));
         }
       }
-      sent += batch.size() - failed.size();
       if (!failed.isEmpty()) {
-        retriedEntries += failed.size();
         if (attempt >= maxAttempts) {
           throw new IllegalStateException(failed.size() + " records to " + streamName + " still failing after "
               + attempt + " attempts: " + results.stream().filter(r -> r.errorCode() != null).findFirst()
@@ -105,14 +101,6 @@ public final class KinesisBatchWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while backing off", e);
     }
-  }
-
-  public long sent() {
-    return sent;
-  }
-
-  public long retriedEntries() {
-    return retriedEntries;
   }
 
   @Override

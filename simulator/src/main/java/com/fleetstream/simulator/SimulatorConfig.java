@@ -109,9 +109,4 @@ public record SimulatorConfig(
       throw new IllegalArgumentException("--" + flag + " " + message);
     }
   }
-
-  public SimulatorConfig withEndpoint(URI uri) {
-    return new SimulatorConfig(Optional.of(uri), region, locationStream, sensorStream, vehicles, gpsInterval,
-        duration, startTime, seed, malformedRate, duplicateRate, devicesFile, realtime, maxRecordsPerSecond);
-  }
 }

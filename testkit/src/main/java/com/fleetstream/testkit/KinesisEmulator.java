@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -142,10 +141,6 @@ public final class KinesisEmulator implements AutoCloseable {
       }
       sleep(50);
     }
-  }
-
-  public List<String> streamNames() {
-    return client.listStreams().streamNames();
   }
 
   private static void sleep(long ms) {

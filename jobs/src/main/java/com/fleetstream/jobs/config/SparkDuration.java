@@ -30,10 +30,6 @@ public record SparkDuration(Duration value) {
     });
   }
 
-  public static SparkDuration of(Duration d) {
-    return new SparkDuration(d);
-  }
-
   /** The form Spark's window(), withWatermark() and triggers accept. */
   public String spark() {
     return value.toSeconds() + " seconds";

@@ -41,7 +41,6 @@ public final class BatchAccounting extends StreamingQueryListener {
   }
 
   private final Map<String, Map<String, Long>> written = new ConcurrentHashMap<>();
-  private final Map<String, Counts> totals = new ConcurrentHashMap<>();
 
   /** Counts rows read and rows that failed validation, right after parsing. */
   public static Dataset<Row> countValidated(Dataset<Row> validated) {
@@ -55,11 +54,6 @@ public final class BatchAccounting extends StreamingQueryListener {
 
   void recordWritten(String query, long batch, String sink, long rows) {
     written.computeIfAbsent(query + "#" + batch, k -> new ConcurrentHashMap<>()).merge(sink, rows, Long::sum);
-  }
-
-  /** Counts per query name summed over the batches this JVM ran, for tests and the local run's summary. */
-  public Map<String, Counts> totals() {
-    return Map.copyOf(totals);
   }
 
   @Override
@@ -82,25 +76,7 @@ public final class BatchAccounting extends StreamingQueryListener {
     Long duplicates = kept == null ? null : read - invalid - kept - late;
     Counts counts = new Counts(p.name(), p.batchId(), read, invalid, read - invalid, kept, late, duplicates,
         Map.copyOf(rows));
-    totals.merge(p.name(), counts, BatchAccounting::add);
     LOG.info(counts.line());
-  }
-
-  private static Counts add(Counts a, Counts b) {
-    return new Counts(b.query(), b.batch(), a.read() + b.read(), a.quarantined() + b.quarantined(),
-        a.valid() + b.valid(), plus(a.kept(), b.kept()), a.late() + b.late(), plus(a.duplicates(), b.duplicates()),
-        sum(a.written(), b.written()));
-  }
-
-  /** Null means "not counted by this query"; a batch that only moved the watermark counts nothing. */
-  private static Long plus(Long a, Long b) {
-    return a == null ? b : b == null ? a : a + b;
-  }
-
-  private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
-    Map<String, Long> total = new java.util.HashMap<>(a);
-    b.forEach((k, v) -> total.merge(k, v, Long::sum));
-    return Map.copyOf(total);
   }
 
   @Override

@@ -41,10 +41,6 @@ public final class StreamingQueries {
     spark.streams().addListener(accounting);
   }
 
-  public BatchAccounting accounting() {
-    return accounting;
-  }
-
   /** A query this job started, by its short name ("events", "windows", ...); also after it stopped. */
   public StreamingQuery query(String name) {
     return started.get(name);

@@ -59,10 +59,6 @@ public final class ParquetBatchSink implements BatchSink {
     return new Path(basePath).getName();
   }
 
-  public String basePath() {
-    return basePath;
-  }
-
   @Override
   public long write(Dataset<Row> input, BatchId id) {
     Dataset<Row> batch = select.apply(input);
