@@ -8,7 +8,8 @@ import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
-import com.fleetstream.jobs.sink.ParquetBatchSink;
+import com.fleetstream.jobs.sink.BatchSink;
+import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.source.KinesisSource;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
@@ -18,6 +19,7 @@ import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.Quarantine;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,9 +39,13 @@ public final class LocationStreamingJob {
   }
 
   public static StreamingQueries run(SparkSession spark, LocationJobConfig config) {
+    return run(spark, config, UnaryOperator.identity());
+  }
+
+  public static StreamingQueries run(SparkSession spark, LocationJobConfig config, UnaryOperator<BatchSink> decorateSinks) {
     StreamingConfig s = config.streaming();
     SparkSessions.configure(spark, s);
-    String out = s.outputPath() + "/" + NAME;
+    JobSinks sinks = JobSinks.open(NAME, s);
 
     Dataset<Row> fixes = countValidated(
         LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
@@ -50,11 +56,12 @@ public final class LocationStreamingJob {
         countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
 
-    StreamingQueries queries = new StreamingQueries(spark, s, NAME);
+    StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.awaitAll(List.of(
-        queries.start("quarantine", quarantine, new ParquetBatchSink(out + "/quarantine", Partitioning.COLUMNS)),
-        queries.start("events", events.drop("payload"), new ParquetBatchSink(out + "/events", Partitioning.COLUMNS)),
-        queries.start("windows", windows, new ParquetBatchSink(out + "/window_stats", Partitioning.COLUMNS))));
+        queries.start("quarantine", quarantine, sinks.append("quarantine", "quarantine")),
+        queries.start("events", events.drop("payload"), sinks.append("events", "events")),
+        queries.start("windows", windows,
+            sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")))));
     return queries;
   }
 }

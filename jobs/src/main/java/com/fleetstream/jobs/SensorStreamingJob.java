@@ -8,7 +8,8 @@ import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
-import com.fleetstream.jobs.sink.ParquetBatchSink;
+import com.fleetstream.jobs.sink.BatchSink;
+import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.source.KinesisSource;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
@@ -19,6 +20,7 @@ import com.fleetstream.jobs.transform.SensorEvents;
 import com.fleetstream.jobs.transform.SensorWindowStats;
 import com.fleetstream.jobs.transform.ThresholdBreaches;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,9 +40,13 @@ public final class SensorStreamingJob {
   }
 
   public static StreamingQueries run(SparkSession spark, SensorJobConfig config) {
+    return run(spark, config, UnaryOperator.identity());
+  }
+
+  public static StreamingQueries run(SparkSession spark, SensorJobConfig config, UnaryOperator<BatchSink> decorateSinks) {
     StreamingConfig s = config.streaming();
     SparkSessions.configure(spark, s);
-    String out = s.outputPath() + "/" + NAME;
+    JobSinks sinks = JobSinks.open(NAME, s);
 
     Dataset<Row> readings = countValidated(
         SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
@@ -52,12 +58,18 @@ public final class SensorStreamingJob {
         countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
         config.thresholds()), s.windowDuration()), "window_start");
 
-    StreamingQueries queries = new StreamingQueries(spark, s, NAME);
+    StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.awaitAll(List.of(
-        queries.start("quarantine", quarantine, new ParquetBatchSink(out + "/quarantine", Partitioning.COLUMNS)),
-        queries.start("events", events, new ParquetBatchSink(out + "/events", Partitioning.COLUMNS),
-            new ParquetBatchSink(out + "/breaches", Partitioning.COLUMNS).onlyRows(ThresholdBreaches::breaches)),
-        queries.start("windows", windows, new ParquetBatchSink(out + "/window_stats", Partitioning.COLUMNS))));
+        queries.start("quarantine", quarantine, sinks.append("quarantine", "quarantine")),
+        queries.start("events", events, concat(
+            sinks.forQuery("events", "events", List.of(), ThresholdBreaches::breaches),
+            sinks.parquetOnly("breaches", ThresholdBreaches::breaches))),
+        queries.start("windows", windows,
+            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")))));
     return queries;
+  }
+
+  private static List<BatchSink> concat(List<BatchSink> a, List<BatchSink> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 }

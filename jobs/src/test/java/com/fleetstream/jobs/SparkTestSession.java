@@ -18,6 +18,9 @@ public final class SparkTestSession {
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1")
+          // what Glue's --datalake-formats delta sets
+          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .getOrCreate();
     }
     return spark;

@@ -13,12 +13,14 @@ public record StreamingConfig(
     SparkDuration windowDuration,
     int shufflePartitions,
     boolean stopWhenDrained,
-    int maxRunSeconds) {
+    int maxRunSeconds,
+    SinkConfig sinks) {
 
   public static StreamingConfig from(GlueArgs args, String defaultStream, String defaultWindow) {
+    String outputPath = uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output");
     return new StreamingConfig(
         KinesisSourceConfig.from(args, defaultStream),
-        uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output"),
+        outputPath,
         uri(args, "CHECKPOINT_PATH", "file:///tmp/fleetstream/checkpoints"),
         duration(args, "TRIGGER_INTERVAL", "5 seconds"),
         duration(args, "DEDUP_WATERMARK", "1 hour"),
@@ -27,7 +29,8 @@ public record StreamingConfig(
         args.integer("SHUFFLE_PARTITIONS", 8, 1, 10_000),
         // Glue streaming jobs run until stopped; local runs and tests stop once the stream is drained.
         args.bool("STOP_WHEN_DRAINED", false),
-        args.integer("MAX_RUN_SECONDS", 0, 0, Integer.MAX_VALUE));
+        args.integer("MAX_RUN_SECONDS", 0, 0, Integer.MAX_VALUE),
+        SinkConfig.from(args, outputPath));
   }
 
   private static SparkDuration duration(GlueArgs args, String key, String dflt) {
@@ -38,7 +41,7 @@ public record StreamingConfig(
     return d;
   }
 
-  private static String uri(GlueArgs args, String key, String dflt) {
+  static String uri(GlueArgs args, String key, String dflt) {
     URI uri = args.parsed(key, URI.create(dflt), URI::create);
     String value = uri.toString();
     if (uri.getScheme() == null) {

@@ -21,5 +21,9 @@ public final class SparkSessions {
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(config.shufflePartitions()));
     // streaming plans cannot use AQE; saying so keeps Spark from warning about it at every query start
     spark.conf().set("spark.sql.adaptive.enabled", "false");
+    long fileMb = config.sinks().deltaTargetFileSizeMb();
+    spark.conf().set("spark.databricks.delta.optimizeWrite.binSize", Long.toString(fileMb));
+    spark.conf().set("spark.databricks.delta.autoCompact.maxFileSize", Long.toString(fileMb << 20));
+    spark.conf().set("spark.databricks.delta.optimize.maxFileSize", Long.toString(fileMb << 20));
   }
 }

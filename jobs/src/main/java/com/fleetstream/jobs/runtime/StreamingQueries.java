@@ -6,6 +6,7 @@ import com.fleetstream.jobs.sink.BatchSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,12 +33,15 @@ public final class StreamingQueries {
   private final StreamingConfig config;
   private final String job;
   private final BatchAccounting accounting = new BatchAccounting();
+  private final UnaryOperator<BatchSink> decorate;
   private final java.util.Map<String, StreamingQuery> started = new java.util.LinkedHashMap<>();
 
-  public StreamingQueries(SparkSession spark, StreamingConfig config, String job) {
+  /** @param decorate wraps every sink; tests inject faults with it, jobs pass the identity */
+  public StreamingQueries(SparkSession spark, StreamingConfig config, String job, UnaryOperator<BatchSink> decorate) {
     this.spark = spark;
     this.config = config;
     this.job = job;
+    this.decorate = decorate;
     spark.streams().addListener(accounting);
   }
 
@@ -47,8 +51,9 @@ public final class StreamingQueries {
   }
 
   /** Starts query {@code job-name}, checkpointed under the job's checkpoint path. */
-  public StreamingQuery start(String name, Dataset<Row> rows, BatchSink... sinks) {
+  public StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured) {
     String queryName = job + "-" + name;
+    List<BatchSink> sinks = configured.stream().map(decorate).toList();
     VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, batchId) -> {
       BatchId id = new BatchId(batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY), batchId);
       Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());

@@ -1,0 +1,36 @@
+package com.fleetstream.jobs.config;
+
+import java.util.Optional;
+
+/**
+ * Where the PostgreSQL sink writes. The password is never an argument: it comes from a Secrets
+ * Manager secret ({@code PG_SECRET_ID}, JSON with {@code username} and {@code password}, the format
+ * RDS uses) or, for local runs, the {@code PGPASSWORD} environment variable.
+ */
+public record PostgresConfig(
+    String jdbcUrl,
+    Optional<String> user,
+    Optional<String> secretId,
+    String secretsRegion,
+    boolean migrate,
+    int maxAttempts) {
+
+  public static PostgresConfig from(GlueArgs args) {
+    String url = args.required("PG_JDBC_URL");
+    if (!url.startsWith("jdbc:postgresql://")) {
+      throw new InvalidArgumentException("PG_JDBC_URL", "must start with jdbc:postgresql://, got '" + url + "'");
+    }
+    if (args.optional("PG_PASSWORD").isPresent()) {
+      throw new InvalidArgumentException("PG_PASSWORD",
+          "is not accepted: job arguments are visible in the Glue console; use PG_SECRET_ID");
+    }
+    return new PostgresConfig(
+        url,
+        args.optional("PG_USER"),
+        args.optional("PG_SECRET_ID"),
+        args.string("AWS_REGION", "us-east-1"),
+        // apply sql/postgres/migrations at start; off where a deploy step owns the schema
+        args.bool("PG_MIGRATE", true),
+        args.integer("PG_MAX_ATTEMPTS", 5, 1, 20));
+  }
+}

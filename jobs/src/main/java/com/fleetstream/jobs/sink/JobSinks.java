@@ -1,0 +1,91 @@
+package com.fleetstream.jobs.sink;
+
+import com.fleetstream.jobs.config.SinkConfig;
+import com.fleetstream.jobs.config.SinkConfig.Kind;
+import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
+import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
+import com.fleetstream.jobs.sink.postgres.PostgresSchema;
+import com.fleetstream.jobs.sink.postgres.Retry;
+import com.fleetstream.jobs.transform.Partitioning;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The sinks of one job's queries, as configured: Parquet under {@code OUTPUT_PATH/<job>/<table>},
+ * Delta under {@code DELTA_PATH/<job>/<table>}, PostgreSQL through {@code sql/postgres/sinks/<job>_<query>.sql}.
+ * Opening them resolves the database credentials and applies the migrations, so a bad password or
+ * an unreachable server stops the job before it reads anything.
+ */
+public final class JobSinks {
+  private final String job;
+  private final StreamingConfig config;
+  private final PgConnectionSpec postgres;
+  private final Retry retry;
+
+  private JobSinks(String job, StreamingConfig config, PgConnectionSpec postgres, Retry retry) {
+    this.job = job;
+    this.config = config;
+    this.postgres = postgres;
+    this.retry = retry;
+  }
+
+  public static JobSinks open(String job, StreamingConfig config) {
+    SinkConfig sinks = config.sinks();
+    PgConnectionSpec db = null;
+    Retry retry = null;
+    if (sinks.postgres().isPresent()) {
+      retry = new Retry(sinks.postgres().get().maxAttempts(), Duration.ofSeconds(1));
+      db = PostgresCredentials.resolve(sinks.postgres().get());
+      if (sinks.postgres().get().migrate()) {
+        PgConnectionSpec target = db;
+        retry.run("PostgreSQL migrations", () -> PostgresSchema.migrate(target));
+      }
+    }
+    return new JobSinks(job, config, db, retry);
+  }
+
+  /** Appends the query's rows to table {@code table} in every sink. */
+  public List<BatchSink> append(String query, String table) {
+    return forQuery(query, table, List.of(), UnaryOperator.identity());
+  }
+
+  /** Upserts rows on {@code keys} where the sink can (Delta, PostgreSQL); Parquet appends final rows. */
+  public List<BatchSink> upsert(String query, String table, List<String> keys) {
+    return forQuery(query, table, keys, UnaryOperator.identity());
+  }
+
+  /**
+   * @param postgresRows which of a batch's rows go to PostgreSQL (e.g. only threshold breaches, the
+   *     full sensor stream stays in the lake)
+   */
+  public List<BatchSink> forQuery(String query, String table, List<String> mergeKeys,
+      UnaryOperator<Dataset<Row>> postgresRows) {
+    SinkConfig sinks = config.sinks();
+    List<BatchSink> list = new ArrayList<>();
+    if (sinks.writes(Kind.PARQUET)) {
+      list.add(parquet(table));
+    }
+    if (sinks.writes(Kind.DELTA)) {
+      list.add(new DeltaBatchSink(sinks.deltaPath() + "/" + job + "/" + table, mergeKeys, Partitioning.COLUMNS));
+    }
+    if (postgres != null) {
+      list.add(new PostgresBatchSink(postgres, job + "_" + query, retry, postgresRows));
+    }
+    return list;
+  }
+
+  /** A Parquet-only table of some of the query's rows, when Parquet is written at all. */
+  public List<BatchSink> parquetOnly(String table, UnaryOperator<Dataset<Row>> rows) {
+    return config.sinks().writes(Kind.PARQUET) ? List.of(parquet(table).onlyRows(rows)) : List.of();
+  }
+
+  private ParquetBatchSink parquet(String table) {
+    return new ParquetBatchSink(config.outputPath() + "/" + job + "/" + table, Partitioning.COLUMNS);
+  }
+}

@@ -1,0 +1,168 @@
+package com.fleetstream.jobs.sink.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fleetstream.jobs.sink.BatchId;
+import com.fleetstream.jobs.sink.BatchSink;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One streaming query's batches into PostgreSQL, exactly once per batch:
+ * <ol>
+ *   <li>a batch already in {@code fleet.batch_ledger} is skipped;</li>
+ *   <li>every Spark partition COPYs its rows into the query's staging table, in parallel;</li>
+ *   <li>one transaction runs the query's SQL file ({@code sql/postgres/sinks/<query>.sql}) to move
+ *       the rows into the reporting tables and inserts the ledger row with the counts.</li>
+ * </ol>
+ * A crash anywhere before the commit leaves the reporting tables untouched; the replayed batch
+ * starts again from an emptied staging table. The whole write is retried when the server is down.
+ */
+public final class PostgresBatchSink implements BatchSink {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresBatchSink.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final PgConnectionSpec db;
+  private final String query;
+  private final String stagingTable;
+  private final SqlScript script;
+  private final Retry retry;
+  private final UnaryOperator<Dataset<Row>> select;
+  private List<String> columns;
+
+  /** @param query the streaming query, e.g. {@code location_events}: staging table and SQL file name */
+  public PostgresBatchSink(PgConnectionSpec db, String query, Retry retry, UnaryOperator<Dataset<Row>> select) {
+    this.db = db;
+    this.query = query;
+    this.stagingTable = "fleet_staging." + query;
+    this.script = SqlScript.load("sql/postgres/sinks/" + query + ".sql");
+    this.retry = retry;
+    this.select = select;
+  }
+
+  @Override
+  public String name() {
+    return "postgres:" + query;
+  }
+
+  @Override
+  public long write(Dataset<Row> input, BatchId id) {
+    Dataset<Row> batch = select.apply(input);
+    return retry.run(name() + " batch " + id, () -> writeOnce(batch, id));
+  }
+
+  private long writeOnce(Dataset<Row> batch, BatchId id) throws SQLException, JsonProcessingException {
+    try (Connection c = db.open()) {
+      if (committed(c, id)) {
+        LOG.info("{}: batch {} already committed, skipped", name(), id);
+        return 0;
+      }
+      if (columns == null) {
+        columns = stagingColumns(c, batch);
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("TRUNCATE " + stagingTable);
+      }
+    }
+
+    Column[] selected = columns.stream().map(functions::col).toArray(Column[]::new);
+    batch.select(selected).foreachPartition(new CopyPartition(db, stagingTable, columns));
+
+    try (Connection c = db.open()) {
+      c.setAutoCommit(false);
+      Map<String, Long> counts = new LinkedHashMap<>();
+      try (Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + stagingTable)) {
+          rs.next();
+          counts.put("staged", rs.getLong(1));
+        }
+        for (SqlScript.Statement statement : script.statements()) {
+          counts.merge(statement.name(), execute(s, statement.sql()), Long::sum);
+        }
+      }
+      if (!insertLedger(c, id, counts)) {
+        c.rollback(); // committed meanwhile by another writer: keep theirs
+        return 0;
+      }
+      c.commit();
+      c.setAutoCommit(true);
+      try (Statement s = c.createStatement()) {
+        s.execute("TRUNCATE " + stagingTable);
+      }
+      return counts.get("staged");
+    }
+  }
+
+  private static long execute(Statement s, String sql) throws SQLException {
+    if (s.execute(sql)) {
+      try (ResultSet rs = s.getResultSet()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+    return s.getUpdateCount();
+  }
+
+  private boolean committed(Connection c, BatchId id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM fleet.batch_ledger WHERE job = ? AND query_id = ?::uuid AND batch_id = ?")) {
+      ps.setString(1, query);
+      ps.setString(2, id.queryId());
+      ps.setLong(3, id.batch());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private boolean insertLedger(Connection c, BatchId id, Map<String, Long> counts)
+      throws SQLException, JsonProcessingException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO fleet.batch_ledger (job, query_id, batch_id, counts) VALUES (?, ?::uuid, ?, ?::jsonb)"
+            + " ON CONFLICT DO NOTHING")) {
+      ps.setString(1, query);
+      ps.setString(2, id.queryId());
+      ps.setLong(3, id.batch());
+      ps.setString(4, JSON.writeValueAsString(counts));
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** The staging table's columns (from the migrations), all of which the batch must have. */
+  private List<String> stagingColumns(Connection c, Dataset<Row> batch) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns"
+        + " WHERE table_schema = 'fleet_staging' AND table_name = ? AND column_name <> 'spark_partition'"
+        + " ORDER BY ordinal_position")) {
+      ps.setString(1, query);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    }
+    if (names.isEmpty()) {
+      throw new IllegalStateException(stagingTable + " does not exist: run the migrations (PG_MIGRATE=true)");
+    }
+    List<String> missing = new ArrayList<>(names);
+    missing.removeAll(Arrays.asList(batch.columns()));
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(stagingTable + " expects columns the batch lacks: " + missing);
+    }
+    return names;
+  }
+}

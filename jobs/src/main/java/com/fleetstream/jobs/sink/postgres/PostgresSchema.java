@@ -1,0 +1,27 @@
+package com.fleetstream.jobs.sink.postgres;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies the versioned migrations in {@code sql/postgres/migrations} (Flyway). */
+public final class PostgresSchema {
+  public static final String MIGRATIONS = "classpath:sql/postgres/migrations";
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresSchema.class);
+
+  private PostgresSchema() {}
+
+  public static MigrateResult migrate(PgConnectionSpec db) {
+    MigrateResult result = Flyway.configure(PostgresSchema.class.getClassLoader())
+        .dataSource(db.jdbcUrl(), db.user(), db.password())
+        .locations(MIGRATIONS)
+        // two jobs starting together: Flyway's own lock lets one migrate and the other see it done
+        .connectRetries(5)
+        .load()
+        .migrate();
+    LOG.info("PostgreSQL schema at version {} ({} migrations applied now)", result.targetSchemaVersion,
+        result.migrationsExecuted);
+    return result;
+  }
+}

@@ -1,0 +1,78 @@
+package com.fleetstream.jobs.sink.postgres;
+
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retries work that failed because the server was unreachable, restarting or too busy, with
+ * exponential back-off and jitter; anything else (a constraint, a bug) fails at once. Only idempotent
+ * work belongs here.
+ */
+public final class Retry {
+  private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
+
+  private final int maxAttempts;
+  private final Duration firstDelay;
+
+  public Retry(int maxAttempts, Duration firstDelay) {
+    this.maxAttempts = maxAttempts;
+    this.firstDelay = firstDelay;
+  }
+
+  public <T> T run(String what, Callable<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        if (!isTransient(e)) {
+          throw e instanceof RuntimeException r ? r : new IllegalStateException(what + " failed", e);
+        }
+        if (attempt >= maxAttempts) {
+          throw new IllegalStateException(what + ": PostgreSQL still unavailable after " + attempt + " attempts", e);
+        }
+        long delay = firstDelay.toMillis() << (attempt - 1);
+        delay += ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        LOG.warn("{}: attempt {}/{} failed ({}), retrying in {} ms", what, attempt, maxAttempts, rootMessage(e), delay);
+        try {
+          Thread.sleep(delay);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(what + " interrupted", ie);
+        }
+      }
+    }
+  }
+
+  /** Connection failures (08xxx), server shutdown (57P0x), resource limits (53xxx), serialization and deadlock. */
+  static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P0") || state.startsWith("53")
+            || state.equals("40001") || state.equals("40P01")) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.toString();
+  }
+}

@@ -1,0 +1,159 @@
+package com.fleetstream.jobs.sink.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fleetstream.jobs.SparkTestSession;
+import com.fleetstream.jobs.TestPostgres;
+import com.fleetstream.jobs.sink.BatchId;
+import com.fleetstream.testkit.FreePort;
+import com.fleetstream.testkit.PostgresServer;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresBatchSinkTest {
+  private static final StructType FIXES = new StructType()
+      .add("vehicle_id", DataTypes.StringType).add("event_id", DataTypes.StringType)
+      .add("event_time", DataTypes.TimestampType).add("latitude", DataTypes.DoubleType)
+      .add("longitude", DataTypes.DoubleType).add("speed_kmh", DataTypes.DoubleType)
+      .add("heading", DataTypes.DoubleType).add("altitude_m", DataTypes.DoubleType)
+      .add("accuracy_m", DataTypes.DoubleType).add("fuel_level_pct", DataTypes.DoubleType)
+      .add("engine_status", DataTypes.StringType).add("arrival_time", DataTypes.TimestampType)
+      .add("dt", DataTypes.StringType); // a column the table does not have: not sent
+  private static final StructType QUARANTINE = new StructType()
+      .add("stream_name", DataTypes.StringType).add("partition_key", DataTypes.StringType)
+      .add("sequence_number", DataTypes.StringType).add("arrival_time", DataTypes.TimestampType)
+      .add("reason", DataTypes.StringType).add("payload", DataTypes.StringType);
+  private static final Retry NO_RETRY = new Retry(1, Duration.ofMillis(10));
+
+  private static PgConnectionSpec db;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void migrate() {
+    db = TestPostgres.database("sink_test");
+    PostgresSchema.migrate(db);
+  }
+
+  private static Row fix(String vehicle, String event, String time, double lat) {
+    Timestamp t = Timestamp.from(Instant.parse(time));
+    return RowFactory.create(vehicle, event, t, lat, 10.0, 50.0, 90.0, null, 5.0, 70.0, "running", t, "x");
+  }
+
+  private static Dataset<Row> rows(StructType schema, Row... rows) {
+    return SparkTestSession.get().createDataFrame(Arrays.asList(rows), schema).repartition(2);
+  }
+
+  @Test
+  void movesABatchIntoHistoryAndLatestOnceAndAReplayIsANoOp() {
+    PostgresBatchSink sink = new PostgresBatchSink(db, "location_events", NO_RETRY, UnaryOperator.identity());
+    String query = UUID.randomUUID().toString();
+    Dataset<Row> first = rows(FIXES,
+        fix("v1", "e1", "2026-03-01T10:00:00Z", 53.0),
+        fix("v1", "e2", "2026-03-01T10:05:00Z", 53.1),
+        fix("v2", "e3", "2026-03-01T23:59:00Z", 52.0),
+        fix("v2", "e4", "2026-03-02T00:01:00Z", 52.1));
+
+    assertThat(sink.write(first, new BatchId(query, 0))).isEqualTo(4);
+    assertThat(sink.write(first, new BatchId(query, 0))).isZero();
+
+    assertThat(TestPostgres.rows(db, "SELECT vehicle_id, event_id FROM fleet.vehicle_position_latest ORDER BY 1"))
+        .containsExactly(List.of("v1", "e2"), List.of("v2", "e4"));
+    assertThat(TestPostgres.rows(db, "SELECT tableoid::regclass::text, count(*) FROM fleet.vehicle_position_history"
+        + " GROUP BY 1 ORDER BY 1")).containsExactly(
+            List.of("fleet.vehicle_position_history_20260301", 3L),
+            List.of("fleet.vehicle_position_history_20260302", 1L));
+    assertThat(TestPostgres.rows(db, "SELECT batch_id, counts::text FROM fleet.batch_ledger WHERE query_id = '"
+        + query + "'")).containsExactly(List.of(0L,
+            "{\"staged\": 4, \"new_partitions\": 2, \"vehicle_position_latest\": 2, \"vehicle_position_history\": 4}"));
+
+    // a late fix for v1 goes to history but does not replace v1's newer position
+    Dataset<Row> second = rows(FIXES,
+        fix("v1", "e5", "2026-03-01T09:00:00Z", 50.0),
+        fix("v2", "e6", "2026-03-02T00:30:00Z", 52.2));
+    assertThat(sink.write(second, new BatchId(query, 1))).isEqualTo(2);
+    assertThat(TestPostgres.rows(db, "SELECT vehicle_id, event_id, latitude FROM fleet.vehicle_position_latest"
+        + " ORDER BY 1")).containsExactly(List.of("v1", "e2", 53.1), List.of("v2", "e6", 52.2));
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM fleet.vehicle_position_history")).isEqualTo(6);
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM fleet_staging.location_events")).isZero();
+  }
+
+  @Test
+  void copiesAwkwardTextExactly() {
+    PostgresBatchSink sink = new PostgresBatchSink(db, "location_quarantine", NO_RETRY, UnaryOperator.identity());
+    Timestamp t = Timestamp.from(Instant.parse("2026-03-01T10:00:00Z"));
+    List<String> payloads = Arrays.asList("{\"a\": \"b,c\"}", "line1\nline2\r\n\"quoted\"", "", null, "\\N", "ümlaut ✓");
+    Row[] rows = new Row[payloads.size()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = RowFactory.create("s", "pk", "seq-" + i, t, "malformed_json", payloads.get(i));
+    }
+    sink.write(rows(QUARANTINE, rows), new BatchId(UUID.randomUUID().toString(), 0));
+
+    assertThat(TestPostgres.rows(db, "SELECT payload FROM fleet.quarantine ORDER BY sequence_number"))
+        .extracting(r -> r.get(0)).containsExactlyElementsOf(payloads);
+  }
+
+  @Test
+  void aServerThatComesBackIsRetriedWithBackOff() throws Exception {
+    int port = FreePort.pick();
+    PostgresServer server = PostgresServer.start(dir.resolve("pg"), port);
+    PgConnectionSpec spec = new PgConnectionSpec(server.jdbcUrl(), PostgresServer.SUPERUSER, null);
+    PostgresSchema.migrate(spec);
+    server.close();
+
+    CompletableFuture<PostgresServer> restarted = CompletableFuture.supplyAsync(() -> {
+      sleep(1500);
+      return PostgresServer.start(dir.resolve("pg"), port);
+    });
+    try {
+      PostgresBatchSink sink = new PostgresBatchSink(spec, "location_events", new Retry(6, Duration.ofMillis(500)),
+          UnaryOperator.identity());
+      assertThat(sink.write(rows(FIXES, fix("v9", "e9", "2026-03-05T10:00:00Z", 1.0)),
+          new BatchId(UUID.randomUUID().toString(), 0))).isEqualTo(1);
+      assertThat(TestPostgres.rows(spec, "SELECT event_id FROM fleet.vehicle_position_history"))
+          .containsExactly(List.of("e9"));
+    } finally {
+      restarted.get().close();
+    }
+  }
+
+  @Test
+  void aServerThatStaysDownFailsTheBatchLoudly() {
+    PgConnectionSpec nowhere = new PgConnectionSpec("jdbc:postgresql://127.0.0.1:" + FreePort.pick() + "/fleet",
+        "postgres", "secret");
+    PostgresBatchSink sink = new PostgresBatchSink(nowhere, "location_events", new Retry(3, Duration.ofMillis(50)),
+        UnaryOperator.identity());
+
+    assertThatThrownBy(() -> sink.write(rows(FIXES, fix("v1", "e1", "2026-03-01T10:00:00Z", 1.0)),
+        new BatchId(UUID.randomUUID().toString(), 0)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("postgres:location_events")
+        .hasMessageContaining("still unavailable after 3 attempts");
+    assertThat(nowhere.toString()).doesNotContain("secret");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

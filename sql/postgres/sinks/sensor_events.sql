@@ -1,0 +1,9 @@
+-- Readings outside their thresholds. Append-only: the batch ledger already makes a replay a no-op,
+-- ON CONFLICT only absorbs a reading repeated beyond the deduplication watermark.
+
+-- name: sensor_threshold_breaches
+INSERT INTO fleet.sensor_threshold_breaches (sensor_id, event_time, event_id, device_id, vehicle_id, metric,
+  value, unit, breach, latitude, longitude)
+SELECT sensor_id, event_time, event_id, device_id, vehicle_id, metric, value, unit, breach, latitude, longitude
+FROM fleet_staging.sensor_events
+ON CONFLICT DO NOTHING;

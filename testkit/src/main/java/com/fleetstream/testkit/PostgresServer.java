@@ -1,0 +1,103 @@
+package com.fleetstream.testkit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL 17 (zonky's embedded binaries from Maven Central) on 127.0.0.1 and a free port,
+ * with its data in a directory of ours. Tests use a fresh directory; the local run keeps its one, so
+ * what it wrote can be queried again.
+ */
+public final class PostgresServer implements AutoCloseable {
+  public static final String SUPERUSER = "postgres";
+  public static final String DATABASE = "fleet";
+
+  private final EmbeddedPostgres postgres;
+
+  private PostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts a server on {@code dataDir} (created and initialised when empty) and creates database {@value #DATABASE}. */
+  public static PostgresServer start(Path dataDir) {
+    return start(dataDir, FreePort.pick());
+  }
+
+  public static PostgresServer start(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      EmbeddedPostgres pg = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          .setPort(port)
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          .setServerConfig("max_connections", "60")
+          // test and local data; durability is not what these runs measure
+          .setServerConfig("fsync", "off")
+          .setServerConfig("synchronous_commit", "off")
+          .start();
+      PostgresServer server = new PostgresServer(pg);
+      server.createDatabaseIfMissing();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl(DATABASE);
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** A superuser connection to {@value #DATABASE}. */
+  public Connection connect() throws SQLException {
+    return connect(DATABASE);
+  }
+
+  public Connection connect(String database) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, SUPERUSER);
+  }
+
+  /** A database of its own, e.g. one per test class, so tests sharing a server cannot see each other's rows. */
+  public String createDatabase(String name) {
+    if (!name.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("database name " + name);
+    }
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE " + name);
+      }
+      return name;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + name, e);
+    }
+  }
+
+  private void createDatabaseIfMissing() {
+    createDatabase(DATABASE);
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
