@@ -37,10 +37,13 @@ public final class DeltaBatchSink implements BatchSink {
   private final String[] partitionColumns;
   private final List<String> mergeKeys;
   private boolean tableReady;
+  /** The last batch this table holds per app id, read from the log once: reading it costs a Spark job. */
+  private final Map<String, Long> lastBatch = new java.util.HashMap<>();
 
   /** @param mergeKeys empty to append; otherwise the key rows are upserted on */
   public DeltaBatchSink(String path, List<String> mergeKeys, String... partitionColumns) {
-    this.path = path;
+    // Delta compares locations as text: file:///x and file:/x would be two tables
+    this.path = new Path(path).toString();
     this.mergeKeys = mergeKeys;
     this.partitionColumns = partitionColumns;
   }
@@ -55,7 +58,7 @@ public final class DeltaBatchSink implements BatchSink {
     SparkSession spark = batch.sparkSession();
     String appId = "fleetstream-" + id.queryId();
     ensureTable(spark, batch);
-    if (lastBatch(spark, appId) >= id.batch()) {
+    if (lastBatch.computeIfAbsent(appId, a -> lastBatchInLog(spark, a)) >= id.batch()) {
       LOG.info("{}: batch {} already committed, skipped", path, id);
       return 0;
     }
@@ -70,6 +73,7 @@ public final class DeltaBatchSink implements BatchSink {
     } else {
       merge(spark, batch.dropDuplicates(mergeKeys.toArray(String[]::new)), appId, id.batch());
     }
+    lastBatch.put(appId, id.batch());
     return rows;
   }
 
@@ -89,14 +93,15 @@ public final class DeltaBatchSink implements BatchSink {
     }
   }
 
-  private long lastBatch(SparkSession spark, String appId) {
+  private long lastBatchInLog(SparkSession spark, String appId) {
     Option<Object> version = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty())
         .transactions().get(appId);
     return version.isDefined() ? (Long) version.get() : -1;
   }
 
   private void ensureTable(SparkSession spark, Dataset<Row> batch) {
-    if (tableReady) {
+    if (tableReady || DeltaTable.isDeltaTable(spark, path)) {
+      tableReady = true;
       return;
     }
     var builder = DeltaTable.createIfNotExists(spark).location(path).partitionedBy(partitionColumns);

@@ -1,0 +1,120 @@
+package com.fleetstream.jobs.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fleetstream.jobs.SparkTestSession;
+import com.fleetstream.testkit.S3Server;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Parquet and Delta sinks on the local file system and on S3 (S3Mock through hadoop-aws s3a,
+ * path-style): each batch lands once, however often it is replayed.
+ */
+class LakeSinksTest {
+  private static final String BUCKET = "lake";
+  private static S3Server s3;
+
+  @BeforeAll
+  static void startS3() {
+    s3 = S3Server.start(Path.of("target/s3mock/s3mock.jar"), Path.of("target/s3mock-store-" + UUID.randomUUID()),
+        BUCKET);
+    Configuration conf = SparkTestSession.get().sparkContext().hadoopConfiguration();
+    conf.set("fs.s3a.endpoint", s3.endpoint().toString());
+    conf.set("fs.s3a.endpoint.region", "us-east-1");
+    conf.set("fs.s3a.path.style.access", "true");
+    conf.set("fs.s3a.connection.ssl.enabled", "false");
+    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
+    conf.set("fs.s3a.directory.marker.retention", "keep");
+    conf.set("fs.s3a.attempts.maximum", "3");
+    conf.set("fs.s3a.retry.limit", "3");
+  }
+
+  @AfterAll
+  static void stopS3() {
+    s3.close();
+  }
+
+  private static String base(String scheme) {
+    String id = UUID.randomUUID().toString();
+    return scheme.equals("s3a") ? "s3a://" + BUCKET + "/" + id
+        : Path.of("target", "lake-" + id).toAbsolutePath().toUri().toString();
+  }
+
+  /** Window-like rows: key, value, partition columns. */
+  private static Dataset<Row> rows(String values) {
+    return SparkTestSession.get().sql("SELECT key, value, '2026-03-01' AS dt, '10' AS hour FROM VALUES " + values
+        + " AS t(key, value)").repartition(2);
+  }
+
+  private static List<String> keyValues(Dataset<Row> table) {
+    return table.orderBy("key").collectAsList().stream().map(r -> r.getAs("key") + "=" + r.getAs("value")).toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "s3a"})
+  void parquetBatchesLandOnce(String scheme) {
+    String path = base(scheme) + "/events";
+    ParquetBatchSink sink = new ParquetBatchSink(path, "dt", "hour");
+    assertThat(sink.write(rows("('a', 1), ('b', 2)"), new BatchId("q", 0))).isEqualTo(2);
+    assertThat(sink.write(rows("('a', 1), ('b', 2)"), new BatchId("q", 0))).isZero();
+    assertThat(sink.write(rows("('c', 3)"), new BatchId("q", 1))).isEqualTo(1);
+
+    assertThat(keyValues(SparkTestSession.get().read().parquet(path))).containsExactly("a=1", "b=2", "c=3");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "s3a"})
+  void deltaAppendsSkipAReplayedBatchButNotANewCheckpoint(String scheme) {
+    SparkSession spark = SparkTestSession.get();
+    String path = base(scheme) + "/events";
+    DeltaBatchSink sink = new DeltaBatchSink(path, List.of(), "dt", "hour");
+    String query = UUID.randomUUID().toString();
+
+    assertThat(sink.write(rows("('a', 1), ('b', 2)"), new BatchId(query, 0))).isEqualTo(2);
+    assertThat(sink.write(rows("('a', 1), ('b', 2)"), new BatchId(query, 0))).isZero();
+    // a restarted job's new sink finds the batch in the Delta log
+    assertThat(new DeltaBatchSink(path, List.of(), "dt", "hour").write(rows("('a', 1), ('b', 2)"),
+        new BatchId(query, 0))).isZero();
+    assertThat(sink.write(rows("('c', 3)"), new BatchId(query, 1))).isEqualTo(1);
+    // a new checkpoint counts from 0 under a new query id
+    assertThat(sink.write(rows("('d', 4)"), new BatchId(UUID.randomUUID().toString(), 0))).isEqualTo(1);
+
+    assertThat(keyValues(spark.read().format("delta").load(path))).containsExactly("a=1", "b=2", "c=3", "d=4");
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+    assertThat(detail.getList(detail.fieldIndex("partitionColumns"))).containsExactly("dt", "hour");
+    assertThat(detail.getJavaMap(detail.fieldIndex("properties")))
+        .containsEntry("delta.autoOptimize.optimizeWrite", "true")
+        .containsEntry("delta.autoOptimize.autoCompact", "true");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "s3a"})
+  void deltaMergesUpsertOnTheKeyAndSkipAReplayedBatch(String scheme) {
+    SparkSession spark = SparkTestSession.get();
+    String path = base(scheme) + "/window_stats";
+    DeltaBatchSink sink = new DeltaBatchSink(path, List.of("key"), "dt", "hour");
+    String query = UUID.randomUUID().toString();
+
+    sink.write(rows("('a', 1), ('b', 2)"), new BatchId(query, 0));
+    assertThat(sink.write(rows("('b', 3), ('c', 4)"), new BatchId(query, 1))).isEqualTo(2);
+    // the same batch id again, whatever it holds, is a replay
+    assertThat(sink.write(rows("('b', 99)"), new BatchId(query, 1))).isZero();
+    assertThat(new DeltaBatchSink(path, List.of("key"), "dt", "hour").write(rows("('b', 99)"), new BatchId(query, 1)))
+        .isZero();
+
+    assertThat(keyValues(spark.read().format("delta").load(path))).containsExactly("a=1", "b=3", "c=4");
+    assertThat(spark.conf().getOption("spark.databricks.delta.write.txnAppId").isDefined()).isFalse();
+  }
+}
