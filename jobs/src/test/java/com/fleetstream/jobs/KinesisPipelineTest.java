@@ -1,12 +1,15 @@
 package com.fleetstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.runtime.StreamingQueries;
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.jobs.sink.postgres.SqlScript;
 import com.fleetstream.simulator.Geo;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord;
@@ -18,6 +21,12 @@ import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.KinesisEmulator;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +54,7 @@ class KinesisPipelineTest {
   private static final Duration PHASE = Duration.ofMinutes(30);
   private static final Duration WINDOW_WATERMARK = Duration.ofMinutes(1);
   private static KinesisEmulator kinesis;
+  private static PgConnectionSpec db;
 
   @TempDir
   static Path work;
@@ -52,6 +62,7 @@ class KinesisPipelineTest {
   @BeforeAll
   static void startKinesis() {
     kinesis = KinesisEmulator.start();
+    db = TestPostgres.database("pipeline_test");
   }
 
   @AfterAll
@@ -76,11 +87,12 @@ class KinesisPipelineTest {
         "--CHECKPOINT_PATH", work.resolve("checkpoints").toUri().toString(),
         "--TRIGGER_INTERVAL", "1 second", "--WINDOW_DURATION", window, "--WINDOW_WATERMARK", "1 minute",
         "--DEDUP_WATERMARK", "10 minutes", "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "240",
-        "--SHUFFLE_PARTITIONS", "2"};
+        "--SHUFFLE_PARTITIONS", "2",
+        "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user()};
   }
 
   @Test
-  void bothJobsMatchAnIndependentComputationAndResumeFromTheirCheckpoints() {
+  void bothJobsMatchAnIndependentComputationAndResumeFromTheirCheckpoints() throws SQLException {
     kinesis.createStream("it-locations", 2);
     kinesis.createStream("it-sensors", 1);
     SparkSession spark = SparkTestSession.get();
@@ -108,6 +120,11 @@ class KinesisPipelineTest {
 
     assertLocationOutputs(spark, sent);
     assertSensorOutputs(spark, sent);
+    String out = work.resolve("out").toUri().toString();
+    SinkContents sinks = new SinkContents(spark, out, out + "/delta", db);
+    sinks.assertAllSinksAgree();
+    sinks.assertLedgerHoldsEachBatchOnce();
+    assertAnalystQueries(sinks, sent);
   }
 
   private static long read(StreamingQueries job) {
@@ -204,6 +221,83 @@ class KinesisPipelineTest {
             .isCloseTo(within.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), within(1e-9));
       }
     });
+  }
+
+  /** Each query in sql/postgres/queries, run as an analyst, against what was sent. */
+  private static void assertAnalystQueries(SinkContents sinks, List<OutgoingRecord> sent) throws SQLException {
+    List<GpsFix> fixes = sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof GpsFix)
+        .map(r -> (GpsFix) r.event()).toList();
+    try (Connection admin = db.open(); Statement s = admin.createStatement()) {
+      s.execute("DROP ROLE IF EXISTS alice");
+      s.execute("CREATE ROLE alice LOGIN IN ROLE analyst");
+    }
+    PgConnectionSpec alice = new PgConnectionSpec(db.jdbcUrl(), "alice", null);
+    Comparator<GpsFix> newest = Comparator.comparing(GpsFix::timestamp).thenComparing(GpsFix::eventId);
+    Instant from = START.plus(Duration.ofMinutes(20));
+    Instant to = START.plus(Duration.ofMinutes(40));
+
+    try (Connection c = alice.open()) {
+      for (String vehicle : List.of("truck-001", "truck-005")) {
+        GpsFix latest = fixes.stream().filter(f -> f.vehicleId().equals(vehicle)).max(newest).orElseThrow();
+        assertThat(query(c, "latest_position", vehicle)).containsExactly(List.of(vehicle,
+            Timestamp.from(latest.timestamp()), latest.latitude(), latest.longitude(), latest.speedKmh(),
+            latest.heading(), latest.engineStatus()));
+
+        assertThat(query(c, "position_history", vehicle, Timestamp.from(from), Timestamp.from(to)))
+            .extracting(r -> r.get(1))
+            .containsExactlyElementsOf(fixes.stream().filter(f -> f.vehicleId().equals(vehicle)
+                && !f.timestamp().isBefore(from) && f.timestamp().isBefore(to)).sorted(newest)
+                .map(GpsFix::eventId).toList());
+      }
+
+      Map<String, Double> idleByVehicle = new TreeMap<>();
+      for (Row w : sinks.parquet("location", "window_stats").collectAsList()) {
+        idleByVehicle.merge(w.getAs("vehicle_id"), w.<Double>getAs("idle_minutes"), Double::sum);
+      }
+      List<String> topIdle = idleByVehicle.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(2).map(Map.Entry::getKey).toList();
+      assertThat(query(c, "top_idle_vehicles", 2)).extracting(r -> r.get(1)).containsExactlyElementsOf(topIdle);
+
+      Thresholds thresholds = Thresholds.parse(Thresholds.DEFAULT);
+      Map<String, Long> breachesPerHour = sent.stream()
+          .filter(r -> r.kind() == Kind.VALID && r.event() instanceof SensorReading)
+          .map(r -> (SensorReading) r.event()).filter(r -> breach(thresholds, r))
+          .collect(Collectors.groupingBy(r -> r.timestamp().truncatedTo(java.time.temporal.ChronoUnit.HOURS) + " "
+              + r.sensorId() + " " + r.metric(), TreeMap::new, Collectors.counting()));
+      Map<String, Long> actual = new TreeMap<>();
+      for (List<Object> row : query(c, "sensor_breaches_per_hour", Timestamp.from(START),
+          Timestamp.from(START.plus(Duration.ofDays(1))))) {
+        actual.merge(((Timestamp) row.get(0)).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC) + " " + row.get(1)
+            + " " + row.get(2), ((Number) row.get(4)).longValue(), Long::sum);
+      }
+      assertThat(actual).isEqualTo(breachesPerHour);
+
+      // read-only, and only the reporting tables
+      assertThatThrownBy(() -> c.createStatement().execute("DELETE FROM fleet.vehicle_position_latest"))
+          .hasMessageContaining("permission denied");
+      assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT * FROM fleet.batch_ledger"))
+          .hasMessageContaining("permission denied");
+    }
+  }
+
+  private static List<List<Object>> query(Connection c, String name, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        SqlScript.load("sql/postgres/queries/" + name + ".sql").single())) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          List<Object> row = new ArrayList<>();
+          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            row.add(rs.getObject(i));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    }
   }
 
   private static boolean breach(Thresholds thresholds, SensorReading r) {

@@ -1,0 +1,113 @@
+package com.fleetstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/** What the three sinks hold, read back with Spark, and the assertion that they hold the same rows. */
+public final class SinkContents {
+  private final SparkSession spark;
+  private final String parquetPath;
+  private final String deltaPath;
+  private final PgConnectionSpec db;
+
+  public SinkContents(SparkSession spark, String parquetPath, String deltaPath, PgConnectionSpec db) {
+    this.spark = spark;
+    this.parquetPath = parquetPath;
+    this.deltaPath = deltaPath;
+    this.db = db;
+  }
+
+  public Dataset<Row> parquet(String job, String table) {
+    return spark.read().parquet(parquetPath + "/" + job + "/" + table);
+  }
+
+  public Dataset<Row> delta(String job, String table) {
+    return spark.read().format("delta").load(deltaPath + "/" + job + "/" + table);
+  }
+
+  public Dataset<Row> postgres(String table) {
+    return spark.read().format("jdbc").option("url", db.jdbcUrl()).option("user", db.user())
+        .option("dbtable", table).load();
+  }
+
+  /** The same multiset of rows over {@code columns}: nothing missing, nothing extra, nothing twice. */
+  public static void assertSameRows(String what, Dataset<Row> expected, Dataset<Row> actual, String... columns) {
+    Column[] cols = Arrays.stream(columns).map(functions::col).toArray(Column[]::new);
+    Dataset<Row> e = expected.select(cols);
+    Dataset<Row> a = actual.select(cols);
+    List<Row> missing = e.exceptAll(a).limit(5).collectAsList();
+    List<Row> extra = a.exceptAll(e).limit(5).collectAsList();
+    assertThat(missing).as(what + ": rows missing").isEmpty();
+    assertThat(extra).as(what + ": rows extra or repeated").isEmpty();
+  }
+
+  public static final String[] FIX_COLUMNS = {"vehicle_id", "event_id", "event_time", "latitude", "longitude",
+      "speed_kmh", "heading", "altitude_m", "accuracy_m", "fuel_level_pct", "engine_status", "arrival_time"};
+  public static final String[] VEHICLE_WINDOW_COLUMNS = {"vehicle_id", "window_start", "window_end", "fix_count",
+      "distance_km", "avg_speed_kmh", "max_speed_kmh", "idle_minutes", "driving_minutes", "first_event_time",
+      "first_latitude", "first_longitude", "last_event_time", "last_latitude", "last_longitude"};
+  public static final String[] SENSOR_WINDOW_COLUMNS = {"sensor_id", "device_id", "metric", "unit", "window_start",
+      "window_end", "reading_count", "min_value", "max_value", "avg_value", "breach_count"};
+  public static final String[] BREACH_COLUMNS = {"sensor_id", "event_time", "event_id", "device_id", "vehicle_id",
+      "metric", "value", "unit", "breach", "latitude", "longitude"};
+  public static final String[] QUARANTINE_COLUMNS = {"stream_name", "sequence_number", "partition_key",
+      "arrival_time", "reason", "payload"};
+
+  /**
+   * Parquet, Delta and PostgreSQL agree table by table; Parquet itself is checked against an
+   * independent computation by the caller.
+   */
+  public void assertAllSinksAgree() {
+    for (String job : List.of("location", "sensor")) {
+      assertSameRows(job + " events: delta", parquet(job, "events"), delta(job, "events"),
+          dataColumns(parquet(job, "events")));
+      assertSameRows(job + " quarantine: delta", parquet(job, "quarantine"), delta(job, "quarantine"),
+          QUARANTINE_COLUMNS);
+      assertSameRows(job + " window_stats: delta", parquet(job, "window_stats"), delta(job, "window_stats"),
+          dataColumns(parquet(job, "window_stats")));
+    }
+    assertSameRows("quarantine: postgres", parquet("location", "quarantine").union(parquet("sensor", "quarantine")),
+        postgres("fleet.quarantine"), QUARANTINE_COLUMNS);
+    assertSameRows("position history: postgres", parquet("location", "events"),
+        postgres("fleet.vehicle_position_history"), FIX_COLUMNS);
+    assertSameRows("vehicle windows: postgres", parquet("location", "window_stats"),
+        postgres("fleet.vehicle_window_stats"), VEHICLE_WINDOW_COLUMNS);
+    assertSameRows("sensor windows: postgres", parquet("sensor", "window_stats"),
+        postgres("fleet.sensor_window_stats"), SENSOR_WINDOW_COLUMNS);
+    assertSameRows("breaches: postgres", parquet("sensor", "breaches"),
+        postgres("fleet.sensor_threshold_breaches"), BREACH_COLUMNS);
+  }
+
+  /** All but dt/hour, which Spark reads back from Parquet folder names as date and int. */
+  private static String[] dataColumns(Dataset<Row> rows) {
+    return Arrays.stream(rows.columns()).filter(c -> !c.equals("dt") && !c.equals("hour")).toArray(String[]::new);
+  }
+
+  /**
+   * Every streaming query's batches are in the ledger once each, numbered from 0 without gaps, and
+   * the rows they staged add up to what the reporting tables received.
+   */
+  public void assertLedgerHoldsEachBatchOnce() {
+    List<List<Object>> perQuery = TestPostgres.rows(db, "SELECT job, count(*), count(DISTINCT batch_id),"
+        + " max(batch_id) FROM fleet.batch_ledger GROUP BY job, query_id ORDER BY job");
+    assertThat(perQuery).extracting(r -> r.get(0)).containsExactly("location_events", "location_quarantine",
+        "location_windows", "sensor_events", "sensor_quarantine", "sensor_windows");
+    for (List<Object> q : perQuery) {
+      assertThat(q.get(1)).as("batches of " + q.get(0)).isEqualTo(q.get(2));
+      assertThat(((Number) q.get(3)).longValue() + 1).as("batch ids of " + q.get(0)).isEqualTo(q.get(1));
+    }
+    assertThat(TestPostgres.count(db, "SELECT sum((counts->>'staged')::bigint) FROM fleet.batch_ledger"
+        + " WHERE job = 'location_events'")).isEqualTo(parquet("location", "events").count());
+    assertThat(TestPostgres.count(db, "SELECT sum((counts->>'vehicle_position_history')::bigint)"
+        + " FROM fleet.batch_ledger")).isEqualTo(TestPostgres.count(db,
+            "SELECT count(*) FROM fleet.vehicle_position_history"));
+  }
+}
