@@ -9,7 +9,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -28,6 +27,7 @@ public final class DeltaBatchSink implements BatchSink {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaBatchSink.class);
   private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
   private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
+  private static final String NEW_TABLE_DEFAULTS = "spark.databricks.delta.properties.defaults.";
   /** Streaming batches are small; these keep file counts in check for Athena and the crawlers. */
   static final Map<String, String> TABLE_PROPERTIES = Map.of(
       "delta.autoOptimize.optimizeWrite", "true",
@@ -54,27 +54,49 @@ public final class DeltaBatchSink implements BatchSink {
   }
 
   @Override
-  public long write(Dataset<Row> batch, BatchId id) {
-    SparkSession spark = batch.sparkSession();
+  public long write(Dataset<Row> input, BatchId id) {
+    SparkSession spark = input.sparkSession();
     String appId = "fleetstream-" + id.queryId();
-    ensureTable(spark, batch);
-    if (lastBatch.computeIfAbsent(appId, a -> lastBatchInLog(spark, a)) >= id.batch()) {
+    boolean exists = tableReady || DeltaTable.isDeltaTable(spark, path);
+    long last = exists ? lastBatch.computeIfAbsent(appId, a -> lastBatchInLog(spark, a)) : -1;
+    if (last >= id.batch()) {
       LOG.info("{}: batch {} already committed, skipped", path, id);
       return 0;
     }
+    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
     long rows = batch.count();
     if (rows == 0) {
       return 0;
     }
-    if (mergeKeys.isEmpty()) {
-      batch.write().format("delta").mode("append")
-          .option("txnAppId", appId).option("txnVersion", id.batch())
-          .save(path);
+    if (!exists) {
+      create(spark, batch, appId, id.batch());
+    } else if (mergeKeys.isEmpty()) {
+      append(batch, appId, id.batch());
     } else {
-      merge(spark, batch.dropDuplicates(mergeKeys.toArray(String[]::new)), appId, id.batch());
+      merge(spark, batch, appId, id.batch());
     }
+    tableReady = true;
     lastBatch.put(appId, id.batch());
     return rows;
+  }
+
+  private void append(Dataset<Row> batch, String appId, long version) {
+    batch.write().format("delta").mode("append").partitionBy(partitionColumns)
+        .option("txnAppId", appId).option("txnVersion", version)
+        .save(path);
+  }
+
+  /**
+   * The first batch creates the table, properties included, in one commit; a job killed while
+   * creating leaves no half-made table behind.
+   */
+  private void create(SparkSession spark, Dataset<Row> batch, String appId, long version) {
+    TABLE_PROPERTIES.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
+    try {
+      append(batch, appId, version);
+    } finally {
+      TABLE_PROPERTIES.keySet().forEach(k -> spark.conf().unset(NEW_TABLE_DEFAULTS + k.substring("delta.".length())));
+    }
   }
 
   private void merge(SparkSession spark, Dataset<Row> batch, String appId, long version) {
@@ -97,21 +119,5 @@ public final class DeltaBatchSink implements BatchSink {
     Option<Object> version = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty())
         .transactions().get(appId);
     return version.isDefined() ? (Long) version.get() : -1;
-  }
-
-  private void ensureTable(SparkSession spark, Dataset<Row> batch) {
-    if (tableReady || DeltaTable.isDeltaTable(spark, path)) {
-      tableReady = true;
-      return;
-    }
-    var builder = DeltaTable.createIfNotExists(spark).location(path).partitionedBy(partitionColumns);
-    for (StructField f : batch.schema().fields()) {
-      builder = builder.addColumn(f);
-    }
-    for (Map.Entry<String, String> p : TABLE_PROPERTIES.entrySet()) {
-      builder = builder.property(p.getKey(), p.getValue());
-    }
-    builder.execute();
-    tableReady = true;
   }
 }

@@ -1,0 +1,196 @@
+package com.fleetstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.sink.BatchId;
+import com.fleetstream.jobs.sink.BatchSink;
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.simulator.GpsFix;
+import com.fleetstream.simulator.OutgoingRecord;
+import com.fleetstream.simulator.OutgoingRecord.Kind;
+import com.fleetstream.simulator.OutgoingRecord.Stream;
+import com.fleetstream.simulator.Simulation;
+import com.fleetstream.simulator.Simulator;
+import com.fleetstream.simulator.SimulatorConfig;
+import com.fleetstream.testkit.KinesisEmulator;
+import com.fleetstream.testkit.ProjectPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The location job is made to die in the middle of batches, three times inside this JVM (after the
+ * Parquet sink, after Delta, after PostgreSQL but before Spark commits the batch) and once by
+ * {@code kill -9} of a job JVM in the middle of a batch. Restarted from its checkpoint each time, it
+ * must end with every sink holding each record and window exactly once.
+ */
+class ExactlyOnceRestartTest {
+  private static final Instant START = Instant.parse("2026-02-01T00:00:00Z");
+  private static final Duration PHASE = Duration.ofMinutes(20);
+  private static final String STREAM = "restart-locations";
+  private static final String SENSOR_STREAM = "restart-sensors";
+  private static KinesisEmulator kinesis;
+  private static PgConnectionSpec db;
+
+  @TempDir
+  static Path work;
+
+  @BeforeAll
+  static void start() {
+    kinesis = KinesisEmulator.start();
+    db = TestPostgres.database("restart_test");
+  }
+
+  @AfterAll
+  static void stop() {
+    kinesis.close();
+  }
+
+  /** Lets the named sinks write, then fails the batch, as a crash right after them would. */
+  private record CrashAfter(Set<String> sinks) implements UnaryOperator<BatchSink> {
+    @Override
+    public BatchSink apply(BatchSink sink) {
+      if (!sinks.contains(sink.name())) {
+        return sink;
+      }
+      return new BatchSink() {
+        @Override
+        public String name() {
+          return sink.name();
+        }
+
+        @Override
+        public long write(Dataset<Row> batch, BatchId id) {
+          sink.write(batch, id);
+          throw new IllegalStateException("injected crash after " + sink.name() + " wrote batch " + id);
+        }
+      };
+    }
+  }
+
+  private static String[] args() {
+    return TestJobArgs.streaming(kinesis, STREAM, "10 minutes", work, db).toArray(String[]::new);
+  }
+
+  @Test
+  void crashesMidBatchLoseAndRepeatNothing() throws Exception {
+    kinesis.createStream(STREAM, 2);
+    kinesis.createStream(SENSOR_STREAM, 1);
+    SparkSession spark = SparkTestSession.get();
+    List<OutgoingRecord> sent = new ArrayList<>();
+    sent.addAll(send(0));
+
+    for (Set<String> crashAfter : List.of(
+        Set.of("events", "window_stats"),
+        Set.of("delta:events", "delta:window_stats", "delta:quarantine"),
+        Set.of("postgres:location_events", "postgres:location_windows", "postgres:location_quarantine"))) {
+      assertThatThrownBy(() -> LocationStreamingJob.run(spark, LocationJobConfig.parse(args()),
+          new CrashAfter(crashAfter)))
+          .hasStackTraceContaining("injected crash after");
+    }
+    LocationStreamingJob.run(spark, LocationJobConfig.parse(args()));
+
+    sent.addAll(send(1));
+    killJobJvmMidBatch();
+    LocationStreamingJob.run(spark, LocationJobConfig.parse(args()));
+
+    assertExactlyOnce(spark, sent);
+  }
+
+  /** @return the location records sent (the sensor stream is not read here) */
+  private static List<OutgoingRecord> send(int phase) {
+    SimulatorConfig sim = TestJobArgs.simulation(kinesis, STREAM, SENSOR_STREAM,
+        START.plus(PHASE.multipliedBy(phase)), PHASE, 300 + phase);
+    Simulator.send(sim, kinesis.client());
+    return Simulation.records(sim).stream().filter(r -> r.stream() == Stream.LOCATION).toList();
+  }
+
+  /**
+   * Runs the job in a JVM of its own and kills it with SIGKILL once the Parquet sink has committed a
+   * new batch: Delta and PostgreSQL are then still writing it.
+   */
+  private static void killJobJvmMidBatch() throws IOException, InterruptedException {
+    Path markers = work.resolve("out/location/events/_batches");
+    long committedBefore = committedMarkers(markers);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "@" + ProjectPaths.root().resolve("etc/java17-spark.args"), "-Xmx1g",
+        "-Dspark.master=local[2]", "-Dspark.ui.enabled=false", "-Dspark.driver.host=127.0.0.1",
+        "-Dspark.driver.bindAddress=127.0.0.1",
+        "-Dspark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
+        "-Dspark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        LocationStreamingJob.class.getName()));
+    command.addAll(List.of(args()));
+    command.addAll(List.of("--STOP_WHEN_DRAINED", "false"));
+    Path log = work.resolve("killed-job.log");
+    Process job = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+      while (committedMarkers(markers) == committedBefore) {
+        assertThat(job.isAlive()).as("job JVM still running; its log:\n%s", Files.readString(log)).isTrue();
+        assertThat(System.nanoTime()).as("job JVM committed no batch in time").isLessThan(deadline);
+        Thread.sleep(10);
+      }
+    } finally {
+      job.destroyForcibly(); // SIGKILL
+      job.waitFor();
+    }
+    // killed mid-batch: Parquet has a batch that PostgreSQL has not
+    assertThat(committedMarkers(markers)).isEqualTo(
+        TestPostgres.count(db, "SELECT count(*) FROM fleet.batch_ledger WHERE job = 'location_events'") + 1);
+  }
+
+  private static long committedMarkers(Path markers) throws IOException {
+    if (!Files.isDirectory(markers)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(markers)) {
+      return files.filter(p -> p.toString().endsWith(".committed")).count();
+    }
+  }
+
+  private static void assertExactlyOnce(SparkSession spark, List<OutgoingRecord> sent) {
+    String out = work.resolve("out").toUri().toString();
+    SinkContents sinks = new SinkContents(spark, out, out + "/delta", db);
+    List<GpsFix> valid = sent.stream().filter(r -> r.kind() == Kind.VALID).map(r -> (GpsFix) r.event()).toList();
+
+    assertThat(sinks.parquet("location", "events").select("event_id").collectAsList())
+        .extracting(r -> r.getString(0))
+        .containsExactlyInAnyOrderElementsOf(valid.stream().map(GpsFix::eventId).toList());
+    assertThat(sinks.parquet("location", "quarantine").count())
+        .isEqualTo(sent.stream().filter(r -> r.kind() == Kind.MALFORMED).count());
+    Dataset<Row> windows = sinks.parquet("location", "window_stats");
+    assertThat(windows.select("vehicle_id", "window_start").distinct().count()).isEqualTo(windows.count())
+        .isEqualTo(5 * 3);
+    sinks.assertSinksAgree("location");
+    sinks.assertLedgerHoldsEachBatchOnce("location");
+
+    Map<String, String> latest = valid.stream().collect(Collectors.groupingBy(GpsFix::vehicleId, TreeMap::new,
+        Collectors.collectingAndThen(Collectors.maxBy(Comparator.comparing(GpsFix::timestamp)
+            .thenComparing(GpsFix::eventId)), f -> f.orElseThrow().eventId())));
+    assertThat(TestPostgres.rows(db, "SELECT vehicle_id, event_id FROM fleet.vehicle_position_latest ORDER BY 1"))
+        .containsExactlyElementsOf(latest.entrySet().stream().map(e -> List.<Object>of(e.getKey(), e.getValue()))
+            .toList());
+  }
+}
