@@ -7,6 +7,7 @@ import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.KinesisEmulator;
+import com.fleetstream.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +24,9 @@ import org.apache.spark.sql.SparkSession;
  * fleet and sensor traffic into it, runs both streaming jobs until the streams are drained, and
  * prints what landed where.
  *
- * <p>Flags: {@code --workdir DIR} (default ./local-run, wiped at start) and any simulator flag
- * ({@code --vehicles}, {@code --duration-seconds}, {@code --seed}, {@code --malformed-rate}, ...).
+ * <p>Flags: {@code --workdir DIR} (default ./local-run, wiped at start), {@code --keep-postgres}
+ * (leave PostgreSQL running for psql until Ctrl-C) and any simulator flag ({@code --vehicles},
+ * {@code --duration-seconds}, {@code --seed}, {@code --malformed-rate}, ...).
  */
 public final class LocalPipeline {
   private static final String LOCATIONS = "vehicle-locations";
@@ -36,8 +38,12 @@ public final class LocalPipeline {
     Path workdir = Path.of("local-run");
     List<String> simulatorArgs = new ArrayList<>(List.of(
         "--vehicles", "20", "--duration-seconds", "7200", "--malformed-rate", "0.01", "--duplicate-rate", "0.02"));
+    boolean keepPostgres = false;
     for (int i = 0; i < args.length; i += 2) {
-      if (args[i].equals("--workdir")) {
+      if (args[i].equals("--keep-postgres")) {
+        keepPostgres = true;
+        i--;
+      } else if (args[i].equals("--workdir")) {
         workdir = Path.of(args[i + 1]);
       } else {
         simulatorArgs.add(args[i]);
@@ -48,8 +54,10 @@ public final class LocalPipeline {
     deleteRecursively(workdir);
     Files.createDirectories(workdir);
 
-    try (KinesisEmulator kinesis = KinesisEmulator.start()) {
+    try (KinesisEmulator kinesis = KinesisEmulator.start();
+         PostgresServer postgres = PostgresServer.start(workdir.resolve("postgres"))) {
       step("Kinesis emulator (kinesalite) on " + kinesis.endpoint());
+      step("PostgreSQL on " + postgres.jdbcUrl() + " (data in " + workdir.resolve("postgres") + ")");
       kinesis.createStream(LOCATIONS, 2);
       kinesis.createStream(SENSORS, 1);
 
@@ -65,47 +73,62 @@ public final class LocalPipeline {
           .config("spark.ui.enabled", "false")
           .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.session.timeZone", "UTC")
+          // what Glue's --datalake-formats delta sets
+          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .getOrCreate();
       String output = workdir.resolve("output").toUri().toString();
       step("Location streaming job (stops when the stream is drained)");
-      LocationStreamingJob.run(spark, LocationJobConfig.parse(jobArgs(kinesis, LOCATIONS, workdir)));
+      LocationStreamingJob.run(spark, LocationJobConfig.parse(jobArgs(kinesis, LOCATIONS, workdir, postgres)));
       step("Sensor streaming job (stops when the stream is drained)");
-      SensorStreamingJob.run(spark, SensorJobConfig.parse(jobArgs(kinesis, SENSORS, workdir)));
+      SensorStreamingJob.run(spark, SensorJobConfig.parse(jobArgs(kinesis, SENSORS, workdir, postgres)));
 
-      step("Results under " + workdir);
-      for (String table : List.of("location/events", "location/quarantine", "location/window_stats",
-          "sensor/events", "sensor/quarantine", "sensor/breaches", "sensor/window_stats")) {
-        Path dir = workdir.resolve("output").resolve(table);
-        long rows = Files.isDirectory(dir) ? spark.read().parquet(output + "/" + table).count() : 0;
-        System.out.printf("  %-22s %8d rows  %s%n", table, rows, dir);
-      }
+      step("Rows per sink (Parquet under " + workdir.resolve("output") + ", Delta under "
+          + workdir.resolve("output/delta") + ", PostgreSQL database " + PostgresServer.DATABASE + ")");
+      SinkReport.print(spark, output, postgres);
       show(spark, "Vehicles that drove furthest in a closed window",
-          spark.read().parquet(output + "/location/window_stats")
+          () -> spark.read().parquet(output + "/location/window_stats")
               .orderBy(org.apache.spark.sql.functions.col("distance_km").desc())
               .selectExpr("vehicle_id", "window_start", "fix_count", "round(distance_km, 2) AS distance_km",
                   "round(idle_minutes, 1) AS idle_minutes", "round(max_speed_kmh, 1) AS max_speed_kmh"));
-      show(spark, "Quarantine reasons", spark.read().parquet(output + "/location/quarantine")
+      show(spark, "Quarantine reasons", () -> spark.read().parquet(output + "/location/quarantine")
           .unionByName(spark.read().parquet(output + "/sensor/quarantine"))
           .groupBy("stream_name", "reason").count().orderBy("stream_name", "reason"));
+      AnalystSample.print(postgres);
       System.out.println("\nRead it yourself:  spark.read().parquet(\"" + output + "/location/window_stats\")"
+          + "\n                   spark.read().format(\"delta\").load(\"" + output + "/delta/location/window_stats\")"
           + "\nCheckpoints (rerun resumes from them): " + workdir.resolve("checkpoints"));
       spark.stop();
+      if (keepPostgres) {
+        step("PostgreSQL stays up for psql until Ctrl-C");
+        Thread.currentThread().join();
+      } else {
+        System.out.println("To query PostgreSQL with psql afterwards: bash scripts/run-local.sh --keep-postgres");
+      }
     }
   }
 
-  private static String[] jobArgs(KinesisEmulator kinesis, String stream, Path workdir) {
+  private static String[] jobArgs(KinesisEmulator kinesis, String stream, Path workdir, PostgresServer postgres) {
     return new String[] {
         "--STREAM_NAME", stream, "--KINESIS_ENDPOINT", kinesis.endpoint().toString(),
         "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY, "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY,
         "--OUTPUT_PATH", workdir.resolve("output").toUri().toString(),
         "--CHECKPOINT_PATH", workdir.resolve("checkpoints").toUri().toString(),
         "--TRIGGER_INTERVAL", "2 seconds", "--SHUFFLE_PARTITIONS", "4",
-        "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "600"};
+        "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "600",
+        "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", postgres.jdbcUrl(), "--PG_USER", PostgresServer.SUPERUSER};
   }
 
-  private static void show(SparkSession spark, String title, Dataset<Row> rows) {
+  private static void show(SparkSession spark, String title, java.util.function.Supplier<Dataset<Row>> rows) {
     System.out.println("\n" + title + ":");
-    System.out.println(rows.showString(10, 0, false));
+    try {
+      System.out.println(rows.get().showString(10, 0, false));
+    } catch (Exception e) {
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw e;
+      }
+      System.out.println("  (none yet)");
+    }
   }
 
   private static void step(String text) {

@@ -13,14 +13,14 @@ public final class PostgresSchema {
   private PostgresSchema() {}
 
   public static MigrateResult migrate(PgConnectionSpec db) {
-    MigrateResult result = Flyway.configure(PostgresSchema.class.getClassLoader())
+    Flyway flyway = Flyway.configure(PostgresSchema.class.getClassLoader())
         .dataSource(db.jdbcUrl(), db.user(), db.password())
         .locations(MIGRATIONS)
         // two jobs starting together: Flyway's own lock lets one migrate and the other see it done
         .connectRetries(5)
-        .load()
-        .migrate();
-    LOG.info("PostgreSQL schema at version {} ({} migrations applied now)", result.targetSchemaVersion,
+        .load();
+    MigrateResult result = flyway.migrate();
+    LOG.info("PostgreSQL schema at version {} ({} migrations applied now)", flyway.info().current().getVersion(),
         result.migrationsExecuted);
     return result;
   }
