@@ -8,11 +8,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
+  private static String[] withDb(String... args) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.stream.Stream.of("--PG_JDBC_URL", "jdbc:postgresql://db:5432/fleet", "--PG_USER", "writer"))
+        .toArray(String[]::new);
+  }
 
   @Test
   void defaultsRunLocallyAndGlueArgumentsAreTolerated() {
-    LocationJobConfig c = LocationJobConfig.parse("--JOB_NAME", "fleet-location", "--TempDir", "s3://tmp/x",
-        "--job-bookmark-option", "job-bookmark-disable", "--enable-metrics");
+    LocationJobConfig c = LocationJobConfig.parse(withDb("--JOB_NAME", "fleet-location", "--TempDir", "s3://tmp/x",
+        "--job-bookmark-option", "job-bookmark-disable", "--enable-metrics"));
     StreamingConfig s = c.streaming();
     assertThat(s.source().streamName()).isEqualTo("vehicle-locations");
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.us-east-1.amazonaws.com");
@@ -21,11 +26,44 @@ class JobConfigTest {
     assertThat(s.outputPath()).isEqualTo("file:///tmp/fleetstream/output");
     assertThat(s.stopWhenDrained()).isFalse();
     assertThat(c.idleSpeedKmh()).isEqualTo(1.0);
+    assertThat(s.sinks().kinds()).containsExactly(SinkConfig.Kind.PARQUET, SinkConfig.Kind.DELTA,
+        SinkConfig.Kind.POSTGRES);
+    assertThat(s.sinks().deltaPath()).isEqualTo("file:///tmp/fleetstream/output/delta");
+    assertThat(s.sinks().postgres().orElseThrow()).isEqualTo(new PostgresConfig("jdbc:postgresql://db:5432/fleet",
+        java.util.Optional.of("writer"), java.util.Optional.empty(), "us-east-1", true, 5));
+  }
+
+  @Test
+  void sinksAndTheirSettings() {
+    StreamingConfig s = LocationJobConfig.parse("--SINKS", "parquet, delta", "--DELTA_PATH", "s3://lake/delta",
+        "--DELTA_TARGET_FILE_SIZE_MB", "256").streaming();
+    assertThat(s.sinks().kinds()).containsExactly(SinkConfig.Kind.PARQUET, SinkConfig.Kind.DELTA);
+    assertThat(s.sinks().postgres()).isEmpty();
+    assertThat(s.sinks().deltaTargetFileSizeMb()).isEqualTo(256);
+
+    PostgresConfig pg = LocationJobConfig.parse("--SINKS", "postgres", "--PG_JDBC_URL", "jdbc:postgresql://h/db",
+        "--PG_SECRET_ID", "fleetstream/postgres", "--AWS_REGION", "eu-central-1", "--PG_MIGRATE", "false")
+        .streaming().sinks().postgres().orElseThrow();
+    assertThat(pg.secretId()).contains("fleetstream/postgres");
+    assertThat(pg.secretsRegion()).isEqualTo("eu-central-1");
+    assertThat(pg.migrate()).isFalse();
+  }
+
+  @Test
+  void sinkArgumentsAreChecked() {
+    assertThatThrownBy(() -> LocationJobConfig.parse())
+        .hasMessage("--PG_JDBC_URL is required");
+    assertThatThrownBy(() -> LocationJobConfig.parse("--SINKS", "parquet,kafka"))
+        .hasMessageStartingWith("--SINKS cannot parse 'parquet,kafka': unknown sink 'kafka'");
+    assertThatThrownBy(() -> LocationJobConfig.parse("--PG_JDBC_URL", "postgres://h/db"))
+        .hasMessageStartingWith("--PG_JDBC_URL must start with jdbc:postgresql://");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--PG_PASSWORD", "hunter2")))
+        .hasMessageStartingWith("--PG_PASSWORD is not accepted").hasMessageNotContaining("hunter2");
   }
 
   @Test
   void readsEveryKey() {
-    SensorJobConfig c = SensorJobConfig.parse("--STREAM_NAME", "s", "--AWS_REGION", "eu-west-1",
+    SensorJobConfig c = SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAME", "s", "--AWS_REGION", "eu-west-1",
         "--KINESIS_CONNECTOR", "glue", "--STARTING_POSITION", "latest", "--OUTPUT_PATH", "s3://bucket/curated/",
         "--CHECKPOINT_PATH=s3://bucket/cp", "--TRIGGER_INTERVAL", "30 seconds", "--WINDOW_DURATION", "10 minutes",
         "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500");
@@ -43,26 +81,26 @@ class JobConfigTest {
 
   @Test
   void aBadArgumentIsNamed() {
-    assertThatThrownBy(() -> LocationJobConfig.parse("--WINDOW_DURATION", "soon"))
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--WINDOW_DURATION", "soon")))
         .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("--WINDOW_DURATION cannot parse 'soon'");
-    assertThatThrownBy(() -> LocationJobConfig.parse("--TRIGGER_INTERVAL", "0 seconds"))
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--TRIGGER_INTERVAL", "0 seconds")))
         .hasMessage("--TRIGGER_INTERVAL must be greater than zero");
-    assertThatThrownBy(() -> LocationJobConfig.parse("--KINESIS_CONNECTOR", "kcl"))
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--KINESIS_CONNECTOR", "kcl")))
         .hasMessageStartingWith("--KINESIS_CONNECTOR cannot parse 'kcl'");
-    assertThatThrownBy(() -> LocationJobConfig.parse("--OUTPUT_PATH", "relative/dir"))
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--OUTPUT_PATH", "relative/dir")))
         .hasMessageStartingWith("--OUTPUT_PATH must be a URI with a scheme");
-    assertThatThrownBy(() -> SensorJobConfig.parse("--THRESHOLDS", "pressure:1:2"))
+    assertThatThrownBy(() -> SensorJobConfig.parse(withDb("--THRESHOLDS", "pressure:1:2")))
         .hasMessageContaining("--THRESHOLDS").hasMessageContaining("unknown metric 'pressure'");
-    assertThatThrownBy(() -> LocationJobConfig.parse("--MAX_RECORDS_PER_READ", "0"))
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--MAX_RECORDS_PER_READ", "0")))
         .hasMessage("--MAX_RECORDS_PER_READ must be within 1..10000, got 0");
-    assertThatThrownBy(() -> LocationJobConfig.parse("stray"))
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("stray")))
         .hasMessage("--stray expected --KEY value");
   }
 
   @Test
   void neverPrintsTheSecret() {
-    LocationJobConfig c = LocationJobConfig.parse("--KINESIS_ACCESS_KEY_ID", "AKIAXXXX", "--KINESIS_SECRET_KEY",
-        "very-secret");
+    LocationJobConfig c = LocationJobConfig.parse(withDb("--KINESIS_ACCESS_KEY_ID", "AKIAXXXX",
+        "--KINESIS_SECRET_KEY", "very-secret"));
     assertThat(c.toString()).doesNotContain("very-secret").doesNotContain("AKIAXXXX");
   }
 }
