@@ -1,0 +1,124 @@
+package com.fleetstream.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fleetstream.jobs.config.CombineJobConfig;
+import com.fleetstream.jobs.runtime.JobMain;
+import com.fleetstream.jobs.sink.FinalTableWriter;
+import com.fleetstream.jobs.sink.RunManifest;
+import com.fleetstream.jobs.source.DeltaChanges;
+import com.fleetstream.jobs.transform.FinalSummaries;
+import com.fleetstream.jobs.transform.NearestPosition;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Glue batch job (hourly trigger or on demand): the streams' Delta tables to the final dataset the
+ * notifier and the crawlers watch. Incremental: only days whose input changed since the last run's
+ * manifest are recomputed, each replaced in one commit; with no new input it writes nothing.
+ */
+public final class CombineJob {
+  public static final String VEHICLE_DAILY = "vehicle_daily_summary";
+  public static final String SENSOR_HOURLY = "sensor_hourly_summary";
+  public static final String ENRICHED = "location_sensor_enriched";
+  private static final Logger LOG = LoggerFactory.getLogger(CombineJob.class);
+  private static final String LOCATION_EVENTS = "location/events";
+  private static final String SENSOR_EVENTS = "sensor/events";
+  private static final String SENSOR_WINDOWS = "sensor/window_stats";
+
+  private CombineJob() {}
+
+  public static void main(String[] args) {
+    JobMain.run("combine", () -> CombineJobConfig.parse(args), config ->
+        run(SparkSession.builder().appName("fleetstream-combine").getOrCreate(), config));
+  }
+
+  /** @return the manifest's URI, or empty when no input changed since the last run */
+  public static Optional<String> run(SparkSession spark, CombineJobConfig config) {
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(config.shufflePartitions()));
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+
+    Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());
+    Map<String, Long> now = new LinkedHashMap<>();
+    Map<String, Set<String>> changed = new LinkedHashMap<>();
+    for (String input : new String[] {LOCATION_EVENTS, SENSOR_EVENTS, SENSOR_WINDOWS}) {
+      String path = input(config, input);
+      long version = DeltaChanges.version(spark, path);
+      now.put(input, version);
+      changed.put(input, DeltaChanges.changedDays(spark, path, since.getOrDefault(input, -1L), version));
+    }
+    if (now.equals(since) || changed.values().stream().allMatch(Set::isEmpty)) {
+      LOG.info("combine: no input changed since the last run ({}), nothing to do", since);
+      return Optional.empty();
+    }
+
+    Set<String> vehicleDays = changed.get(LOCATION_EVENTS);
+    Set<String> sensorDays = changed.get(SENSOR_EVENTS);
+    Set<String> enrichedDays = new TreeSet<>(changed.get(SENSOR_WINDOWS));
+    enrichedDays.addAll(sensorDays);
+    vehicleDays.forEach(d -> enrichedDays.addAll(aroundDay(d))); // a fix near midnight serves both days
+
+    Dataset<Row> fixes = read(spark, config, LOCATION_EVENTS, vehicleDays);
+    Dataset<Row> readings = read(spark, config, SENSOR_EVENTS, sensorDays);
+    Dataset<Row> enriched = NearestPosition.enrich(read(spark, config, SENSOR_WINDOWS, enrichedDays),
+        read(spark, config, SENSOR_EVENTS, enrichedDays), read(spark, config, LOCATION_EVENTS, around(enrichedDays)),
+        config.positionTolerance());
+
+    FinalTableWriter writer = new FinalTableWriter(config.finalPath() + "/_tmp/" + config.runId(),
+        config.targetFileBytes());
+    Map<String, Map<String, FinalTableWriter.DayStats>> written = new LinkedHashMap<>();
+    written.put(VEHICLE_DAILY, writer.replaceDays(FinalSummaries.vehicleDaily(fixes, config.idleSpeedKmh()),
+        output(config, VEHICLE_DAILY), vehicleDays, "dt"));
+    written.put(SENSOR_HOURLY, writer.replaceDays(FinalSummaries.sensorHourly(readings),
+        output(config, SENSOR_HOURLY), sensorDays, "dt", "hour"));
+    written.put(ENRICHED, writer.replaceDays(enriched, output(config, ENRICHED), enrichedDays, "dt"));
+    long unmatched = spark.read().format("delta").load(output(config, ENRICHED))
+        .filter(col("dt").isin((Object[]) enrichedDays.toArray()))
+        .filter(col(NearestPosition.SOURCE).equalTo("none")).count();
+    written.values().forEach(days -> days.values().removeIf(s -> s.rows() == 0 && s.bytes() == 0));
+
+    try {
+      new org.apache.hadoop.fs.Path(config.finalPath(), "_tmp").getFileSystem(hadoop)
+          .delete(new org.apache.hadoop.fs.Path(config.finalPath(), "_tmp/" + config.runId()), true);
+    } catch (java.io.IOException e) {
+      LOG.warn("could not remove {}/_tmp/{}: {}", config.finalPath(), config.runId(), e.toString());
+    }
+    String manifest = RunManifest.write(hadoop, config.finalPath(), config.runId(), now, written, unmatched);
+    LOG.info("combine run {}: days {} written, {} sensor windows without a position; manifest {}", config.runId(),
+        written, unmatched, manifest);
+    return Optional.of(manifest);
+  }
+
+  private static Dataset<Row> read(SparkSession spark, CombineJobConfig config, String table, Set<String> days) {
+    return spark.read().format("delta").load(input(config, table)).filter(col("dt").isin((Object[]) days.toArray()));
+  }
+
+  private static Set<String> around(Set<String> days) {
+    Set<String> all = new TreeSet<>();
+    days.forEach(d -> all.addAll(aroundDay(d)));
+    return all;
+  }
+
+  private static Set<String> aroundDay(String day) {
+    LocalDate d = LocalDate.parse(day);
+    return Set.of(d.minusDays(1).toString(), day, d.plusDays(1).toString());
+  }
+
+  private static String input(CombineJobConfig config, String table) {
+    return config.inputDeltaPath() + "/" + table;
+  }
+
+  private static String output(CombineJobConfig config, String table) {
+    return config.finalPath() + "/" + table;
+  }
+}

@@ -1,0 +1,107 @@
+package com.fleetstream.jobs.sink;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.get_json_object;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Replaces whole days of a final Delta table in one commit ({@code replaceWhere}), so readers see the
+ * old day or the new day, never half of it, and a rerun of the same days changes nothing but the
+ * version. Files are cut at a target size: the bytes a row takes are measured by writing a sample.
+ */
+public final class FinalTableWriter {
+  private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  private static final int SAMPLE_ROWS = 20_000;
+
+  /** Rows and bytes one day of a table holds after the write. */
+  public record DayStats(long rows, long bytes) {}
+
+  private final String tmpPath;
+  private final long targetFileBytes;
+
+  public FinalTableWriter(String tmpPath, long targetFileBytes) {
+    this.tmpPath = tmpPath;
+    this.targetFileBytes = targetFileBytes;
+  }
+
+  public Map<String, DayStats> replaceDays(Dataset<Row> rows, String path, Set<String> days, String... partitionBy) {
+    if (days.isEmpty()) {
+      return Map.of();
+    }
+    for (String day : days) {
+      if (!DAY.matcher(day).matches()) {
+        throw new IllegalArgumentException("not a day partition: " + day);
+      }
+    }
+    Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long maxRecords = Math.max(1, targetFileBytes / bytesPerRow(cached, path));
+      cached.repartition(col("dt")).write().format("delta").mode(SaveMode.Overwrite)
+          .option("replaceWhere", days.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", ", "dt IN (", ")")))
+          .option("maxRecordsPerFile", maxRecords)
+          .partitionBy(partitionBy)
+          .save(path);
+    } finally {
+      cached.unpersist();
+    }
+    return stats(rows.sparkSession(), path, days);
+  }
+
+  private long bytesPerRow(Dataset<Row> rows, String table) {
+    Path sample = new Path(tmpPath, "size-sample-" + new Path(table).getName());
+    SparkSession spark = rows.sparkSession();
+    try {
+      FileSystem fs = sample.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Dataset<Row> some = rows.limit(SAMPLE_ROWS).persist(StorageLevel.MEMORY_AND_DISK());
+      long n = some.count();
+      if (n == 0) {
+        return 1;
+      }
+      some.coalesce(1).write().mode(SaveMode.Overwrite).parquet(sample.toString());
+      some.unpersist();
+      long bytes = 0;
+      RemoteIterator<LocatedFileStatus> files = fs.listFiles(sample, true);
+      while (files.hasNext()) {
+        LocatedFileStatus f = files.next();
+        if (f.getPath().getName().endsWith(".parquet")) {
+          bytes += f.getLen();
+        }
+      }
+      fs.delete(sample, true);
+      return Math.max(1, bytes / n);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Rows and bytes per day of the current version, from the Delta log's file statistics. */
+  private static Map<String, DayStats> stats(SparkSession spark, String path, Set<String> days) {
+    Map<String, DayStats> stats = new TreeMap<>();
+    days.forEach(d -> stats.put(d, new DayStats(0, 0)));
+    var log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().allFiles()
+        .toDF().filter(col("partitionValues.dt").isin((Object[]) days.toArray()))
+        .groupBy(col("partitionValues.dt").as("dt"))
+        .agg(org.apache.spark.sql.functions.sum(get_json_object(col("stats"), "$.numRecords").cast("long")).as("rows"),
+            org.apache.spark.sql.functions.sum("size").as("bytes"));
+    for (Row r : log.collectAsList()) {
+      stats.put(r.getString(0), new DayStats(r.getLong(1), r.getLong(2)));
+    }
+    return stats;
+  }
+}

@@ -1,0 +1,91 @@
+package com.fleetstream.jobs.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One object per combine run, written last under {@code <final>/_manifests/<run id>.json}: which
+ * input versions the run read and which days of which tables it wrote, with rows and bytes. The
+ * next run starts from the input versions of the newest manifest; the notifier emails one per run.
+ */
+public final class RunManifest {
+  public static final String FOLDER = "_manifests";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RunManifest() {}
+
+  /** Input table → version read by the newest run; empty before the first run. */
+  public static Map<String, Long> lastInputVersions(Configuration conf, String finalPath) {
+    Map<String, Long> versions = new TreeMap<>();
+    try {
+      Path dir = new Path(finalPath, FOLDER);
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(dir)) {
+        return versions;
+      }
+      Path newest = null;
+      for (FileStatus f : fs.listStatus(dir)) {
+        if (f.getPath().getName().endsWith(".json")
+            && (newest == null || f.getPath().getName().compareTo(newest.getName()) > 0)) {
+          newest = f.getPath();
+        }
+      }
+      if (newest != null) {
+        try (var in = fs.open(newest)) {
+          JSON.readTree(in).get("input_versions").fields()
+              .forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asLong()));
+        }
+      }
+      return versions;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** @return the manifest's URI */
+  public static String write(Configuration conf, String finalPath, String runId, Map<String, Long> inputVersions,
+      Map<String, Map<String, FinalTableWriter.DayStats>> tables, long unmatchedPositions) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("run_id", runId);
+    root.put("finished_at", Instant.now().toString());
+    root.put("base_uri", finalPath);
+    inputVersions.forEach(root.putObject("input_versions")::put);
+    root.put("unmatched_positions", unmatchedPositions);
+    ArrayNode list = root.putArray("tables");
+    tables.forEach((table, days) -> {
+      ObjectNode t = list.addObject();
+      t.put("name", table);
+      t.put("format", "delta");
+      ArrayNode partitions = t.putArray("partitions");
+      days.forEach((dt, s) -> partitions.addObject().put("dt", dt).put("uri", finalPath + "/" + table + "/dt=" + dt)
+          .put("rows", s.rows()).put("bytes", s.bytes()));
+    });
+    Path file = new Path(finalPath, FOLDER + "/" + runId + ".json");
+    try (FSDataOutputStream out = file.getFileSystem(conf).create(file, false)) {
+      out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + file, e);
+    }
+    return file.toString();
+  }
+
+  static JsonNode read(Configuration conf, String uri) throws IOException {
+    Path p = new Path(uri);
+    try (var in = p.getFileSystem(conf).open(p)) {
+      return JSON.readTree(in);
+    }
+  }
+}
