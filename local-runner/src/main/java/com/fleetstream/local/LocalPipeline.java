@@ -1,8 +1,12 @@
 package com.fleetstream.local;
 
+import com.fleetstream.jobs.CombineJob;
 import com.fleetstream.jobs.LocationStreamingJob;
 import com.fleetstream.jobs.SensorStreamingJob;
+import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.notifier.Email;
+import com.fleetstream.notifier.Manifest;
 import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
@@ -14,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -95,6 +100,17 @@ public final class LocalPipeline {
           .unionByName(spark.read().parquet(output + "/sensor/quarantine"))
           .groupBy("stream_name", "reason").count().orderBy("stream_name", "reason"));
       AnalystSample.print(postgres);
+
+      step("Combine job: the streams' Delta tables -> " + workdir.resolve("final"));
+      String finalPath = workdir.resolve("final").toUri().toString();
+      Optional<String> manifest = CombineJob.run(spark, CombineJobConfig.parse(
+          "--INPUT_DELTA_PATH", output + "/delta", "--FINAL_PATH", finalPath, "--SHUFFLE_PARTITIONS", "4"));
+      if (manifest.isPresent()) {
+        String json = Files.readString(Path.of(java.net.URI.create(manifest.get())));
+        Email email = Email.of(Manifest.parse(json), manifest.get(), "fleetstream_final", "fleetstream-final");
+        step("The email the notifier Lambda sends for this run (SNS subject and message)");
+        System.out.println("Subject: " + email.subject() + "\n\n" + email.body());
+      }
       System.out.println("\nRead it yourself:  spark.read().parquet(\"" + output + "/location/window_stats\")"
           + "\n                   spark.read().format(\"delta\").load(\"" + output + "/delta/location/window_stats\")"
           + "\nCheckpoints (rerun resumes from them): " + workdir.resolve("checkpoints"));
