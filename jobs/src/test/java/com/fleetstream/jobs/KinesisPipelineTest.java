@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fleetstream.crawlers.LocalCatalog;
+import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.config.Thresholds;
@@ -113,6 +115,18 @@ class KinesisPipelineTest {
     sinks.assertSinksAgree("sensor");
     sinks.assertLedgerHoldsEachBatchOnce("location", "sensor");
     assertAnalystQueries(sinks, sent);
+
+    // the combine job over what the streams wrote, cataloged as the crawlers would, queried as in Athena
+    String finalPath = work.resolve("final").toUri().toString();
+    assertThat(CombineJob.run(spark, CombineJobConfig.parse("--INPUT_DELTA_PATH", out + "/delta",
+        "--FINAL_PATH", finalPath, "--SHUFFLE_PARTITIONS", "2"))).isPresent();
+    LocalCatalog.register(spark, Map.of("curated", out, "final", finalPath));
+    new AthenaQueriesCheck(spark,
+        sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof GpsFix).map(r -> (GpsFix) r.event())
+            .toList(),
+        sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof SensorReading)
+            .map(r -> (SensorReading) r.event()).toList(),
+        Thresholds.parse(Thresholds.DEFAULT)).assertAll();
   }
 
   private static long read(StreamingQueries job) {
