@@ -1,10 +1,13 @@
 package com.fleetstream.local;
 
+import com.fleetstream.crawlers.CrawlerDefinitions;
+import com.fleetstream.crawlers.LocalCatalog;
 import com.fleetstream.jobs.CombineJob;
 import com.fleetstream.jobs.LocationStreamingJob;
 import com.fleetstream.jobs.SensorStreamingJob;
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.sink.postgres.SqlScript;
 import com.fleetstream.notifier.Email;
 import com.fleetstream.notifier.Manifest;
 import com.fleetstream.jobs.config.SensorJobConfig;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -111,6 +115,17 @@ public final class LocalPipeline {
         step("The email the notifier Lambda sends for this run (SNS subject and message)");
         System.out.println("Subject: " + email.subject() + "\n\n" + email.body());
       }
+
+      step("Catalog: the crawlers' tables (crawlers/crawlers.json) registered in Spark's catalog");
+      LocalCatalog.register(spark, Map.of("curated", output, "final", finalPath));
+      show(spark, "sql/athena/queries/fleet_distance_per_day.sql", () -> spark.sql(
+          SqlScript.load("sql/athena/queries/fleet_distance_per_day.sql").single()));
+      show(spark, "sql/athena/queries/sensor_breaches_per_hour.sql", () -> spark.sql(
+          SqlScript.load("sql/athena/queries/sensor_breaches_per_hour.sql").single()));
+      System.out.println("Databases " + String.join(", ", CrawlerDefinitions.load().databases().values())
+          + "; tables: " + spark.catalog().listTables("fleetstream_final").collectAsList().stream()
+              .map(t -> t.name()).toList() + " and " + spark.catalog().listTables("fleetstream_streams")
+              .collectAsList().stream().map(t -> t.name()).toList());
       System.out.println("\nRead it yourself:  spark.read().parquet(\"" + output + "/location/window_stats\")"
           + "\n                   spark.read().format(\"delta\").load(\"" + output + "/delta/location/window_stats\")"
           + "\nCheckpoints (rerun resumes from them): " + workdir.resolve("checkpoints"));
