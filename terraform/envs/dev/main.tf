@@ -1,0 +1,88 @@
+# One environment of the pipeline; the other envs/ roots are the same but for terraform.tfvars.
+provider "aws" {
+  region = var.region
+  default_tags {
+    tags = local.tags
+  }
+}
+
+locals {
+  name_prefix = "fleetstream-${var.environment}"
+  tags        = merge(var.tags, { project = "fleetstream", environment = var.environment })
+}
+
+module "storage" {
+  source                 = "../../modules/storage"
+  name_prefix            = local.name_prefix
+  history_retention_days = var.history_retention_days
+  tags                   = local.tags
+}
+
+module "kinesis" {
+  source          = "../../modules/kinesis"
+  name_prefix     = local.name_prefix
+  stream_mode     = var.kinesis_stream_mode
+  location_shards = var.kinesis_location_shards
+  sensor_shards   = var.kinesis_sensor_shards
+  retention_hours = var.kinesis_retention_hours
+  kms_key_arn     = module.storage.kms_key_arn
+  tags            = local.tags
+}
+
+module "postgres" {
+  source               = "../../modules/postgres"
+  name_prefix          = local.name_prefix
+  vpc_id               = var.vpc_id
+  subnet_ids           = var.private_subnet_ids
+  instance_class       = var.postgres_instance_class
+  allocated_storage_gb = var.postgres_storage_gb
+  multi_az             = var.postgres_multi_az
+  analyst_cidr_blocks  = var.analyst_cidr_blocks
+  kms_key_arn          = module.storage.kms_key_arn
+  tags                 = local.tags
+}
+
+module "glue" {
+  source                       = "../../modules/glue"
+  name_prefix                  = local.name_prefix
+  buckets                      = module.storage.bucket_ids
+  bucket_arns                  = module.storage.bucket_arns
+  kms_key_arn                  = module.storage.kms_key_arn
+  location_stream_name         = module.kinesis.location_stream_name
+  sensor_stream_name           = module.kinesis.sensor_stream_name
+  stream_arns                  = values(module.kinesis.stream_arns)
+  worker_type                  = var.glue_worker_type
+  streaming_workers            = var.glue_streaming_workers
+  maintenance_window           = var.glue_maintenance_window
+  combine_schedule             = var.combine_schedule
+  postgres_jdbc_url            = module.postgres.jdbc_url
+  postgres_secret_arn          = module.postgres.secret_arn
+  connection_subnet_id         = var.private_subnet_ids[0]
+  connection_availability_zone = var.connection_availability_zone
+  connection_security_group_id = module.postgres.glue_security_group_id
+  crawlers_file                = "${path.root}/../../../crawlers/crawlers.json"
+  tags                         = local.tags
+}
+
+module "notifier" {
+  source            = "../../modules/notifier"
+  name_prefix       = local.name_prefix
+  final_bucket      = module.storage.bucket_ids["final"]
+  final_bucket_arn  = module.storage.bucket_arns["final"]
+  artifacts_bucket  = module.storage.bucket_ids["artifacts"]
+  email_subscribers = var.email_subscribers
+  kms_key_arn       = module.storage.kms_key_arn
+  tags              = local.tags
+}
+
+module "monitoring" {
+  source                 = "../../modules/monitoring"
+  name_prefix            = local.name_prefix
+  job_names              = module.glue.job_names
+  stream_names           = [module.kinesis.location_stream_name, module.kinesis.sensor_stream_name]
+  lambda_function_name   = module.notifier.function_name
+  dead_letter_queue_name = module.notifier.dead_letter_queue_name
+  ops_email_subscribers  = var.ops_email_subscribers
+  kms_key_arn            = module.storage.kms_key_arn
+  tags                   = local.tags
+}

@@ -1,0 +1,14 @@
+environment                  = "prod"
+region                       = "eu-central-1"
+vpc_id                       = "vpc-0123456789abcdef2"
+private_subnet_ids           = ["subnet-0123456789abcdef2", "subnet-0fedcba9876543212", "subnet-0aaaabbbbccccdddd"]
+connection_availability_zone = "eu-central-1a"
+kinesis_stream_mode          = "PROVISIONED"
+kinesis_location_shards      = 4
+kinesis_sensor_shards        = 2
+kinesis_retention_hours      = 72
+postgres_instance_class      = "db.r6g.large"
+postgres_multi_az            = true
+glue_worker_type             = "G.1X"
+glue_streaming_workers       = 4
+history_retention_days       = 90

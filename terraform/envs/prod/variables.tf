@@ -1,0 +1,128 @@
+variable "environment" {
+  type        = string
+  description = "dev, staging or prod."
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "AWS region of everything."
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region looks like eu-central-1."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Extra tags for every resource."
+  default     = {}
+}
+
+variable "history_retention_days" {
+  type        = number
+  description = "Days old object versions are kept."
+  default     = 30
+}
+
+variable "kinesis_stream_mode" {
+  type        = string
+  description = "ON_DEMAND or PROVISIONED."
+  default     = "ON_DEMAND"
+}
+
+variable "kinesis_location_shards" {
+  type        = number
+  description = "Shards of the location stream when PROVISIONED."
+  default     = 2
+}
+
+variable "kinesis_sensor_shards" {
+  type        = number
+  description = "Shards of the sensor stream when PROVISIONED."
+  default     = 1
+}
+
+variable "kinesis_retention_hours" {
+  type        = number
+  description = "Kinesis retention."
+  default     = 24
+}
+
+variable "vpc_id" {
+  type        = string
+  description = "VPC of PostgreSQL and the Glue connection."
+}
+
+variable "private_subnet_ids" {
+  type        = list(string)
+  description = "Private subnets (two or more zones); the first hosts the Glue connection."
+}
+
+variable "connection_availability_zone" {
+  type        = string
+  description = "Availability zone of the first private subnet."
+}
+
+variable "postgres_instance_class" {
+  type        = string
+  description = "RDS instance class."
+  default     = "db.t4g.medium"
+}
+
+variable "postgres_storage_gb" {
+  type        = number
+  description = "RDS storage in GB."
+  default     = 50
+}
+
+variable "postgres_multi_az" {
+  type        = bool
+  description = "A standby in a second zone."
+  default     = false
+}
+
+variable "analyst_cidr_blocks" {
+  type        = list(string)
+  description = "Networks analysts reach PostgreSQL from."
+  default     = []
+}
+
+variable "glue_worker_type" {
+  type        = string
+  description = "Worker type of the streaming jobs."
+  default     = "G.025X"
+}
+
+variable "glue_streaming_workers" {
+  type        = number
+  description = "Maximum workers per streaming job."
+  default     = 2
+}
+
+variable "glue_maintenance_window" {
+  type        = string
+  description = "When Glue may restart the streaming jobs."
+  default     = "SUN:03"
+}
+
+variable "combine_schedule" {
+  type        = string
+  description = "Cron schedule of the combine job."
+  default     = "cron(15 * * * ? *)"
+}
+
+variable "email_subscribers" {
+  type        = list(string)
+  description = "Who is emailed when new final data lands."
+  default     = []
+}
+
+variable "ops_email_subscribers" {
+  type        = list(string)
+  description = "Who gets operational alarms."
+  default     = []
+}

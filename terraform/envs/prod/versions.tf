@@ -1,0 +1,13 @@
+terraform {
+  required_version = ">= 1.6.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.80.0, < 6.0.0"
+    }
+  }
+
+  # terraform init -backend-config=backend.hcl (bucket, key, region, dynamodb_table of the state)
+  backend "s3" {}
+}

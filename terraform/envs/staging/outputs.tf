@@ -1,0 +1,49 @@
+output "location_stream_name" {
+  description = "Kinesis stream of GPS fixes."
+  value       = module.kinesis.location_stream_name
+}
+
+output "sensor_stream_name" {
+  description = "Kinesis stream of sensor readings."
+  value       = module.kinesis.sensor_stream_name
+}
+
+output "bucket_names" {
+  description = "Buckets by role; upload the jars to artifacts."
+  value       = module.storage.bucket_ids
+}
+
+output "streaming_job_names" {
+  description = "Streaming Glue jobs."
+  value       = module.glue.streaming_job_names
+}
+
+output "combine_job_name" {
+  description = "Combine Glue job."
+  value       = module.glue.combine_job_name
+}
+
+output "final_data_topic_arn" {
+  description = "Topic of the new-final-data emails."
+  value       = module.notifier.topic_arn
+}
+
+output "ops_topic_arn" {
+  description = "Topic of the alarms."
+  value       = module.monitoring.ops_topic_arn
+}
+
+output "athena_workgroup" {
+  description = "Analysts' Athena workgroup."
+  value       = module.glue.athena_workgroup
+}
+
+output "postgres_jdbc_url" {
+  description = "Reporting database (credentials in the secret)."
+  value       = module.postgres.jdbc_url
+}
+
+output "postgres_secret_arn" {
+  description = "Secret holding the generated database credentials."
+  value       = module.postgres.secret_arn
+}

@@ -1,0 +1,254 @@
+# Glue: catalog databases, crawlers (from crawlers/crawlers.json), the two streaming jobs, the combine
+# job and its schedule, the PostgreSQL connection, Athena's workgroup, and the role they run as.
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  definitions  = jsondecode(file(var.crawlers_file))
+  crawlers     = { for c in local.definitions.crawlers : c.name => c }
+  jar          = "s3://${var.buckets["artifacts"]}/${var.jobs_jar_key}"
+  placeholder  = "s3://${var.buckets["artifacts"]}/scripts/placeholder.scala"
+  curated      = "s3://${var.buckets["curated"]}"
+  checkpoints  = "s3://${var.buckets["checkpoints"]}"
+  final        = "s3://${var.buckets["final"]}"
+  bucket_paths = { curated = local.curated, final = local.final }
+  catalog_arn  = "arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+
+  common_arguments = {
+    "--job-language"        = "scala"
+    "--extra-jars"          = local.jar
+    "--datalake-formats"    = "delta"
+    "--enable-metrics"      = "true"
+    "--enable-auto-scaling" = "true"
+    "--AWS_REGION"          = data.aws_region.current.name
+  }
+  streaming_arguments = merge(local.common_arguments, {
+    "--KINESIS_CONNECTOR" = "glue"
+    "--KINESIS_ENDPOINT"  = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
+    "--OUTPUT_PATH"       = local.curated
+    "--CHECKPOINT_PATH"   = "${local.checkpoints}/streaming"
+    "--TRIGGER_INTERVAL"  = var.trigger_interval
+    "--PG_JDBC_URL"       = var.postgres_jdbc_url
+    "--PG_SECRET_ID"      = var.postgres_secret_arn
+  })
+  streaming_jobs = {
+    location = { class = "com.fleetstream.jobs.LocationStreamingJob", stream = var.location_stream_name }
+    sensor   = { class = "com.fleetstream.jobs.SensorStreamingJob", stream = var.sensor_stream_name }
+  }
+}
+
+resource "aws_glue_catalog_database" "this" {
+  for_each = local.definitions.databases
+  name     = each.value
+}
+
+resource "aws_glue_connection" "postgres" {
+  name            = "${var.name_prefix}-postgres"
+  connection_type = "JDBC"
+  connection_properties = {
+    JDBC_CONNECTION_URL = var.postgres_jdbc_url
+    SECRET_ID           = var.postgres_secret_arn
+  }
+  physical_connection_requirements {
+    subnet_id              = var.connection_subnet_id
+    availability_zone      = var.connection_availability_zone
+    security_group_id_list = [var.connection_security_group_id]
+  }
+}
+
+resource "aws_glue_job" "streaming" {
+  for_each           = local.streaming_jobs
+  name               = "${var.name_prefix}-${each.key}-streaming"
+  role_arn           = aws_iam_role.glue.arn
+  glue_version       = "5.0"
+  worker_type        = var.worker_type
+  number_of_workers  = var.streaming_workers
+  connections        = [aws_glue_connection.postgres.name]
+  maintenance_window = var.maintenance_window
+  command {
+    name            = "gluestreaming"
+    script_location = local.placeholder
+  }
+  default_arguments = merge(local.streaming_arguments, {
+    "--class"       = each.value.class
+    "--STREAM_NAME" = each.value.stream
+  })
+  execution_property {
+    # one writer per Delta table and staging table
+    max_concurrent_runs = 1
+  }
+  tags = var.tags
+}
+
+resource "aws_glue_job" "combine" {
+  name              = "${var.name_prefix}-combine"
+  role_arn          = aws_iam_role.glue.arn
+  glue_version      = "5.0"
+  worker_type       = "G.1X"
+  number_of_workers = 2
+  timeout           = 60
+  command {
+    name            = "glueetl"
+    script_location = local.placeholder
+  }
+  default_arguments = merge(local.common_arguments, {
+    "--class"            = "com.fleetstream.jobs.CombineJob"
+    "--INPUT_DELTA_PATH" = "${local.curated}/delta"
+    "--FINAL_PATH"       = local.final
+  })
+  execution_property {
+    max_concurrent_runs = 1
+  }
+  tags = var.tags
+}
+
+resource "aws_glue_trigger" "combine" {
+  name     = "${var.name_prefix}-combine-schedule"
+  type     = "SCHEDULED"
+  schedule = var.combine_schedule
+  actions {
+    job_name = aws_glue_job.combine.name
+  }
+  tags = var.tags
+}
+
+resource "aws_glue_crawler" "this" {
+  for_each      = local.crawlers
+  name          = each.key
+  database_name = aws_glue_catalog_database.this[each.value.database].name
+  role          = aws_iam_role.glue.arn
+
+  dynamic "delta_target" {
+    for_each = each.value.format == "delta" ? [each.value] : []
+    content {
+      delta_tables              = ["${local.bucket_paths[delta_target.value.bucket]}/${delta_target.value.path}"]
+      create_native_delta_table = local.definitions.delta.create_native_delta_table
+      write_manifest            = local.definitions.delta.write_manifest
+    }
+  }
+
+  dynamic "s3_target" {
+    for_each = each.value.format == "parquet" ? [each.value] : []
+    content {
+      path       = "${local.bucket_paths[s3_target.value.bucket]}/${s3_target.value.path}"
+      exclusions = local.definitions.parquet.exclusions
+    }
+  }
+
+  dynamic "recrawl_policy" {
+    for_each = each.value.format == "parquet" ? [1] : []
+    content {
+      recrawl_behavior = local.definitions.parquet.recrawl_behavior
+    }
+  }
+
+  dynamic "schema_change_policy" {
+    for_each = each.value.format == "parquet" ? [1] : []
+    content {
+      update_behavior = local.definitions.parquet.update_behavior
+      delete_behavior = local.definitions.parquet.delete_behavior
+    }
+  }
+
+  configuration = each.value.format == "parquet" ? jsonencode(local.definitions.parquet.configuration) : null
+  tags          = var.tags
+}
+
+resource "aws_athena_workgroup" "analysts" {
+  name = "${var.name_prefix}-analysts"
+  configuration {
+    enforce_workgroup_configuration = true
+    result_configuration {
+      output_location = "${local.curated}/athena-results/"
+      encryption_configuration {
+        encryption_option = "SSE_KMS"
+        kms_key_arn       = var.kms_key_arn
+      }
+    }
+  }
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "assume_glue" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["glue.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "glue" {
+  name               = "${var.name_prefix}-glue"
+  assume_role_policy = data.aws_iam_policy_document.assume_glue.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "glue" {
+  statement {
+    sid       = "ReadStreams"
+    actions   = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"]
+    resources = var.stream_arns
+  }
+  statement {
+    sid     = "ReadWriteData"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = [
+      "${var.bucket_arns["curated"]}/*", "${var.bucket_arns["final"]}/*", "${var.bucket_arns["checkpoints"]}/*",
+    ]
+  }
+  statement {
+    sid       = "ReadArtifacts"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns["artifacts"]}/*"]
+  }
+  statement {
+    sid       = "ListBuckets"
+    actions   = ["s3:ListBucket"]
+    resources = values(var.bucket_arns)
+  }
+  statement {
+    sid       = "UseDataKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+  statement {
+    sid       = "DatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.postgres_secret_arn]
+  }
+  statement {
+    sid     = "Catalog"
+    actions = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartitions", "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:GetConnection"]
+    resources = concat(["${local.catalog_arn}:catalog", "${local.catalog_arn}:connection/${var.name_prefix}-postgres"],
+      [for d in values(local.definitions.databases) : "${local.catalog_arn}:database/${d}"],
+    [for d in values(local.definitions.databases) : "${local.catalog_arn}:table/${d}/*"])
+  }
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws-glue/*"]
+  }
+  statement {
+    sid       = "Metrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+  statement {
+    sid       = "VpcConnection"
+    actions   = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute", "ec2:CreateTags"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "glue" {
+  name   = "${var.name_prefix}-glue"
+  role   = aws_iam_role.glue.id
+  policy = data.aws_iam_policy_document.glue.json
+}

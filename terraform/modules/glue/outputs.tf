@@ -1,0 +1,29 @@
+output "streaming_job_names" {
+  description = "The streaming Glue jobs."
+  value       = [for j in aws_glue_job.streaming : j.name]
+}
+
+output "combine_job_name" {
+  description = "The combine Glue job."
+  value       = aws_glue_job.combine.name
+}
+
+output "crawler_names" {
+  description = "Every crawler (start them after a combine run with CrawlerRunner)."
+  value       = keys(aws_glue_crawler.this)
+}
+
+output "athena_workgroup" {
+  description = "The analysts' Athena workgroup."
+  value       = aws_athena_workgroup.analysts.name
+}
+
+output "glue_role_arn" {
+  description = "The role the jobs and crawlers run as."
+  value       = aws_iam_role.glue.arn
+}
+
+output "job_names" {
+  description = "All Glue jobs, for alarms."
+  value       = concat([for j in aws_glue_job.streaming : j.name], [aws_glue_job.combine.name])
+}

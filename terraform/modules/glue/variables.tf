@@ -1,0 +1,118 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every name, e.g. fleetstream-dev."
+}
+
+variable "buckets" {
+  type        = map(string)
+  description = "Bucket names by role (curated, final, artifacts, checkpoints), from the storage module."
+  validation {
+    condition     = alltrue([for k in ["curated", "final", "artifacts", "checkpoints"] : contains(keys(var.buckets), k)])
+    error_message = "buckets needs curated, final, artifacts and checkpoints."
+  }
+}
+
+variable "bucket_arns" {
+  type        = map(string)
+  description = "Bucket ARNs by role."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "The data key."
+}
+
+variable "jobs_jar_key" {
+  type        = string
+  description = "S3 key of the shaded jobs jar in the artifacts bucket (jobs/target/fleetstream-jobs-glue.jar)."
+  default     = "jars/fleetstream-jobs-glue.jar"
+}
+
+variable "location_stream_name" {
+  type        = string
+  description = "Kinesis stream of GPS fixes."
+}
+
+variable "sensor_stream_name" {
+  type        = string
+  description = "Kinesis stream of sensor readings."
+}
+
+variable "stream_arns" {
+  type        = list(string)
+  description = "ARNs of both streams (read access)."
+}
+
+variable "worker_type" {
+  type        = string
+  description = "Glue worker type of the streaming jobs."
+  default     = "G.025X"
+  validation {
+    condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X"], var.worker_type)
+    error_message = "worker_type must be one of G.025X, G.1X, G.2X, G.4X."
+  }
+}
+
+variable "streaming_workers" {
+  type        = number
+  description = "Maximum workers per streaming job (auto scaling stays below)."
+  default     = 2
+}
+
+variable "trigger_interval" {
+  type        = string
+  description = "Micro-batch interval of the streaming jobs."
+  default     = "30 seconds"
+}
+
+variable "maintenance_window" {
+  type        = string
+  description = "When Glue may restart the continuously running streaming jobs, e.g. SUN:03."
+  default     = "SUN:03"
+  validation {
+    condition     = can(regex("^(MON|TUE|WED|THU|FRI|SAT|SUN):([01][0-9]|2[0-3])$", var.maintenance_window))
+    error_message = "maintenance_window looks like SUN:03."
+  }
+}
+
+variable "combine_schedule" {
+  type        = string
+  description = "Cron schedule of the combine job."
+  default     = "cron(15 * * * ? *)"
+}
+
+variable "postgres_jdbc_url" {
+  type        = string
+  description = "jdbc:postgresql://host:5432/db of the reporting database."
+}
+
+variable "postgres_secret_arn" {
+  type        = string
+  description = "Secrets Manager secret with the database user and password."
+}
+
+variable "connection_subnet_id" {
+  type        = string
+  description = "Private subnet the Glue jobs reach PostgreSQL from."
+}
+
+variable "connection_availability_zone" {
+  type        = string
+  description = "Availability zone of connection_subnet_id."
+}
+
+variable "connection_security_group_id" {
+  type        = string
+  description = "Security group of the Glue connection (allowed into PostgreSQL)."
+}
+
+variable "crawlers_file" {
+  type        = string
+  description = "Path of crawlers/crawlers.json, the single definition of the crawlers."
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+}

@@ -1,0 +1,47 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every name, e.g. fleetstream-dev."
+}
+
+variable "stream_mode" {
+  type        = string
+  description = "ON_DEMAND or PROVISIONED."
+  default     = "ON_DEMAND"
+  validation {
+    condition     = contains(["ON_DEMAND", "PROVISIONED"], var.stream_mode)
+    error_message = "stream_mode must be ON_DEMAND or PROVISIONED."
+  }
+}
+
+variable "location_shards" {
+  type        = number
+  description = "Shards of the location stream when PROVISIONED."
+  default     = 2
+}
+
+variable "sensor_shards" {
+  type        = number
+  description = "Shards of the sensor stream when PROVISIONED."
+  default     = 1
+}
+
+variable "retention_hours" {
+  type        = number
+  description = "How long records stay readable (24 to 8760)."
+  default     = 24
+  validation {
+    condition     = var.retention_hours >= 24 && var.retention_hours <= 8760
+    error_message = "retention_hours must be within 24..8760."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "KMS key for server-side encryption."
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+}

@@ -1,0 +1,79 @@
+# RDS PostgreSQL for the jobs' reporting tables. RDS generates the master password into Secrets
+# Manager (manage_master_user_password); it never appears in state outputs or job arguments.
+resource "aws_db_subnet_group" "this" {
+  name       = "${var.name_prefix}-postgres"
+  subnet_ids = var.subnet_ids
+  tags       = var.tags
+}
+
+resource "aws_security_group" "glue" {
+  name        = "${var.name_prefix}-glue-connection"
+  description = "Glue jobs reaching PostgreSQL; Glue needs the group to reach itself."
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "glue_self" {
+  security_group_id            = aws_security_group.glue.id
+  referenced_security_group_id = aws_security_group.glue.id
+  ip_protocol                  = "tcp"
+  from_port                    = 0
+  to_port                      = 65535
+  description                  = "Glue workers talk to each other"
+}
+
+resource "aws_vpc_security_group_egress_rule" "glue_all" {
+  security_group_id = aws_security_group.glue.id
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "-1"
+  description       = "Kinesis, S3 and PostgreSQL through the VPC's endpoints and NAT"
+}
+
+resource "aws_security_group" "postgres" {
+  name        = "${var.name_prefix}-postgres"
+  description = "PostgreSQL: the Glue connection and analysts only."
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_glue" {
+  security_group_id            = aws_security_group.postgres.id
+  referenced_security_group_id = aws_security_group.glue.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "Glue jobs"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_analysts" {
+  for_each          = toset(var.analyst_cidr_blocks)
+  security_group_id = aws_security_group.postgres.id
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  description       = "Analysts"
+}
+
+resource "aws_db_instance" "this" {
+  identifier                    = "${var.name_prefix}-postgres"
+  engine                        = "postgres"
+  engine_version                = "17"
+  instance_class                = var.instance_class
+  allocated_storage             = var.allocated_storage_gb
+  storage_encrypted             = true
+  kms_key_id                    = var.kms_key_arn
+  db_name                       = "fleet"
+  username                      = "fleet_owner"
+  manage_master_user_password   = true
+  master_user_secret_kms_key_id = var.kms_key_arn
+  db_subnet_group_name          = aws_db_subnet_group.this.name
+  vpc_security_group_ids        = [aws_security_group.postgres.id]
+  publicly_accessible           = false
+  multi_az                      = var.multi_az
+  backup_retention_period       = 7
+  deletion_protection           = true
+  skip_final_snapshot           = false
+  final_snapshot_identifier     = "${var.name_prefix}-postgres-final"
+  tags                          = var.tags
+}
