@@ -288,17 +288,9 @@ class KinesisPipelineTest {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);
       }
-      List<List<Object>> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          List<Object> row = new ArrayList<>();
-          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            row.add(rs.getObject(i));
-          }
-          rows.add(row);
-        }
+        return TestPostgres.rows(rs);
       }
-      return rows;
     }
   }
 

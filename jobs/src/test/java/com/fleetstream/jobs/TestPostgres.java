@@ -42,19 +42,23 @@ public final class TestPostgres {
   /** Rows of a query as lists of column values, in the query's order. */
   public static List<List<Object>> rows(PgConnectionSpec db, String sql) {
     try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      List<List<Object>> rows = new ArrayList<>();
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getObject(i));
-        }
-        rows.add(row);
-      }
-      return rows;
+      return rows(rs);
     } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
     }
+  }
+
+  public static List<List<Object>> rows(ResultSet rs) throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    int n = rs.getMetaData().getColumnCount();
+    while (rs.next()) {
+      List<Object> row = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        row.add(rs.getObject(i));
+      }
+      rows.add(row);
+    }
+    return rows;
   }
 
   public static long count(PgConnectionSpec db, String sql) {

@@ -1,0 +1,46 @@
+package com.fleetstream.bench;
+
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.testkit.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bash scripts/bench.sh}: every benchmark against its baseline in this one process, printed as
+ * a table and written to benchmarks/results/latest.json. Not part of the tests.
+ */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    long n = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
+    Path repo = Path.of("").toAbsolutePath();
+    Results results = new Results();
+    for (Results.Row r : LambdaBenchmark.run(repo)) {
+      results.add(r);
+    }
+
+    SparkSession spark = SparkSession.builder().master("local[" + Runtime.getRuntime().availableProcessors() + "]")
+        .appName("fleetstream-bench").config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+    results.add(TransformBenchmark.gps(spark, n));
+    results.add(TransformBenchmark.sensors(spark, n));
+
+    Path pgDir = Files.createTempDirectory("bench-postgres");
+    try (PostgresServer pg = PostgresServer.start(pgDir)) {
+      results.add(PostgresSinkBenchmark.run(spark,
+          new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null), n));
+    }
+    spark.stop();
+
+    String machine = Runtime.getRuntime().availableProcessors() + " cores, "
+        + (Runtime.getRuntime().maxMemory() >> 20) + " MB max heap, " + System.getProperty("os.name") + " "
+        + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+    results.print(repo.resolve("benchmarks/results/latest.json"), machine);
+  }
+}
