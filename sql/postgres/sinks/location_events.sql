@@ -7,9 +7,10 @@ SELECT fleet.ensure_history_partitions(min(event_time), max(event_time)) FROM fl
 -- name: vehicle_position_history
 INSERT INTO fleet.vehicle_position_history (vehicle_id, event_time, event_id, latitude, longitude, speed_kmh,
   heading, altitude_m, accuracy_m, fuel_level_pct, engine_status, arrival_time)
-SELECT DISTINCT ON (vehicle_id, event_time, event_id) vehicle_id, event_time, event_id, latitude, longitude,
-  speed_kmh, heading, altitude_m, accuracy_m, fuel_level_pct, engine_status, arrival_time
+SELECT vehicle_id, event_time, event_id, latitude, longitude, speed_kmh, heading, altitude_m, accuracy_m,
+  fuel_level_pct, engine_status, arrival_time
 FROM fleet_staging.location_events
+ORDER BY vehicle_id, event_time, event_id -- in key order the primary key index grows at its edge
 ON CONFLICT DO NOTHING;
 
 -- name: vehicle_position_latest

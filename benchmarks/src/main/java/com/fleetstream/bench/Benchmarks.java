@@ -15,6 +15,8 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     long n = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
+    // optional second argument: only the benchmarks whose name contains it (e.g. "postgres")
+    String only = args.length > 1 ? args[1] : "";
     Path repo = Path.of("").toAbsolutePath();
     Results results = new Results();
     for (Results.Row r : LambdaBenchmark.run(repo)) {
@@ -28,13 +30,16 @@ public final class Benchmarks {
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .getOrCreate();
-    results.add(TransformBenchmark.gps(spark, n));
-    results.add(TransformBenchmark.sensors(spark, n));
-
-    Path pgDir = Files.createTempDirectory("bench-postgres");
-    try (PostgresServer pg = PostgresServer.start(pgDir)) {
-      results.add(PostgresSinkBenchmark.run(spark,
-          new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null), n));
+    if ("transform".contains(only)) {
+      results.add(TransformBenchmark.gps(spark, n));
+      results.add(TransformBenchmark.sensors(spark, n));
+    }
+    if ("postgres".contains(only)) {
+      Path pgDir = Files.createTempDirectory("bench-postgres");
+      try (PostgresServer pg = PostgresServer.start(pgDir)) {
+        results.add(PostgresSinkBenchmark.run(spark,
+            new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null), n));
+      }
     }
     spark.stop();
 

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresBatchSink implements BatchSink {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresBatchSink.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SORT_MEMORY = "256MB";
 
   private final PgConnectionSpec db;
   private final String query;
@@ -80,17 +81,18 @@ public final class PostgresBatchSink implements BatchSink {
       }
     }
 
+    long start = System.nanoTime();
     Column[] selected = columns.stream().map(functions::col).toArray(Column[]::new);
     batch.select(selected).foreachPartition(new CopyPartition(db, stagingTable, columns));
+    long copied = System.nanoTime();
 
     try (Connection c = db.open()) {
       c.setAutoCommit(false);
       Map<String, Long> counts = new LinkedHashMap<>();
+      counts.put("staged", batch.count()); // the batch is persisted: no second pass over the source
       try (Statement s = c.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + stagingTable)) {
-          rs.next();
-          counts.put("staged", rs.getLong(1));
-        }
+        // the moves sort a batch (latest position per vehicle); keep the sort in memory
+        s.execute("SET LOCAL work_mem = '" + SORT_MEMORY + "'");
         for (SqlScript.Statement statement : script.statements()) {
           counts.merge(statement.name(), execute(s, statement.sql()), Long::sum);
         }
@@ -100,6 +102,8 @@ public final class PostgresBatchSink implements BatchSink {
         return 0;
       }
       c.commit();
+      LOG.info("{} batch {}: COPY {} ms, move and commit {} ms, {}", name(), id.batch(),
+          (copied - start) / 1_000_000, (System.nanoTime() - copied) / 1_000_000, counts);
       c.setAutoCommit(true);
       try (Statement s = c.createStatement()) {
         s.execute("TRUNCATE " + stagingTable);
