@@ -22,6 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CombineJobTest {
   @TempDir
   Path dir;
+  /** Where inputs and outputs live: the temp folder, or a prefix in S3Mock. */
+  private String base;
+
+  @org.junit.jupiter.api.BeforeEach
+  void onTheFileSystem() {
+    base = dir.toUri().toString();
+  }
 
   private static final String FIXES = "vehicle_id STRING, event_id STRING, event_time TIMESTAMP, latitude DOUBLE,"
       + " longitude DOUBLE, speed_kmh DOUBLE";
@@ -33,7 +40,7 @@ class CombineJobTest {
         .selectExpr("*", "date_format(" + (table.endsWith("window_stats") ? "window_start" : "event_time")
             + ", 'yyyy-MM-dd') AS dt", "date_format(" + (table.endsWith("window_stats") ? "window_start" : "event_time")
             + ", 'HH') AS hour")
-        .write().format("delta").mode("append").partitionBy("dt", "hour").save(dir.resolve("in/" + table).toString());
+        .write().format("delta").mode("append").partitionBy("dt", "hour").save(base + "/in/" + table);
   }
 
   private static String[] schemaCasts(String columns) {
@@ -44,14 +51,14 @@ class CombineJobTest {
 
   private CombineJobConfig config(String runId, String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("--JOB_NAME", "combine",
-        "--INPUT_DELTA_PATH", dir.resolve("in").toUri().toString(), "--FINAL_PATH", dir.resolve("final").toUri().toString(),
+        "--INPUT_DELTA_PATH", base + "/in", "--FINAL_PATH", base + "/final",
         "--POSITION_TOLERANCE", "10 minutes", "--SHUFFLE_PARTITIONS", "2", "--RUN_ID", runId));
     args.addAll(List.of(extra));
     return CombineJobConfig.parse(args.toArray(String[]::new));
   }
 
   private Dataset<Row> output(String table) {
-    return SparkTestSession.get().read().format("delta").load(dir.resolve("final/" + table).toString());
+    return SparkTestSession.get().read().format("delta").load(base + "/final/" + table);
   }
 
   private void handMadeInput() {
@@ -79,6 +86,31 @@ class CombineJobTest {
         ('w1', 'warehouse-1', 'humidity', '%', '2026-03-01 10:00:00', '2026-03-01 10:05:00', 1, 50.0, 50.0, 50.0, 0)""");
   }
 
+  private static final String[] ENRICHED_ROWS = {
+      "[t1,2026-03-01 10:00:00,53.0,10.0,2026-03-01 10:00:00,vehicle_fix,-150.0]",
+      "[t1,2026-03-01 11:10:00,53.1,10.0,2026-03-01 11:02:30,vehicle_fix,-600.0]",
+      "[t2,2026-03-01 11:10:00,null,null,null,none,null]",
+      "[t3,2026-03-01 10:00:00,null,null,null,none,null]",
+      "[w1,2026-03-01 10:00:00,53.55,9.99,null,sensor,null]"};
+
+  private List<String> enriched() {
+    return output(CombineJob.ENRICHED).orderBy("sensor_id", "window_start")
+        .selectExpr("sensor_id", "CAST(window_start AS STRING)", "latitude", "longitude",
+            "CAST(position_time AS STRING)", "position_source", "position_lag_seconds").collectAsList()
+        .stream().map(Row::toString).toList();
+  }
+
+  @Test
+  void runsTheSameOnS3() {
+    base = TestS3.base();
+    handMadeInput();
+    Optional<String> manifest = CombineJob.run(SparkTestSession.get(), config("20260302T010000Z"));
+    assertThat(manifest).contains(base + "/final/_manifests/20260302T010000Z.json");
+    assertThat(enriched()).containsExactly(ENRICHED_ROWS);
+    assertThat(output(CombineJob.VEHICLE_DAILY).count()).isEqualTo(2);
+    assertThat(CombineJob.run(SparkTestSession.get(), config("20260302T020000Z"))).isEmpty();
+  }
+
   @Test
   void combinesHandMadeInputExactlyAndIncrementally() throws Exception {
     handMadeInput();
@@ -86,15 +118,7 @@ class CombineJobTest {
     assertThat(first).isPresent();
 
     // as-of join edges: tie -> earlier fix; exactly at the tolerance -> matched; 1 s outside -> none
-    assertThat(output(CombineJob.ENRICHED).orderBy("sensor_id", "window_start")
-        .selectExpr("sensor_id", "CAST(window_start AS STRING)", "latitude", "longitude",
-            "CAST(position_time AS STRING)", "position_source", "position_lag_seconds").collectAsList())
-        .map(Row::toString).containsExactly(
-            "[t1,2026-03-01 10:00:00,53.0,10.0,2026-03-01 10:00:00,vehicle_fix,-150.0]",
-            "[t1,2026-03-01 11:10:00,53.1,10.0,2026-03-01 11:02:30,vehicle_fix,-600.0]",
-            "[t2,2026-03-01 11:10:00,null,null,null,none,null]",
-            "[t3,2026-03-01 10:00:00,null,null,null,none,null]",
-            "[w1,2026-03-01 10:00:00,53.55,9.99,null,sensor,null]");
+    assertThat(enriched()).containsExactly(ENRICHED_ROWS);
 
     List<Row> daily = output(CombineJob.VEHICLE_DAILY).orderBy("vehicle_id").collectAsList();
     assertThat(daily).extracting(r -> r.getAs("vehicle_id") + "@" + r.getAs("dt") + " fixes=" + r.getAs("fix_count")

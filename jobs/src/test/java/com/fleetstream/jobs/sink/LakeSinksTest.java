@@ -3,16 +3,13 @@ package com.fleetstream.jobs.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.SparkTestSession;
-import com.fleetstream.testkit.S3Server;
+import com.fleetstream.jobs.TestS3;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,35 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * path-style): each batch lands once, however often it is replayed.
  */
 class LakeSinksTest {
-  private static final String BUCKET = "lake";
-  private static S3Server s3;
-
-  @BeforeAll
-  static void startS3() {
-    s3 = S3Server.start(Path.of("target/s3mock/s3mock.jar"), Path.of("target/s3mock-store-" + UUID.randomUUID()),
-        BUCKET);
-    Configuration conf = SparkTestSession.get().sparkContext().hadoopConfiguration();
-    conf.set("fs.s3a.endpoint", s3.endpoint().toString());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
-    conf.set("fs.s3a.directory.marker.retention", "keep");
-    conf.set("fs.s3a.attempts.maximum", "3");
-    conf.set("fs.s3a.retry.limit", "3");
-  }
-
-  @AfterAll
-  static void stopS3() {
-    s3.close();
-  }
-
   private static String base(String scheme) {
-    String id = UUID.randomUUID().toString();
-    return scheme.equals("s3a") ? "s3a://" + BUCKET + "/" + id
-        : Path.of("target", "lake-" + id).toAbsolutePath().toUri().toString();
+    return scheme.equals("s3a") ? TestS3.base()
+        : Path.of("target", "lake-" + UUID.randomUUID()).toAbsolutePath().toUri().toString();
   }
 
   /** Window-like rows: key, value, partition columns. */

@@ -1,0 +1,38 @@
+package com.fleetstream.jobs;
+
+import com.fleetstream.testkit.S3Server;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The one S3Mock of a test JVM, with bucket {@value #BUCKET}, and the shared SparkSession's s3a
+ * settings pointing at it (path-style, plain HTTP).
+ */
+public final class TestS3 {
+  public static final String BUCKET = "lake";
+  private static S3Server server;
+
+  private TestS3() {}
+
+  /** A fresh base URI under the bucket. */
+  public static synchronized String base() {
+    if (server == null) {
+      server = S3Server.start(Path.of("target/s3mock/s3mock.jar"),
+          Path.of("target/s3mock-store-" + UUID.randomUUID()), BUCKET);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      Configuration conf = SparkTestSession.get().sparkContext().hadoopConfiguration();
+      conf.set("fs.s3a.endpoint", server.endpoint().toString());
+      conf.set("fs.s3a.endpoint.region", "us-east-1");
+      conf.set("fs.s3a.path.style.access", "true");
+      conf.set("fs.s3a.connection.ssl.enabled", "false");
+      conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
+      conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
+      conf.set("fs.s3a.directory.marker.retention", "keep");
+      conf.set("fs.s3a.attempts.maximum", "3");
+      conf.set("fs.s3a.retry.limit", "3");
+    }
+    return "s3a://" + BUCKET + "/" + UUID.randomUUID();
+  }
+}
