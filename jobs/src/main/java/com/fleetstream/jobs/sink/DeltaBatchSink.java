@@ -29,7 +29,7 @@ public final class DeltaBatchSink implements BatchSink {
   private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
   private static final String NEW_TABLE_DEFAULTS = "spark.databricks.delta.properties.defaults.";
   /** Streaming batches are small; these keep file counts in check for Athena and the crawlers. */
-  static final Map<String, String> TABLE_PROPERTIES = Map.of(
+  private static final Map<String, String> TABLE_PROPERTIES = Map.of(
       "delta.autoOptimize.optimizeWrite", "true",
       "delta.autoOptimize.autoCompact", "true");
 

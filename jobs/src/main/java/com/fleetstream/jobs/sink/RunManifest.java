@@ -1,6 +1,5 @@
 package com.fleetstream.jobs.sink;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -80,12 +79,5 @@ public final class RunManifest {
       throw new UncheckedIOException("writing " + file, e);
     }
     return file.toString();
-  }
-
-  static JsonNode read(Configuration conf, String uri) throws IOException {
-    Path p = new Path(uri);
-    try (var in = p.getFileSystem(conf).open(p)) {
-      return JSON.readTree(in);
-    }
   }
 }
