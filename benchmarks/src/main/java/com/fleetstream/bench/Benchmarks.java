@@ -1,5 +1,6 @@
 package com.fleetstream.bench;
 
+import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.PostgresServer;
 import java.nio.file.Files;
@@ -23,12 +24,7 @@ public final class Benchmarks {
       results.add(r);
     }
 
-    SparkSession spark = SparkSession.builder().master("local[" + Runtime.getRuntime().availableProcessors() + "]")
-        .appName("fleetstream-bench").config("spark.ui.enabled", "false")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+    SparkSession spark = SparkSessions.local("fleetstream-bench", Runtime.getRuntime().availableProcessors())
         .getOrCreate();
     if ("transform".contains(only)) {
       results.add(TransformBenchmark.gps(spark, n));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.runtime.JobMain;
+import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.sink.FinalTableWriter;
 import com.fleetstream.jobs.sink.RunManifest;
 import com.fleetstream.jobs.source.DeltaChanges;
@@ -39,13 +40,12 @@ public final class CombineJob {
 
   public static void main(String[] args) {
     JobMain.run("combine", () -> CombineJobConfig.parse(args), config ->
-        run(SparkSession.builder().appName("fleetstream-combine").getOrCreate(), config));
+        run(SparkSessions.forJob("fleetstream-combine"), config));
   }
 
   /** @return the manifest's URI, or empty when no input changed since the last run */
   public static Optional<String> run(SparkSession spark, CombineJobConfig config) {
-    spark.conf().set("spark.sql.session.timeZone", "UTC");
-    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(config.shufflePartitions()));
+    SparkSessions.configure(spark, config.shufflePartitions());
     var hadoop = spark.sparkContext().hadoopConfiguration();
 
     Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());

@@ -35,7 +35,7 @@ public final class LocationStreamingJob {
 
   public static void main(String[] args) {
     JobMain.run(NAME, () -> LocationJobConfig.parse(args), config ->
-        run(SparkSessions.forStreamingJob("fleetstream-location"), config));
+        run(SparkSessions.forJob("fleetstream-location"), config));
   }
 
   public static StreamingQueries run(SparkSession spark, LocationJobConfig config) {

@@ -36,7 +36,7 @@ public final class SensorStreamingJob {
 
   public static void main(String[] args) {
     JobMain.run(NAME, () -> SensorJobConfig.parse(args), config ->
-        run(SparkSessions.forStreamingJob("fleetstream-sensor"), config));
+        run(SparkSessions.forJob("fleetstream-sensor"), config));
   }
 
   public static StreamingQueries run(SparkSession spark, SensorJobConfig config) {

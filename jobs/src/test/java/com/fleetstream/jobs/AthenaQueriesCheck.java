@@ -84,7 +84,7 @@ final class AthenaQueriesCheck {
         r -> hour(r.timestamp()) + " " + r.deviceId() + " " + r.metric() + " " + r.sensorId()));
     Map<String, long[]> expected = new TreeMap<>();
     sensorHours.forEach((key, list) -> {
-      long breaches = list.stream().filter(this::breach).count();
+      long breaches = list.stream().filter(r -> KinesisPipelineTest.breach(thresholds, r)).count();
       if (breaches > 0) {
         String group = key.substring(0, key.lastIndexOf(' '));
         long[] sums = expected.computeIfAbsent(group, k -> new long[2]);
@@ -127,11 +127,5 @@ final class AthenaQueriesCheck {
 
   private static String hour(Instant t) {
     return t.atOffset(ZoneOffset.UTC).toLocalDate() + "T" + String.format("%02d", t.atOffset(ZoneOffset.UTC).getHour());
-  }
-
-  private boolean breach(SensorReading r) {
-    Thresholds.Range range = thresholds.byMetric().get(r.metric());
-    return range != null && (range.max() != null && r.value() > range.max()
-        || range.min() != null && r.value() < range.min());
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
@@ -134,11 +135,10 @@ class ExactlyOnceRestartTest {
     long committedBefore = committedMarkers(markers);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "@" + ProjectPaths.root().resolve("etc/java17-spark.args"), "-Xmx1g",
-        "-Dspark.master=local[2]", "-Dspark.ui.enabled=false", "-Dspark.driver.host=127.0.0.1",
-        "-Dspark.driver.bindAddress=127.0.0.1",
-        "-Dspark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
-        "-Dspark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "@" + ProjectPaths.root().resolve("etc/java17-spark.args"), "-Xmx1g"));
+    // the job's own main builds its session; SparkConf picks these up from system properties
+    SparkSessions.localConf(2).forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.addAll(List.of(
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         LocationStreamingJob.class.getName()));
     command.addAll(List.of(args()));

@@ -294,7 +294,8 @@ class KinesisPipelineTest {
     }
   }
 
-  private static boolean breach(Thresholds thresholds, SensorReading r) {
+  /** The thresholds' rule, computed without Spark: the expectation the jobs are checked against. */
+  static boolean breach(Thresholds thresholds, SensorReading r) {
     Thresholds.Range range = thresholds.byMetric().get(r.metric());
     return range != null && (range.max() != null && r.value() > range.max()
         || range.min() != null && r.value() < range.min());

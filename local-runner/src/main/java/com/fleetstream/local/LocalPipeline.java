@@ -11,6 +11,7 @@ import com.fleetstream.jobs.sink.postgres.SqlScript;
 import com.fleetstream.notifier.Email;
 import com.fleetstream.notifier.Manifest;
 import com.fleetstream.jobs.config.SensorJobConfig;
+import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.KinesisEmulator;
@@ -77,15 +78,7 @@ public final class LocalPipeline {
           + sim.duration().toMinutes() + " minutes of event time from " + sim.startTime());
       System.out.println("  " + Simulator.send(sim, kinesis.client()));
 
-      SparkSession spark = SparkSession.builder()
-          .master("local[2]").appName("fleetstream-local")
-          .config("spark.ui.enabled", "false")
-          .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-          .config("spark.sql.session.timeZone", "UTC")
-          // what Glue's --datalake-formats delta sets
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-          .getOrCreate();
+      SparkSession spark = SparkSessions.local("fleetstream-local", 2).getOrCreate();
       String output = workdir.resolve("output").toUri().toString();
       step("Location streaming job (stops when the stream is drained)");
       LocationStreamingJob.run(spark, LocationJobConfig.parse(jobArgs(kinesis, LOCATIONS, workdir, postgres)));

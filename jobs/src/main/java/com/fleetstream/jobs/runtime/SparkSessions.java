@@ -1,24 +1,60 @@
 package com.fleetstream.jobs.runtime;
 
 import com.fleetstream.jobs.config.StreamingConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** The session every job runs in; on Glue the master and cluster settings come from Glue itself. */
 public final class SparkSessions {
+  /** What Glue's {@code --datalake-formats delta} sets; a session outside Glue sets it itself. */
+  public static final Map<String, String> DELTA = Map.of(
+      "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+      "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+
   private SparkSessions() {}
 
-  public static SparkSession forStreamingJob(String appName) {
+  public static SparkSession forJob(String appName) {
     return SparkSession.builder().appName(appName).getOrCreate();
   }
 
   /**
-   * Session settings a streaming job depends on, applied by the job itself so they hold however it
-   * was launched. The shuffle partition count becomes the state partition count of a new checkpoint.
+   * Outside Glue (local run, tests, benchmarks, a job JVM started by a test): the settings of a
+   * local session like Glue's (UTC, Delta), on loopback and without a UI.
+   */
+  public static Map<String, String> localConf(int cores) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", "local[" + cores + "]");
+    conf.put("spark.ui.enabled", "false");
+    conf.put("spark.driver.bindAddress", "127.0.0.1");
+    conf.put("spark.driver.host", "127.0.0.1");
+    conf.put("spark.sql.session.timeZone", "UTC");
+    conf.putAll(DELTA);
+    return conf;
+  }
+
+  public static SparkSession.Builder local(String appName, int cores) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    localConf(cores).forEach(builder::config);
+    return builder;
+  }
+
+  /**
+   * Session settings every job depends on, applied by the job itself so they hold however it was
+   * launched.
+   */
+  public static void configure(SparkSession spark, int shufflePartitions) {
+    // dt/hour partitions, days and windows are UTC whatever the cluster's zone
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
+  }
+
+  /**
+   * Plus what a streaming job needs. The shuffle partition count becomes the state partition count
+   * of a new checkpoint.
    */
   public static void configure(SparkSession spark, StreamingConfig config) {
-    // dt/hour partitions and windows are UTC whatever the cluster's zone
-    spark.conf().set("spark.sql.session.timeZone", "UTC");
-    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(config.shufflePartitions()));
+    configure(spark, config.shufflePartitions());
     // streaming plans cannot use AQE; saying so keeps Spark from warning about it at every query start
     spark.conf().set("spark.sql.adaptive.enabled", "false");
     long fileMb = config.sinks().deltaTargetFileSizeMb();

@@ -63,18 +63,14 @@ public final class FinalTableWriter {
     return stats(rows.sparkSession(), path, days);
   }
 
+  /** @param rows already persisted by the caller: the sample costs no second computation */
   private long bytesPerRow(Dataset<Row> rows, String table) {
     Path sample = new Path(tmpPath, "size-sample-" + new Path(table).getName());
     SparkSession spark = rows.sparkSession();
     try {
       FileSystem fs = sample.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Dataset<Row> some = rows.limit(SAMPLE_ROWS).persist(StorageLevel.MEMORY_AND_DISK());
-      long n = some.count();
-      if (n == 0) {
-        return 1;
-      }
-      some.coalesce(1).write().mode(SaveMode.Overwrite).parquet(sample.toString());
-      some.unpersist();
+      rows.limit(SAMPLE_ROWS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(sample.toString());
+      long n = spark.read().parquet(sample.toString()).count(); // from the footers
       long bytes = 0;
       RemoteIterator<LocatedFileStatus> files = fs.listFiles(sample, true);
       while (files.hasNext()) {
@@ -84,7 +80,7 @@ public final class FinalTableWriter {
         }
       }
       fs.delete(sample, true);
-      return Math.max(1, bytes / n);
+      return n == 0 ? 1 : Math.max(1, bytes / n);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -61,16 +61,13 @@ public final class Retry {
           return true;
         }
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return false;
   }
 
   private static String rootMessage(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
+    while (t.getCause() != null) {
       t = t.getCause();
     }
     return t.toString();
