@@ -6,6 +6,7 @@ import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.sink.FinalTableWriter;
+import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.sink.RunManifest;
 import com.fleetstream.jobs.source.DeltaChanges;
 import com.fleetstream.jobs.transform.FinalSummaries;
@@ -35,6 +36,10 @@ public final class CombineJob {
   private static final String LOCATION_EVENTS = "location/events";
   private static final String SENSOR_EVENTS = "sensor/events";
   private static final String SENSOR_WINDOWS = "sensor/window_stats";
+  private static final String LOCATION_LATE = "location/" + JobSinks.LATE_EVENTS;
+  private static final String SENSOR_LATE = "sensor/" + JobSinks.LATE_EVENTS;
+  /** Each stream's events table and the table of its events that came after the watermark. */
+  private static final Map<String, String> LATE_OF = Map.of(LOCATION_EVENTS, LOCATION_LATE, SENSOR_EVENTS, SENSOR_LATE);
 
   private CombineJob() {}
 
@@ -51,7 +56,7 @@ public final class CombineJob {
     Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());
     Map<String, Long> now = new LinkedHashMap<>();
     Map<String, Set<String>> changed = new LinkedHashMap<>();
-    for (String input : new String[] {LOCATION_EVENTS, SENSOR_EVENTS, SENSOR_WINDOWS}) {
+    for (String input : new String[] {LOCATION_EVENTS, SENSOR_EVENTS, SENSOR_WINDOWS, LOCATION_LATE, SENSOR_LATE}) {
       String path = input(config, input);
       long version = DeltaChanges.version(spark, path);
       now.put(input, version);
@@ -62,29 +67,38 @@ public final class CombineJob {
       return Optional.empty();
     }
 
-    Set<String> vehicleDays = changed.get(LOCATION_EVENTS);
-    Set<String> sensorDays = changed.get(SENSOR_EVENTS);
+    Set<String> vehicleDays = new TreeSet<>(changed.get(LOCATION_EVENTS));
+    vehicleDays.addAll(changed.get(LOCATION_LATE));
+    Set<String> sensorDays = new TreeSet<>(changed.get(SENSOR_EVENTS));
+    sensorDays.addAll(changed.get(SENSOR_LATE));
     Set<String> enrichedDays = new TreeSet<>(changed.get(SENSOR_WINDOWS));
     enrichedDays.addAll(sensorDays);
     vehicleDays.forEach(d -> enrichedDays.addAll(aroundDay(d))); // a fix near midnight serves both days
 
-    Dataset<Row> fixes = read(spark, config, LOCATION_EVENTS, vehicleDays);
-    Dataset<Row> readings = read(spark, config, SENSOR_EVENTS, sensorDays);
-    Dataset<Row> enriched = NearestPosition.enrich(read(spark, config, SENSOR_WINDOWS, enrichedDays),
-        read(spark, config, SENSOR_EVENTS, enrichedDays), read(spark, config, LOCATION_EVENTS, around(enrichedDays)),
-        config.positionTolerance());
-
+    // a stream not deployed (or not written yet) has no tables: the outputs that need it wait
     FinalTableWriter writer = new FinalTableWriter(config.finalPath() + "/_tmp/" + config.runId(),
         config.targetFileBytes());
     Map<String, Map<String, FinalTableWriter.DayStats>> written = new LinkedHashMap<>();
-    written.put(VEHICLE_DAILY, writer.replaceDays(FinalSummaries.vehicleDaily(fixes, config.idleSpeedKmh()),
-        output(config, VEHICLE_DAILY), vehicleDays, "dt"));
-    written.put(SENSOR_HOURLY, writer.replaceDays(FinalSummaries.sensorHourly(readings),
-        output(config, SENSOR_HOURLY), sensorDays, "dt", "hour"));
-    written.put(ENRICHED, writer.replaceDays(enriched, output(config, ENRICHED), enrichedDays, "dt"));
-    long unmatched = spark.read().format("delta").load(output(config, ENRICHED))
-        .filter(col("dt").isin((Object[]) enrichedDays.toArray()))
-        .filter(col(NearestPosition.SOURCE).equalTo("none")).count();
+    if (exist(now, LOCATION_EVENTS)) {
+      Dataset<Row> fixes = events(spark, config, LOCATION_EVENTS, vehicleDays, now);
+      written.put(VEHICLE_DAILY, writer.replaceDays(FinalSummaries.vehicleDaily(fixes, config.idleSpeedKmh()),
+          output(config, VEHICLE_DAILY), vehicleDays, "dt"));
+    }
+    if (exist(now, SENSOR_EVENTS)) {
+      Dataset<Row> readings = events(spark, config, SENSOR_EVENTS, sensorDays, now);
+      written.put(SENSOR_HOURLY, writer.replaceDays(FinalSummaries.sensorHourly(readings),
+          output(config, SENSOR_HOURLY), sensorDays, "dt", "hour"));
+    }
+    long unmatched = 0;
+    if (exist(now, SENSOR_WINDOWS, SENSOR_EVENTS, LOCATION_EVENTS)) {
+      Dataset<Row> enriched = NearestPosition.enrich(read(spark, config, SENSOR_WINDOWS, enrichedDays),
+          events(spark, config, SENSOR_EVENTS, enrichedDays, now),
+          events(spark, config, LOCATION_EVENTS, around(enrichedDays), now), config.positionTolerance());
+      written.put(ENRICHED, writer.replaceDays(enriched, output(config, ENRICHED), enrichedDays, "dt"));
+      unmatched = spark.read().format("delta").load(output(config, ENRICHED))
+          .filter(col("dt").isin((Object[]) enrichedDays.toArray()))
+          .filter(col(NearestPosition.SOURCE).equalTo("none")).count();
+    }
     written.values().forEach(days -> days.values().removeIf(s -> s.rows() == 0 && s.bytes() == 0));
 
     try {
@@ -101,6 +115,22 @@ public final class CombineJob {
 
   private static Dataset<Row> read(SparkSession spark, CombineJobConfig config, String table, Set<String> days) {
     return spark.read().format("delta").load(input(config, table)).filter(col("dt").isin((Object[]) days.toArray()));
+  }
+
+  /**
+   * A stream's events of these days, late ones folded in. A late event may repeat one whose
+   * deduplication state had already expired, so the union is deduplicated again.
+   */
+  private static Dataset<Row> events(SparkSession spark, CombineJobConfig config, String table, Set<String> days,
+      Map<String, Long> versions) {
+    Dataset<Row> events = read(spark, config, table, days);
+    String late = LATE_OF.get(table);
+    return versions.get(late) < 0 ? events
+        : events.unionByName(read(spark, config, late, days)).dropDuplicates("event_id");
+  }
+
+  private static boolean exist(Map<String, Long> versions, String... tables) {
+    return java.util.Arrays.stream(tables).allMatch(t -> versions.get(t) >= 0);
   }
 
   private static Set<String> around(Set<String> days) {

@@ -51,7 +51,7 @@ public final class LocationStreamingJob {
         LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
     Dataset<Row> quarantine = Partitioning.byHourOf(Quarantine.records(fixes), "arrival_time");
     Dataset<Row> events = Partitioning.byHourOf(
-        countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.dedupWatermark())), "event_time");
+        countKept(Deduplication.keepingLate(EventValidation.valid(fixes), s.dedupWatermark())), "event_time");
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
         countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
@@ -59,7 +59,8 @@ public final class LocationStreamingJob {
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.awaitAll(List.of(
         queries.start("quarantine", quarantine, sinks.append("quarantine", "quarantine")),
-        queries.start("events", events.drop("payload"), sinks.append("events", "events")),
+        queries.start("events", events.drop("payload"), sinks.events("events", "events", UnaryOperator.identity()),
+            Deduplication.QUERY_CONF),
         queries.start("windows", windows,
             sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")))));
     return queries;

@@ -52,7 +52,7 @@ public final class SensorStreamingJob {
         SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
     Dataset<Row> quarantine = Partitioning.byHourOf(Quarantine.records(readings), "arrival_time");
     Dataset<Row> events = Partitioning.byHourOf(ThresholdBreaches.flag(
-        countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.dedupWatermark())),
+        countKept(Deduplication.keepingLate(EventValidation.valid(readings), s.dedupWatermark())),
         config.thresholds()), "event_time").drop("payload");
     Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(
         countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
@@ -62,8 +62,9 @@ public final class SensorStreamingJob {
     queries.awaitAll(List.of(
         queries.start("quarantine", quarantine, sinks.append("quarantine", "quarantine")),
         queries.start("events", events, concat(
-            sinks.forQuery("events", "events", List.of(), ThresholdBreaches::breaches),
-            sinks.parquetOnly("breaches", ThresholdBreaches::breaches))),
+            sinks.events("events", "events", ThresholdBreaches::breaches),
+            sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(Deduplication.onTime(rows)))),
+            Deduplication.QUERY_CONF),
         queries.start("windows", windows,
             sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")))));
     return queries;

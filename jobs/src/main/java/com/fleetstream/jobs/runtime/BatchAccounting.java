@@ -3,10 +3,14 @@ package com.fleetstream.jobs.runtime;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
+import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
@@ -47,9 +51,14 @@ public final class BatchAccounting extends StreamingQueryListener {
     return validated.observe(VALIDATED, count(lit(1)).as("read"), count(col(EventValidation.REASON)).as("invalid"));
   }
 
-  /** Counts the rows left after deduplication. */
+  /**
+   * Counts the rows left after deduplication; rows tagged {@link Deduplication#LATE} count as late,
+   * not kept.
+   */
   public static Dataset<Row> countKept(Dataset<Row> deduplicated) {
-    return deduplicated.observe(KEPT, count(lit(1)).as("kept"));
+    Column late = java.util.List.of(deduplicated.columns()).contains(Deduplication.LATE)
+        ? col(Deduplication.LATE) : lit(false);
+    return deduplicated.observe(KEPT, count(when(not(late), 1)).as("kept"), count(when(late, 1)).as("late"));
   }
 
   void recordWritten(String query, long batch, String sink, long rows) {
@@ -68,7 +77,7 @@ public final class BatchAccounting extends StreamingQueryListener {
     long read = validated == null ? 0 : validated.getLong(0);
     long invalid = validated == null ? 0 : validated.getLong(1);
     Row keptRow = p.observedMetrics().get(KEPT);
-    long late = 0;
+    long late = keptRow == null ? 0 : keptRow.getLong(1);
     for (StateOperatorProgress op : p.stateOperators()) {
       late += op.numRowsDroppedByWatermark();
     }

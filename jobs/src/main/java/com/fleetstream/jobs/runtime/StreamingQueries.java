@@ -5,6 +5,7 @@ import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * Starts a job's streaming queries and runs them until they fail, are stopped, or (local runs) the
@@ -52,6 +54,15 @@ public final class StreamingQueries {
 
   /** Starts query {@code job-name}, checkpointed under the job's checkpoint path. */
   public StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured) {
+    return start(name, rows, configured, Map.of());
+  }
+
+  /**
+   * @param sessionConf settings for this query only: a query takes a copy of the session's settings
+   *     when it starts
+   */
+  public StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured,
+      Map<String, String> sessionConf) {
     String queryName = job + "-" + name;
     List<BatchSink> sinks = configured.stream().map(decorate).toList();
     VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, batchId) -> {
@@ -65,6 +76,28 @@ public final class StreamingQueries {
         cached.unpersist();
       }
     };
+    synchronized (StreamingQueries.class) { // jobs sharing a session start queries concurrently
+      Map<String, Option<String>> before = new java.util.HashMap<>();
+      sessionConf.forEach((k, v) -> {
+        before.put(k, spark.conf().getOption(k));
+        spark.conf().set(k, v);
+      });
+      try {
+        return startQuery(name, queryName, rows, writeBatch);
+      } finally {
+        before.forEach((k, v) -> {
+          if (v.isDefined()) {
+            spark.conf().set(k, v.get());
+          } else {
+            spark.conf().unset(k);
+          }
+        });
+      }
+    }
+  }
+
+  private StreamingQuery startQuery(String name, String queryName, Dataset<Row> rows,
+      VoidFunction2<Dataset<Row>, Long> writeBatch) {
     try {
       StreamingQuery query = rows.writeStream()
           .queryName(queryName)

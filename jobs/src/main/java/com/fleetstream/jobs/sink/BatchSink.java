@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.sink;
 
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -10,4 +11,20 @@ public interface BatchSink {
 
   /** @return rows written (0 when this batch had already been written) */
   long write(Dataset<Row> batch, BatchId id);
+
+  /** This sink, writing only the rows {@code select} keeps of each batch (e.g. only breaches). */
+  default BatchSink onlyRows(UnaryOperator<Dataset<Row>> select) {
+    BatchSink sink = this;
+    return new BatchSink() {
+      @Override
+      public String name() {
+        return sink.name();
+      }
+
+      @Override
+      public long write(Dataset<Row> batch, BatchId id) {
+        return sink.write(select.apply(batch), id);
+      }
+    };
+  }
 }

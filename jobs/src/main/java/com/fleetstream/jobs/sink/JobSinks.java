@@ -8,6 +8,7 @@ import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
 import com.fleetstream.jobs.sink.postgres.Retry;
+import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.Partitioning;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import org.apache.spark.sql.Row;
  * an unreachable server stops the job before it reads anything.
  */
 public final class JobSinks {
+  /** Events older than the watermark when they arrived, per job. */
+  public static final String LATE_EVENTS = "late_events";
   private final String job;
   private final StreamingConfig config;
   private final PgConnectionSpec postgres;
@@ -66,6 +69,31 @@ public final class JobSinks {
    */
   public List<BatchSink> forQuery(String query, String table, List<String> mergeKeys,
       UnaryOperator<Dataset<Row>> postgresRows) {
+    List<BatchSink> list = new ArrayList<>(lake(table, mergeKeys));
+    if (postgres != null) {
+      list.add(new PostgresBatchSink(postgres, job + "_" + query, retry, postgresRows));
+    }
+    return list;
+  }
+
+  /**
+   * Sinks of a query whose rows carry {@link Deduplication#LATE}: on-time rows go to {@code table}, late
+   * ones to {@value #LATE_EVENTS} (merged on the event id, as a late row is not deduplicated against
+   * earlier batches), both in the lake. PostgreSQL takes both into the same tables, which are keyed
+   * on the event.
+   */
+  public List<BatchSink> events(String query, String table, UnaryOperator<Dataset<Row>> postgresRows) {
+    List<BatchSink> list = new ArrayList<>();
+    lake(table, List.of()).forEach(s -> list.add(s.onlyRows(Deduplication::onTime)));
+    lake(LATE_EVENTS, List.of("event_id")).forEach(s -> list.add(s.onlyRows(Deduplication::late)));
+    if (postgres != null) {
+      list.add(new PostgresBatchSink(postgres, job + "_" + query, retry,
+          rows -> postgresRows.apply(rows.drop(Deduplication.LATE))));
+    }
+    return list;
+  }
+
+  private List<BatchSink> lake(String table, List<String> mergeKeys) {
     SinkConfig sinks = config.sinks();
     List<BatchSink> list = new ArrayList<>();
     if (sinks.writes(Kind.PARQUET)) {
@@ -73,9 +101,6 @@ public final class JobSinks {
     }
     if (sinks.writes(Kind.DELTA)) {
       list.add(new DeltaBatchSink(sinks.deltaPath() + "/" + job + "/" + table, mergeKeys, Partitioning.COLUMNS));
-    }
-    if (postgres != null) {
-      list.add(new PostgresBatchSink(postgres, job + "_" + query, retry, postgresRows));
     }
     return list;
   }

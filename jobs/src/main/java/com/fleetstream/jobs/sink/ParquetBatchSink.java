@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,21 +36,10 @@ public final class ParquetBatchSink implements BatchSink {
 
   private final String basePath;
   private final String[] partitionColumns;
-  private final UnaryOperator<Dataset<Row>> select;
 
   public ParquetBatchSink(String basePath, String... partitionColumns) {
-    this(basePath, partitionColumns, UnaryOperator.identity());
-  }
-
-  private ParquetBatchSink(String basePath, String[] partitionColumns, UnaryOperator<Dataset<Row>> select) {
     this.basePath = basePath;
     this.partitionColumns = partitionColumns;
-    this.select = select;
-  }
-
-  /** The same sink writing only the rows {@code select} keeps of each batch (e.g. only breaches). */
-  public ParquetBatchSink onlyRows(UnaryOperator<Dataset<Row>> select) {
-    return new ParquetBatchSink(basePath, partitionColumns, select);
   }
 
   @Override
@@ -60,8 +48,7 @@ public final class ParquetBatchSink implements BatchSink {
   }
 
   @Override
-  public long write(Dataset<Row> input, BatchId id) {
-    Dataset<Row> batch = select.apply(input);
+  public long write(Dataset<Row> batch, BatchId id) {
     Configuration conf = batch.sparkSession().sparkContext().hadoopConfiguration();
     Path base = new Path(basePath);
     Path markers = new Path(base, "_batches/" + id.queryId());

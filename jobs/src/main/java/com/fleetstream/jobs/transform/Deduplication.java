@@ -1,17 +1,105 @@
 package com.fleetstream.jobs.transform;
 
 import com.fleetstream.jobs.config.SparkDuration;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.GroupState;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
-/**
- * Drops repeated {@code event_id}s (producer retries, replays) within the watermark. Rows older than
- * the watermark are dropped too; Spark reports them per batch as late.
- */
+/** Drops repeated {@code event_id}s (producer retries, replays) within the watermark. */
 public final class Deduplication {
+  /** Set on rows older than the watermark when they arrived. */
+  public static final String LATE = "late";
+
+  /**
+   * Spark would run a batch without data at every trigger to look for processing-time timeouts;
+   * they are looked for in every batch with data anyway, which is often enough to bound the state.
+   */
+  public static final Map<String, String> QUERY_CONF = Map.of("spark.sql.streaming.noDataMicroBatches.enabled", "false");
+
   private Deduplication() {}
 
+  /** For aggregations: rows older than the watermark are dropped too; Spark reports them per batch as late. */
   public static Dataset<Row> withinWatermark(Dataset<Row> events, SparkDuration watermark) {
     return events.withWatermark("event_time", watermark.spark()).dropDuplicatesWithinWatermark("event_id");
+  }
+
+  /**
+   * For the event tables: like {@link #withinWatermark}, but a row older than the watermark is kept,
+   * with {@link #LATE} set, so it can be stored apart instead of being lost. Spark's own
+   * deduplication, and any state function with event-time timeouts, drops such rows before user code
+   * sees them; with processing-time timeouts it filters nothing. The timeout only wakes a key up to
+   * compare its event time with the watermark. Run the query with {@link #QUERY_CONF}.
+   */
+  public static Dataset<Row> keepingLate(Dataset<Row> events, SparkDuration watermark) {
+    StructType tagged = events.schema().add(LATE, DataTypes.BooleanType, false);
+    int eventTime = events.schema().fieldIndex("event_time");
+    return events.withWatermark("event_time", watermark.spark())
+        .groupByKey((MapFunction<Row, String>) r -> r.getAs("event_id"), Encoders.STRING())
+        .flatMapGroupsWithState(new FirstSighting(eventTime, watermark.value().toMillis()), OutputMode.Append(),
+            Encoders.LONG(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout());
+  }
+
+  public static Dataset<Row> onTime(Dataset<Row> tagged) {
+    return tagged.filter(functions.not(functions.col(LATE))).drop(LATE);
+  }
+
+  public static Dataset<Row> late(Dataset<Row> tagged) {
+    return tagged.filter(functions.col(LATE)).drop(LATE);
+  }
+
+  /** State per event id: its event time, kept until the watermark passes it. */
+  private record FirstSighting(int eventTime, long wakeUpMs)
+      implements FlatMapGroupsWithStateFunction<String, Row, Long, Row> {
+    @Override
+    public Iterator<Row> call(String eventId, Iterator<Row> rows, GroupState<Long> state) {
+      long watermark = state.getCurrentWatermarkMs();
+      if (state.hasTimedOut()) {
+        if (state.get() < watermark) {
+          state.remove();
+        } else {
+          state.setTimeoutDuration(wakeUpMs);
+        }
+        return Collections.emptyIterator();
+      }
+      if (state.exists()) {
+        return Collections.emptyIterator(); // every row is a repeat of one already emitted
+      }
+      Row first = rows.next(); // a group that has not timed out has rows
+      long time = ((Timestamp) first.get(eventTime)).getTime();
+      boolean late = time < watermark;
+      if (!late) {
+        state.update(time);
+        state.setTimeoutDuration(wakeUpMs);
+      }
+      // a late event keeps no state: the watermark has passed it already (the late table merges on
+      // the event id instead)
+      List<Row> out = new ArrayList<>(1);
+      out.add(tag(first, late));
+      return out.iterator();
+    }
+
+    private static Row tag(Row row, boolean late) {
+      Object[] values = new Object[row.size() + 1];
+      for (int i = 0; i < row.size(); i++) {
+        values[i] = row.get(i);
+      }
+      values[row.size()] = late;
+      return RowFactory.create(values);
+    }
   }
 }

@@ -66,7 +66,7 @@ class ParquetBatchSinkTest {
 
   @Test
   void onlyRowsFiltersWhatIsWritten() {
-    ParquetBatchSink sink = new ParquetBatchSink(dir.toUri().toString(), "dt", "hour")
+    BatchSink sink = new ParquetBatchSink(dir.toUri().toString(), "dt", "hour")
         .onlyRows(batch -> batch.filter("id >= 3"));
     assertThat(sink.write(rows(0, 5), new BatchId("q", 0))).isEqualTo(2);
     assertThat(ids()).containsExactly(3L, 4L);
