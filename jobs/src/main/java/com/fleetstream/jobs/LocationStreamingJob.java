@@ -10,23 +10,29 @@ import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.JobSinks;
+import com.fleetstream.jobs.source.GeofenceFile;
 import com.fleetstream.jobs.source.KinesisSource;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
+import com.fleetstream.jobs.transform.GeofenceAlerts;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.Quarantine;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
- * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine, deduplicated events and
- * per-vehicle window statistics. Each output is its own query with its own checkpoint.
+ * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine, deduplicated events (late ones
+ * kept apart), per-vehicle window statistics and, with geofences configured, alerts when vehicles
+ * enter or leave them. Each output is its own query with its own checkpoint.
  */
 public final class LocationStreamingJob {
   public static final String NAME = "location";
@@ -55,14 +61,18 @@ public final class LocationStreamingJob {
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
         countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
+    Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(
+        GeofenceAlerts.detect(EventValidation.valid(fixes), GeofenceFile.read(spark, uri)), "event_time"));
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
-    queries.awaitAll(List.of(
+    List<StreamingQuery> started = new ArrayList<>(List.of(
         queries.start("quarantine", quarantine, sinks.append("quarantine", "quarantine")),
         queries.start("events", events.drop("payload"), sinks.events("events", "events", UnaryOperator.identity()),
             Deduplication.QUERY_CONF),
         queries.start("windows", windows,
             sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")))));
+    alerts.ifPresent(a -> started.add(queries.start("alerts", a, sinks.alerts())));
+    queries.awaitAll(started);
     return queries;
   }
 }

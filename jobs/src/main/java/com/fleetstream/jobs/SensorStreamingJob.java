@@ -18,6 +18,7 @@ import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.Quarantine;
 import com.fleetstream.jobs.transform.SensorEvents;
 import com.fleetstream.jobs.transform.SensorWindowStats;
+import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.transform.ThresholdBreaches;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -27,7 +28,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Glue streaming job: sensor readings from Kinesis to quarantine, deduplicated readings flagged
- * against thresholds (breaches kept apart), and per-sensor window statistics.
+ * against thresholds (breaches kept apart, late readings too), per-sensor window statistics, and
+ * alerts when a sensor stays beyond a threshold.
  */
 public final class SensorStreamingJob {
   public static final String NAME = "sensor";
@@ -57,6 +59,9 @@ public final class SensorStreamingJob {
     Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(
         countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
         config.thresholds()), s.windowDuration()), "window_start");
+    Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(
+        ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds()), config.thresholds(),
+        config.alertConsecutiveReadings()), "event_time");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.awaitAll(List.of(
@@ -66,7 +71,8 @@ public final class SensorStreamingJob {
             sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(Deduplication.onTime(rows)))),
             Deduplication.QUERY_CONF),
         queries.start("windows", windows,
-            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")))));
+            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start"))),
+        queries.start("alerts", alerts, sinks.alerts())));
     return queries;
   }
 

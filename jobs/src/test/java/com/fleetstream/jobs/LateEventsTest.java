@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * Events older than the deduplication watermark are kept apart, not dropped: the lake's
@@ -125,8 +123,6 @@ class LateEventsTest {
   }
 
   private static void put(List<String> payloads) {
-    List<PutRecordsRequestEntry> entries = payloads.stream().map(p -> PutRecordsRequestEntry.builder()
-        .partitionKey("v-late").data(SdkBytes.fromUtf8String(p)).build()).toList();
-    assertThat(kinesis.client().putRecords(b -> b.streamName(STREAM).records(entries)).failedRecordCount()).isZero();
+    TestRecords.put(kinesis, STREAM, "v-late", payloads);
   }
 }

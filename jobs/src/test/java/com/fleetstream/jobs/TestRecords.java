@@ -30,6 +30,16 @@ public final class TestRecords {
     return SparkTestSession.get().createDataFrame(rows, SCHEMA);
   }
 
+  /** Puts the payloads on the emulator's stream, in order, under one partition key. */
+  public static void put(com.fleetstream.testkit.KinesisEmulator kinesis, String stream, String key,
+      List<String> payloads) {
+    var entries = payloads.stream().map(p -> software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry
+        .builder().partitionKey(key).data(software.amazon.awssdk.core.SdkBytes.fromUtf8String(p)).build()).toList();
+    if (kinesis.client().putRecords(b -> b.streamName(stream).records(entries)).failedRecordCount() != 0) {
+      throw new IllegalStateException("the emulator refused records");
+    }
+  }
+
   public static String fix(String eventId, String vehicle, String ts, double lat, double lon, double speed) {
     return String.format(java.util.Locale.ROOT,
         "{\"vehicle_id\":\"%s\",\"event_id\":\"%s\",\"timestamp\":\"%s\",\"latitude\":%s,\"longitude\":%s,"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fleetstream.testkit.LoopbackSns;
 import com.fleetstream.testkit.S3Server;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -101,12 +101,16 @@ public final class KinesisEmulator implements AutoCloseable {
       process.destroyForcibly();
       throw new IllegalStateException("kinesalite did not start on port " + port, e);
     }
-    // Keep draining its output so a chatty emulator never blocks on a full pipe.
+    // Keep draining its output (it only speaks when something is wrong) so it never blocks on a full pipe.
     Thread drain = new Thread(() -> {
       try {
-        while (reader.readLine() != null) { /* discard */ }
-      } catch (IOException ignored) {
-        // process ended
+        String line;
+        while ((line = reader.readLine()) != null) {
+          System.err.println("kinesalite: " + line);
+        }
+        System.err.println("kinesalite on port " + port + " exited: " + process.waitFor());
+      } catch (IOException | InterruptedException ignored) {
+        // the JVM is going away
       }
     }, "kinesalite-output");
     drain.setDaemon(true);

@@ -1,13 +1,19 @@
 package com.fleetstream.jobs.config;
 
-/** The location streaming job's configuration. */
-public record LocationJobConfig(StreamingConfig streaming, double idleSpeedKmh) {
+import java.util.Optional;
+
+/**
+ * The location streaming job's configuration. {@code GEOFENCES} is the URI of a JSON file of
+ * {@link Geofence}s; without it there are no geofence alerts.
+ */
+public record LocationJobConfig(StreamingConfig streaming, double idleSpeedKmh, Optional<String> geofences) {
 
   public static LocationJobConfig parse(String... argv) {
     GlueArgs args = GlueArgs.parse(argv);
     LocationJobConfig config = new LocationJobConfig(
         StreamingConfig.from(args, "vehicle-locations", "1 hour"),
-        args.parsed("IDLE_SPEED_KMH", 1.0, Double::parseDouble));
+        args.parsed("IDLE_SPEED_KMH", 1.0, Double::parseDouble),
+        args.optional("GEOFENCES").map(uri -> StreamingConfig.uri(args, "GEOFENCES", uri)));
     ConfigLog.unread("location job", args);
     return config;
   }

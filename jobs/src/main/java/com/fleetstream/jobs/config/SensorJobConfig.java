@@ -1,13 +1,17 @@
 package com.fleetstream.jobs.config;
 
-/** The sensor streaming job's configuration. */
-public record SensorJobConfig(StreamingConfig streaming, Thresholds thresholds) {
+/**
+ * The sensor streaming job's configuration. A breach alert is raised after
+ * {@code ALERT_CONSECUTIVE_READINGS} readings in a row outside the thresholds.
+ */
+public record SensorJobConfig(StreamingConfig streaming, Thresholds thresholds, int alertConsecutiveReadings) {
 
   public static SensorJobConfig parse(String... argv) {
     GlueArgs args = GlueArgs.parse(argv);
     SensorJobConfig config = new SensorJobConfig(
         StreamingConfig.from(args, "sensor-readings", "5 minutes"),
-        args.parsed("THRESHOLDS", Thresholds.parse(Thresholds.DEFAULT), Thresholds::parse));
+        args.parsed("THRESHOLDS", Thresholds.parse(Thresholds.DEFAULT), Thresholds::parse),
+        args.integer("ALERT_CONSECUTIVE_READINGS", 3, 1, 10_000));
     ConfigLog.unread("sensor job", args);
     return config;
   }

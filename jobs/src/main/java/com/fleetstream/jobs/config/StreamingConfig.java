@@ -14,10 +14,12 @@ public record StreamingConfig(
     int shufflePartitions,
     boolean stopWhenDrained,
     int maxRunSeconds,
-    SinkConfig sinks) {
+    SinkConfig sinks,
+    AlertsConfig alerts) {
 
   public static StreamingConfig from(GlueArgs args, String defaultStream, String defaultWindow) {
     String outputPath = uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output");
+    SinkConfig sinks = SinkConfig.from(args, outputPath);
     return new StreamingConfig(
         KinesisSourceConfig.from(args, defaultStream),
         outputPath,
@@ -30,7 +32,8 @@ public record StreamingConfig(
         // Glue streaming jobs run until stopped; local runs and tests stop once the stream is drained.
         args.bool("STOP_WHEN_DRAINED", false),
         args.integer("MAX_RUN_SECONDS", 0, 0, Integer.MAX_VALUE),
-        SinkConfig.from(args, outputPath));
+        sinks,
+        AlertsConfig.from(args, sinks));
   }
 
   private static SparkDuration duration(GlueArgs args, String key, String dflt) {

@@ -9,11 +9,11 @@ import java.util.Set;
  * Per-metric limits, written {@code metric:min:max,...}; an empty bound means none. A reading outside
  * its limits is a breach: kept as such and left out of the window statistics.
  */
-public record Thresholds(Map<String, Range> byMetric) {
+public record Thresholds(Map<String, Range> byMetric) implements java.io.Serializable {
   public static final Set<String> METRICS = Set.of("temperature", "humidity", "energy");
   public static final String DEFAULT = "temperature:-30:30,humidity:0:95,energy:0:500";
 
-  public record Range(Double min, Double max) {}
+  public record Range(Double min, Double max) implements java.io.Serializable {}
 
   public Thresholds {
     byMetric = Collections.unmodifiableMap(new LinkedHashMap<>(byMetric));

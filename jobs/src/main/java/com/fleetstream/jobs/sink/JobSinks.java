@@ -3,6 +3,7 @@ package com.fleetstream.jobs.sink;
 import com.fleetstream.jobs.config.SinkConfig;
 import com.fleetstream.jobs.config.SinkConfig.Kind;
 import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.sink.alerts.AlertPublisher;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.Row;
 public final class JobSinks {
   /** Events older than the watermark when they arrived, per job. */
   public static final String LATE_EVENTS = "late_events";
+  public static final String ALERTS = "alerts";
   private final String job;
   private final StreamingConfig config;
   private final PgConnectionSpec postgres;
@@ -101,6 +103,18 @@ public final class JobSinks {
     }
     if (sinks.writes(Kind.DELTA)) {
       list.add(new DeltaBatchSink(sinks.deltaPath() + "/" + job + "/" + table, mergeKeys, Partitioning.COLUMNS));
+    }
+    return list;
+  }
+
+  /**
+   * Alerts: to the lake's {@value #ALERTS} table and PostgreSQL's {@code fleet.alerts}, then, with a
+   * topic configured, published from there.
+   */
+  public List<BatchSink> alerts() {
+    List<BatchSink> list = forQuery(ALERTS, ALERTS, List.of("alert_id"), UnaryOperator.identity());
+    if (postgres != null && config.alerts().topicArn().isPresent()) {
+      list.add(new AlertPublisher(postgres, job, config.alerts(), retry));
     }
     return list;
   }

@@ -52,6 +52,12 @@ public record SqlScript(String resource, List<Statement> statements) {
     return new SqlScript(resource, List.copyOf(statements));
   }
 
+  /** The statement named {@code name}. */
+  public String sql(String name) {
+    return statements.stream().filter(s -> s.name().equals(name)).findFirst().map(Statement::sql)
+        .orElseThrow(() -> new IllegalStateException(resource + " has no statement named " + name));
+  }
+
   /** A single-statement file's SQL, e.g. an analyst query. */
   public String single() {
     if (statements.size() != 1) {

@@ -1,4 +1,4 @@
-package com.fleetstream.notifier;
+package com.fleetstream.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,13 +21,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * SDK, records their parameters and answers as SNS does, including the error responses queued with
  * {@link #failNext}.
  */
-final class LoopbackSns implements AutoCloseable {
+public final class LoopbackSns implements AutoCloseable {
   private final HttpServer server;
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
   private final Deque<int[]> failures = new ArrayDeque<>();
   private final Deque<String> failureCodes = new ArrayDeque<>();
 
-  LoopbackSns() {
+  public LoopbackSns() {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -37,23 +37,23 @@ final class LoopbackSns implements AutoCloseable {
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  List<Map<String, String>> requests() {
+  public List<Map<String, String>> requests() {
     return requests;
   }
 
   /** The next {@code times} requests get this HTTP status and SNS error code (e.g. 400 Throttling). */
-  synchronized void failNext(int times, int status, String code) {
+  public synchronized void failNext(int times, int status, String code) {
     for (int i = 0; i < times; i++) {
       failures.add(new int[] {status});
       failureCodes.add(code);
     }
   }
 
-  synchronized void reset() {
+  public synchronized void reset() {
     requests.clear();
     failures.clear();
     failureCodes.clear();

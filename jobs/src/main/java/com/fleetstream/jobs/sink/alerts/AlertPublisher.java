@@ -1,0 +1,188 @@
+package com.fleetstream.jobs.sink.alerts;
+
+import com.fleetstream.jobs.config.AlertsConfig;
+import com.fleetstream.jobs.sink.BatchId;
+import com.fleetstream.jobs.sink.BatchSink;
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.jobs.sink.postgres.Retry;
+import com.fleetstream.jobs.sink.postgres.SqlScript;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.SnsClientBuilder;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/**
+ * Sends the job's pending alerts from {@code fleet.alerts} to SNS, from the driver, after the batch's
+ * alerts were stored. Each alert is marked published (with SNS's message id) or suppressed right
+ * after its own publish, so a replayed batch or a restarted job sends nothing twice; only a crash
+ * between one publish and its mark can repeat that one message. A session advisory lock keeps two
+ * drivers of the same job from publishing at once. With {@code SNS_ENDPOINT} (local stand-ins) the
+ * requests are not signed.
+ */
+public final class AlertPublisher implements BatchSink {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertPublisher.class);
+  private static final SqlScript SQL = SqlScript.load("sql/postgres/alerts/publisher.sql");
+  private static final int SNS_ATTEMPTS = 6;
+  private static final int SUBJECT_MAX = 100;
+
+  private final PgConnectionSpec db;
+  private final String job;
+  private final AlertsConfig config;
+  private final Retry retry;
+  private SnsClient sns;
+
+  public AlertPublisher(PgConnectionSpec db, String job, AlertsConfig config, Retry retry) {
+    this.db = db;
+    this.job = job;
+    this.config = config;
+    this.retry = retry;
+  }
+
+  private record Pending(String id, String entity, String rule, String kind, Timestamp time, String eventId,
+      String detail) {}
+
+  @Override
+  public String name() {
+    return "sns:alerts";
+  }
+
+  /** @return messages sent: one per published alert, plus a digest if there was one */
+  @Override
+  public long write(Dataset<Row> batch, BatchId id) {
+    return retry.run(job + " alerts publication, batch " + id.batch(), this::publishPending);
+  }
+
+  private long publishPending() throws SQLException {
+    try (Connection c = db.open()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement lock = c.prepareStatement(SQL.sql("lock"))) {
+        lock.setString(1, job);
+        lock.execute();
+      }
+      List<Pending> pending = pending(c);
+      List<Pending> overflow = new ArrayList<>();
+      int published = 0;
+      int suppressed = 0;
+      for (Pending a : pending) {
+        if (recentlyPublished(c, a)) {
+          mark(c, "suppressed", null, a.id());
+          suppressed++;
+        } else if (published < config.maxPerBatch()) {
+          mark(c, "published", publish(a), a.id());
+          published++;
+        } else {
+          overflow.add(a);
+        }
+      }
+      if (!overflow.isEmpty()) {
+        String digest = publishDigest(overflow);
+        for (Pending a : overflow) {
+          mark(c, "digested", digest, a.id());
+        }
+      }
+      LOG.info("{} alerts: {} pending, {} published, {} suppressed by the rate limit, {} in a digest", job,
+          pending.size(), published, suppressed, overflow.size());
+      return published + (overflow.isEmpty() ? 0 : 1);
+    } // closing the session releases the advisory lock
+  }
+
+  private List<Pending> pending(Connection c) throws SQLException {
+    List<Pending> pending = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(SQL.sql("pending"))) {
+      s.setString(1, job);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          pending.add(new Pending(r.getString("alert_id"), r.getString("entity_id"), r.getString("rule"),
+              r.getString("kind"), r.getTimestamp("event_time"), r.getString("event_id"), r.getString("detail")));
+        }
+      }
+    }
+    return pending;
+  }
+
+  private boolean recentlyPublished(Connection c, Pending a) throws SQLException {
+    Duration interval = config.minInterval().value();
+    if (interval.isZero()) {
+      return false;
+    }
+    try (PreparedStatement s = c.prepareStatement(SQL.sql("recently_published"))) {
+      s.setString(1, a.entity());
+      s.setString(2, a.rule());
+      s.setString(3, a.kind());
+      s.setTimestamp(4, a.time());
+      s.setString(5, interval.toMillis() + " milliseconds");
+      s.setTimestamp(6, a.time());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getBoolean(1);
+      }
+    }
+  }
+
+  private static void mark(Connection c, String status, String messageId, String alertId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SQL.sql("mark"))) {
+      s.setString(1, status);
+      s.setString(2, messageId);
+      s.setString(3, alertId);
+      s.executeUpdate();
+    }
+  }
+
+  private String publish(Pending a) {
+    String subject = "fleetstream " + job + " alert: " + a.kind() + " " + a.rule() + " " + a.entity();
+    String body = a.detail() + "\n\nevent time: " + a.time().toInstant() + "\nevent id: " + a.eventId()
+        + "\nalert id: " + a.id();
+    return client().publish(p -> p.topicArn(config.topicArn().orElseThrow())
+        .subject(subject.length() > SUBJECT_MAX ? subject.substring(0, SUBJECT_MAX) : subject)
+        .message(body)
+        .messageAttributes(Map.of(
+            "kind", attribute(a.kind()), "rule", attribute(a.rule()), "entity_id", attribute(a.entity()))))
+        .messageId();
+  }
+
+  private String publishDigest(List<Pending> alerts) {
+    StringBuilder body = new StringBuilder().append(alerts.size())
+        .append(" more alerts in this batch, beyond ALERTS_MAX_PER_BATCH=").append(config.maxPerBatch())
+        .append(". All are in fleet.alerts (status 'digested').\n\n");
+    alerts.stream().limit(50).forEach(a -> body.append(a.time().toInstant()).append(' ').append(a.detail()).append('\n'));
+    return client().publish(p -> p.topicArn(config.topicArn().orElseThrow())
+        .subject("fleetstream " + job + ": " + alerts.size() + " more alerts")
+        .message(body.toString())
+        .messageAttributes(Map.of("kind", attribute("digest")))).messageId();
+  }
+
+  private static MessageAttributeValue attribute(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+
+  /** Standard retries (throttling, 5xx) with back-off; past them the batch fails and is replayed. */
+  private SnsClient client() {
+    if (sns == null) {
+      SnsClientBuilder builder = SnsClient.builder()
+          .region(Region.of(config.region()))
+          .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(10)))
+          .overrideConfiguration(o -> o.retryStrategy(
+              AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(SNS_ATTEMPTS).build()));
+      config.snsEndpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint)
+          .credentialsProvider(AnonymousCredentialsProvider.create()));
+      sns = builder.build();
+    }
+    return sns;
+  }
+}
