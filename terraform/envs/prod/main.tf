@@ -61,18 +61,21 @@ module "glue" {
   connection_availability_zone = var.connection_availability_zone
   connection_security_group_id = module.postgres.glue_security_group_id
   crawlers_file                = "${path.root}/../../../crawlers/crawlers.json"
+  alerts_topic_arn             = module.notifier.alerts_topic_arn
+  geofences_key                = var.geofences_key
   tags                         = local.tags
 }
 
 module "notifier" {
-  source            = "../../modules/notifier"
-  name_prefix       = local.name_prefix
-  final_bucket      = module.storage.bucket_ids["final"]
-  final_bucket_arn  = module.storage.bucket_arns["final"]
-  artifacts_bucket  = module.storage.bucket_ids["artifacts"]
-  email_subscribers = var.email_subscribers
-  kms_key_arn       = module.storage.kms_key_arn
-  tags              = local.tags
+  source                  = "../../modules/notifier"
+  name_prefix             = local.name_prefix
+  final_bucket            = module.storage.bucket_ids["final"]
+  final_bucket_arn        = module.storage.bucket_arns["final"]
+  artifacts_bucket        = module.storage.bucket_ids["artifacts"]
+  email_subscribers       = var.email_subscribers
+  alert_email_subscribers = var.alert_email_subscribers
+  kms_key_arn             = module.storage.kms_key_arn
+  tags                    = local.tags
 }
 
 module "monitoring" {

@@ -121,6 +121,18 @@ variable "email_subscribers" {
   default     = []
 }
 
+variable "alert_email_subscribers" {
+  type        = list(string)
+  description = "Who is emailed the streaming jobs' alerts (threshold breaches, geofence crossings)."
+  default     = []
+}
+
+variable "geofences_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the geofences JSON file (see jobs' Geofence); null for none."
+  default     = null
+}
+
 variable "ops_email_subscribers" {
   type        = list(string)
   description = "Who gets operational alarms."

@@ -23,17 +23,25 @@ locals {
     "--AWS_REGION"          = data.aws_region.current.name
   }
   streaming_arguments = merge(local.common_arguments, {
-    "--KINESIS_CONNECTOR" = "glue"
-    "--KINESIS_ENDPOINT"  = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
-    "--OUTPUT_PATH"       = local.curated
-    "--CHECKPOINT_PATH"   = "${local.checkpoints}/streaming"
-    "--TRIGGER_INTERVAL"  = var.trigger_interval
-    "--PG_JDBC_URL"       = var.postgres_jdbc_url
-    "--PG_SECRET_ID"      = var.postgres_secret_arn
+    "--KINESIS_CONNECTOR"  = "glue"
+    "--KINESIS_ENDPOINT"   = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
+    "--OUTPUT_PATH"        = local.curated
+    "--CHECKPOINT_PATH"    = "${local.checkpoints}/streaming"
+    "--TRIGGER_INTERVAL"   = var.trigger_interval
+    "--PG_JDBC_URL"        = var.postgres_jdbc_url
+    "--PG_SECRET_ID"       = var.postgres_secret_arn
+    "--ALERTS_TOPIC_ARN"   = var.alerts_topic_arn
+    "--ALERT_MIN_INTERVAL" = var.alert_min_interval
   })
   streaming_jobs = {
-    location = { class = "com.fleetstream.jobs.LocationStreamingJob", stream = var.location_stream_name }
-    sensor   = { class = "com.fleetstream.jobs.SensorStreamingJob", stream = var.sensor_stream_name }
+    location = {
+      class     = "com.fleetstream.jobs.LocationStreamingJob", stream = var.location_stream_name
+      arguments = var.geofences_key == null ? {} : { "--GEOFENCES" = "s3://${var.buckets["artifacts"]}/${var.geofences_key}" }
+    }
+    sensor = {
+      class     = "com.fleetstream.jobs.SensorStreamingJob", stream = var.sensor_stream_name
+      arguments = { "--ALERT_CONSECUTIVE_READINGS" = tostring(var.alert_consecutive_readings) }
+    }
   }
 }
 
@@ -69,7 +77,7 @@ resource "aws_glue_job" "streaming" {
     name            = "gluestreaming"
     script_location = local.placeholder
   }
-  default_arguments = merge(local.streaming_arguments, {
+  default_arguments = merge(local.streaming_arguments, each.value.arguments, {
     "--class"       = each.value.class
     "--STREAM_NAME" = each.value.stream
   })

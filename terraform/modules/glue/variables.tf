@@ -65,6 +65,33 @@ variable "trigger_interval" {
   default     = "30 seconds"
 }
 
+variable "alerts_topic_arn" {
+  type        = string
+  description = "SNS topic the streaming jobs publish alerts to."
+}
+
+variable "alert_min_interval" {
+  type        = string
+  description = "At most one alert message per entity, rule and kind of transition within this much event time."
+  default     = "15 minutes"
+}
+
+variable "alert_consecutive_readings" {
+  type        = number
+  description = "Readings in a row beyond a threshold before a sensor alert."
+  default     = 3
+  validation {
+    condition     = var.alert_consecutive_readings >= 1
+    error_message = "alert_consecutive_readings must be at least 1."
+  }
+}
+
+variable "geofences_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the geofences JSON file; null for no geofence alerts."
+  default     = null
+}
+
 variable "maintenance_window" {
   type        = string
   description = "When Glue may restart the continuously running streaming jobs, e.g. SUN:03."

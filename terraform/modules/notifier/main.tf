@@ -15,6 +15,21 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = each.value
 }
 
+# Real-time alerts of the streaming jobs (threshold breaches, geofence crossings), apart from the
+# final-data emails: other readers, other volume.
+resource "aws_sns_topic" "alerts" {
+  name              = "${var.name_prefix}-alerts"
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "alert_email" {
+  for_each  = toset(var.alert_email_subscribers)
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
 resource "aws_sqs_queue" "failed" {
   name                      = "${var.name_prefix}-notifier-failed"
   kms_master_key_id         = var.kms_key_arn

@@ -12,3 +12,8 @@ output "dead_letter_queue_name" {
   description = "Events the notifier failed on."
   value       = aws_sqs_queue.failed.name
 }
+
+output "alerts_topic_arn" {
+  description = "The topic the streaming jobs publish alerts to."
+  value       = aws_sns_topic.alerts.arn
+}

@@ -46,6 +46,16 @@ variable "email_subscribers" {
   }
 }
 
+variable "alert_email_subscribers" {
+  type        = list(string)
+  description = "Addresses emailed the streaming jobs' alerts (each confirms once)."
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.alert_email_subscribers : can(regex("^[^@ ]+@[^@ ]+$", e))])
+    error_message = "alert_email_subscribers must be email addresses."
+  }
+}
+
 variable "athena_database" {
   type        = string
   description = "Database the email's sample Athena query names."
