@@ -15,7 +15,9 @@ import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.KinesisEmulator;
+import com.fleetstream.testkit.LoopbackSns;
 import com.fleetstream.testkit.PostgresServer;
+import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,8 +67,10 @@ public final class LocalPipeline {
     Files.createDirectories(workdir);
 
     try (KinesisEmulator kinesis = KinesisEmulator.start();
-         PostgresServer postgres = PostgresServer.start(workdir.resolve("postgres"))) {
+         PostgresServer postgres = PostgresServer.start(workdir.resolve("postgres"));
+         LoopbackSns sns = new LoopbackSns()) {
       step("Kinesis emulator (kinesalite) on " + kinesis.endpoint());
+      step("SNS stand-in for the alerts topic on " + sns.endpoint() + " (records what the SDK sends)");
       step("PostgreSQL on " + postgres.jdbcUrl() + " (data in " + workdir.resolve("postgres") + ")");
       kinesis.createStream(LOCATIONS, 2);
       kinesis.createStream(SENSORS, 1);
@@ -81,9 +85,10 @@ public final class LocalPipeline {
       SparkSession spark = SparkSessions.local("fleetstream-local", 2).getOrCreate();
       String output = workdir.resolve("output").toUri().toString();
       step("Location streaming job (stops when the stream is drained)");
-      LocationStreamingJob.run(spark, LocationJobConfig.parse(jobArgs(kinesis, LOCATIONS, workdir, postgres)));
+      LocationStreamingJob.run(spark, LocationJobConfig.parse(jobArgs(kinesis, LOCATIONS, workdir, postgres, sns,
+          "--GEOFENCES", ProjectPaths.root().resolve("etc/geofences.json").toUri().toString())));
       step("Sensor streaming job (stops when the stream is drained)");
-      SensorStreamingJob.run(spark, SensorJobConfig.parse(jobArgs(kinesis, SENSORS, workdir, postgres)));
+      SensorStreamingJob.run(spark, SensorJobConfig.parse(jobArgs(kinesis, SENSORS, workdir, postgres, sns)));
 
       step("Rows per sink (Parquet under " + workdir.resolve("output") + ", Delta under "
           + workdir.resolve("output/delta") + ", PostgreSQL database " + PostgresServer.DATABASE + ")");
@@ -97,6 +102,17 @@ public final class LocalPipeline {
           .unionByName(spark.read().parquet(output + "/sensor/quarantine"))
           .groupBy("stream_name", "reason").count().orderBy("stream_name", "reason"));
       AnalystSample.print(postgres);
+      step("Alerts (geofences in etc/geofences.json, sensor thresholds): " + sns.requests().size()
+          + " SNS messages sent; every alert and what became of it is in fleet.alerts");
+      sns.requests().stream().limit(8).forEach(r -> System.out.println("  " + r.get("Subject")));
+      try (var c = postgres.connect(); var q = c.createStatement(); var rs = q.executeQuery(
+          "SELECT job, rule, status, count(*) FROM fleet.alerts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")) {
+        System.out.printf("%n  %-10s %-32s %-11s %6s%n", "job", "rule", "status", "alerts");
+        while (rs.next()) {
+          System.out.printf("  %-10s %-32s %-11s %6d%n", rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getLong(4));
+        }
+      }
 
       step("Combine job: the streams' Delta tables -> " + workdir.resolve("final"));
       String finalPath = workdir.resolve("final").toUri().toString();
@@ -132,15 +148,20 @@ public final class LocalPipeline {
     }
   }
 
-  private static String[] jobArgs(KinesisEmulator kinesis, String stream, Path workdir, PostgresServer postgres) {
-    return new String[] {
+  private static String[] jobArgs(KinesisEmulator kinesis, String stream, Path workdir, PostgresServer postgres,
+      LoopbackSns sns, String... more) {
+    List<String> args = new ArrayList<>(List.of(
         "--STREAM_NAME", stream, "--KINESIS_ENDPOINT", kinesis.endpoint().toString(),
         "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY, "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY,
         "--OUTPUT_PATH", workdir.resolve("output").toUri().toString(),
         "--CHECKPOINT_PATH", workdir.resolve("checkpoints").toUri().toString(),
         "--TRIGGER_INTERVAL", "2 seconds", "--SHUFFLE_PARTITIONS", "4",
         "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "600",
-        "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", postgres.jdbcUrl(), "--PG_USER", PostgresServer.SUPERUSER};
+        "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", postgres.jdbcUrl(), "--PG_USER", PostgresServer.SUPERUSER,
+        "--ALERTS_TOPIC_ARN", "arn:aws:sns:us-east-1:000000000000:fleetstream-local-alerts",
+        "--SNS_ENDPOINT", sns.endpoint().toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   private static void show(SparkSession spark, String title, java.util.function.Supplier<Dataset<Row>> rows) {

@@ -25,6 +25,10 @@ import org.apache.spark.sql.types.StructType;
 public final class EventValidation {
   public static final String REASON = "quarantine_reason";
   private static final String CORRUPT = "_corrupt_record";
+  /** Events are a few hundred bytes; anything near Kinesis's 1 MiB record limit is not one. */
+  static final int MAX_PAYLOAD_CHARS = 64 * 1024;
+  /** Ids, metric names, units and statuses are short; longer text is junk, not worth a database row. */
+  static final int MAX_TEXT_CHARS = 256;
 
   /** A failure condition and the reason it gives. */
   public record Rule(Column failsWhen, String reason) {}
@@ -49,6 +53,10 @@ public final class EventValidation {
     Dataset<Row> parsed = records.withColumn("_json",
         from_json(col("payload"), text, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)));
     List<Rule> rules = new ArrayList<>();
+    rules.add(new Rule(org.apache.spark.sql.functions.instr(col("payload"), KinesisRecords.REPLACEMENT).gt(0),
+        "invalid_utf8"));
+    rules.add(new Rule(org.apache.spark.sql.functions.length(col("payload")).gt(MAX_PAYLOAD_CHARS),
+        "payload_too_large"));
     rules.add(new Rule(col("_json").isNull().or(col("_json." + CORRUPT).isNotNull()), "malformed_json"));
     for (FieldSpec f : fields) {
       Column raw = col("_json." + f.name());
@@ -81,6 +89,11 @@ public final class EventValidation {
       rules.add(new Rule(blank, "missing_field:" + f.name()));
     }
     rules.add(new Rule(org.apache.spark.sql.functions.not(blank).and(typed.isNull()), "invalid_type:" + f.name()));
+    if (f.type() == DataTypes.StringType) {
+      // a JSON object or array where text belongs reaches here as its JSON text
+      rules.add(new Rule(raw.rlike("^\\s*[\\[{]"), "invalid_type:" + f.name()));
+      rules.add(new Rule(org.apache.spark.sql.functions.length(raw).gt(MAX_TEXT_CHARS), "too_long:" + f.name()));
+    }
     if (f.type() == DataTypes.DoubleType) {
       Column notFinite = org.apache.spark.sql.functions.isnan(typed)
           .or(typed.equalTo(Double.POSITIVE_INFINITY)).or(typed.equalTo(Double.NEGATIVE_INFINITY));

@@ -1,0 +1,170 @@
+package com.fleetstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.runtime.StreamingQueries;
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.jobs.transform.KinesisRecords;
+import com.fleetstream.jobs.transform.LocationEvents;
+import com.fleetstream.jobs.transform.SensorEvents;
+import com.fleetstream.testkit.KinesisEmulator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+
+/**
+ * Over ten thousand spoiled records: every one is quarantined with the reason it was spoiled for,
+ * and through the real stream the job keeps going, keeps the good records and its counts add up.
+ */
+class MalformedCorpusTest {
+  private static final StructType KINESIS = new StructType()
+      .add("data", DataTypes.BinaryType)
+      .add("streamName", DataTypes.StringType)
+      .add("partitionKey", DataTypes.StringType)
+      .add("sequenceNumber", DataTypes.StringType)
+      .add("approximateArrivalTimestamp", DataTypes.TimestampType);
+  private static final Instant ARRIVAL = Instant.parse("2026-05-01T10:00:30Z");
+  private static final String STREAM = "corpus-locations";
+  private static KinesisEmulator kinesis;
+  private static PgConnectionSpec db;
+
+  @TempDir
+  static Path work;
+
+  @BeforeAll
+  static void start() {
+    kinesis = KinesisEmulator.start();
+    db = TestPostgres.database("corpus_test");
+  }
+
+  @AfterAll
+  static void stop() {
+    kinesis.close();
+  }
+
+  @Test
+  void everySpoiledRecordGetsTheReasonItWasSpoiledFor() {
+    List<MalformedCorpus.Entry> locations = MalformedCorpus.locations(10_000, 1);
+    List<MalformedCorpus.Entry> sensors = MalformedCorpus.sensors(2_000, 2);
+    assertThat(reasons(LocationEvents.parse(KinesisRecords.decode(raw(locations)))))
+        .isEqualTo(expected(locations));
+    assertThat(reasons(SensorEvents.parse(KinesisRecords.decode(raw(sensors))))).isEqualTo(expected(sensors));
+  }
+
+  @Test
+  void theStreamKeepsGoingAndItsCountsAddUp() {
+    kinesis.createStream(STREAM, 2);
+    List<MalformedCorpus.Entry> corpus = MalformedCorpus.locations(10_000, 3);
+    List<byte[]> records = new ArrayList<>();
+    Map<String, Long> expectedReasons = new TreeMap<>();
+    for (MalformedCorpus.Entry e : corpus) {
+      if (e.fitsKinesis()) {
+        records.add(e.data());
+        expectedReasons.merge(e.reason(), 1L, Long::sum);
+      } else {
+        assertThatThrownBy(() -> put(List.of(e.data()))).hasMessageContaining("1048576");
+      }
+    }
+    for (int i = 0; i < 1_000; i++) { // good records among the bad, 100 of them sent twice
+      byte[] fix = TestRecords.fix("good-" + i, "v-" + (i % 20), Instant.parse("2026-05-01T10:00:00Z")
+          .plusSeconds(i).toString(), 52.5, 13.4, 40).getBytes(StandardCharsets.UTF_8);
+      records.add(records.size() * 7 % (records.size() + 1), fix);
+      if (i % 10 == 0) {
+        records.add(fix);
+      }
+    }
+    put(records);
+
+    SparkSession spark = SparkTestSession.get();
+    StreamingQueries job = LocationStreamingJob.run(spark,
+        LocationJobConfig.parse(TestJobArgs.streaming(kinesis, STREAM, "10 minutes", work, db).toArray(String[]::new)));
+
+    String out = work.resolve("out/location").toUri().toString();
+    Map<String, Long> quarantined = spark.read().parquet(out + "/quarantine").groupBy("reason").count()
+        .collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1), Long::sum,
+            TreeMap::new));
+    assertThat(quarantined).isEqualTo(expectedReasons);
+    assertThat(spark.read().parquet(out + "/events").count()).isEqualTo(1_000);
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM fleet.quarantine")).isEqualTo(records.size() - 1_100);
+
+    long read = 0;
+    long invalid = 0;
+    long kept = 0;
+    long late = 0;
+    for (StreamingQueryProgress p : job.query("events").recentProgress()) {
+      Row v = p.observedMetrics().get("validated");
+      Row k = p.observedMetrics().get("kept");
+      read += v == null ? 0 : v.getLong(0);
+      invalid += v == null ? 0 : v.getLong(1);
+      kept += k == null ? 0 : k.getLong(0);
+      late += k == null ? 0 : k.getLong(1);
+    }
+    assertThat(List.of(read, invalid, kept, late, read - invalid - kept - late))
+        .containsExactly((long) records.size(), (long) records.size() - 1_100, 1_000L, 0L, 100L);
+  }
+
+  private static Dataset<Row> raw(List<MalformedCorpus.Entry> corpus) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < corpus.size(); i++) {
+      rows.add(RowFactory.create(corpus.get(i).data(), "corpus", "key", String.format("%06d", i),
+          Timestamp.from(ARRIVAL)));
+    }
+    return SparkTestSession.get().createDataFrame(rows, KINESIS);
+  }
+
+  private static Map<String, String> reasons(Dataset<Row> validated) {
+    return validated.select("sequence_number", "quarantine_reason").collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> String.valueOf(r.getString(1)), (a, b) -> a, TreeMap::new));
+  }
+
+  private static Map<String, String> expected(List<MalformedCorpus.Entry> corpus) {
+    Map<String, String> reasons = new TreeMap<>();
+    for (int i = 0; i < corpus.size(); i++) {
+      reasons.put(String.format("%06d", i), corpus.get(i).reason());
+    }
+    return reasons;
+  }
+
+  /** PutRecords in requests under the service's 5 MiB and 500-record limits. */
+  private static void put(List<byte[]> records) {
+    List<PutRecordsRequestEntry> chunk = new ArrayList<>();
+    long bytes = 0;
+    for (int i = 0; i < records.size(); i++) {
+      byte[] data = records.get(i);
+      if (!chunk.isEmpty() && (chunk.size() == 500 || bytes + data.length > 4_000_000)) {
+        send(chunk);
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+      chunk.add(PutRecordsRequestEntry.builder().partitionKey("k" + i).data(SdkBytes.fromByteArray(data)).build());
+      bytes += data.length;
+    }
+    send(chunk);
+  }
+
+  private static void send(List<PutRecordsRequestEntry> entries) {
+    var response = kinesis.client().putRecords(b -> b.streamName(STREAM).records(entries));
+    assertThat(response.failedRecordCount()).isZero();
+  }
+}
