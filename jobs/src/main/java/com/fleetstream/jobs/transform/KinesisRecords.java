@@ -1,10 +1,10 @@
 package com.fleetstream.jobs.transform;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.decode;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /** Kinesis connector rows to the record columns the rest of the pipeline uses. */
 public final class KinesisRecords {
@@ -19,7 +19,7 @@ public final class KinesisRecords {
    */
   public static Dataset<Row> decode(Dataset<Row> kinesis) {
     return kinesis.select(
-        decode(col("data"), "UTF-8").as("payload"),
+        functions.decode(col("data"), "UTF-8").as("payload"),
         col("streamName").as("stream_name"),
         col("partitionKey").as("partition_key"),
         col("sequenceNumber").as("sequence_number"),
