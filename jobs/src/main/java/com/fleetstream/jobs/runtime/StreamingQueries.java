@@ -101,7 +101,7 @@ public final class StreamingQueries {
     try {
       StreamingQuery query = rows.writeStream()
           .queryName(queryName)
-          .option("checkpointLocation", config.checkpointPath() + "/" + job + "/" + name)
+          .option("checkpointLocation", checkpoint(queryName))
           .trigger(Trigger.ProcessingTime(config.triggerInterval().value().toMillis()))
           .outputMode("append")
           .foreachBatch(writeBatch)
@@ -126,7 +126,13 @@ public final class StreamingQueries {
       while (true) {
         for (StreamingQuery q : queries) {
           if (!q.isActive()) {
-            q.awaitTermination(); // rethrows the query's failure
+            try {
+              q.awaitTermination(); // rethrows the query's failure
+            } catch (StreamingQueryException e) {
+              stopQuietly(queries);
+              throw new IllegalStateException(CheckpointCompatibility.explain(e, q.name(), checkpoint(q.name()))
+                  .orElse(job + ": a streaming query failed: " + e.message()), e);
+            }
             throw new IllegalStateException("query " + q.name() + " stopped unexpectedly");
           }
         }
@@ -143,9 +149,6 @@ public final class StreamingQueries {
         Thread.sleep(poll);
       }
       stopBetweenBatches(queries);
-    } catch (StreamingQueryException e) {
-      stopQuietly(queries);
-      throw new IllegalStateException(job + ": a streaming query failed: " + e.message(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopQuietly(queries);
@@ -153,6 +156,11 @@ public final class StreamingQueries {
     } finally {
       spark.streams().removeListener(accounting);
     }
+  }
+
+  /** Where query {@code job-name} keeps its checkpoint. */
+  private String checkpoint(String queryName) {
+    return config.checkpointPath() + "/" + job + "/" + queryName.substring(queryName.indexOf('-') + 1);
   }
 
   private static boolean idle(StreamingQuery q) {

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 public final class Retry {
   private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
 
+  /** Longer waits only make a recovered server wait for us. */
+  private static final Duration MAX_DELAY = Duration.ofSeconds(20);
+
   private final int maxAttempts;
   private final Duration firstDelay;
 
@@ -35,7 +38,7 @@ public final class Retry {
         if (attempt >= maxAttempts) {
           throw new IllegalStateException(what + ": PostgreSQL still unavailable after " + attempt + " attempts", e);
         }
-        long delay = firstDelay.toMillis() << (attempt - 1);
+        long delay = Math.min(firstDelay.toMillis() << Math.min(attempt - 1, 20), MAX_DELAY.toMillis());
         delay += ThreadLocalRandom.current().nextLong(delay / 2 + 1);
         LOG.warn("{}: attempt {}/{} failed ({}), retrying in {} ms", what, attempt, maxAttempts, rootMessage(e), delay);
         try {

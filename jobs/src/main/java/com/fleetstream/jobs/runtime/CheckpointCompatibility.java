@@ -1,0 +1,37 @@
+package com.fleetstream.jobs.runtime;
+
+import java.util.Optional;
+
+/**
+ * Recognises a query that cannot resume from its checkpoint because the state it saved was made by
+ * an incompatible version of the query (a changed key, aggregate or deduplication), and says what
+ * the operator can do. A change to a stateless step resumes without any of this.
+ */
+final class CheckpointCompatibility {
+  private static final String SPARK_CLASS = "org.apache.spark.sql.execution.streaming.state.StateSchemaNotCompatible";
+
+  private CheckpointCompatibility() {}
+
+  static Optional<String> explain(Throwable failure, String query, String checkpoint) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t.getClass().getName().equals(SPARK_CLASS) || message.contains("schema for existing state")
+          || message.contains("STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE")
+          || message.contains("STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE")) {
+        return Optional.of("query " + query + " cannot resume from its checkpoint " + checkpoint
+            + ": the state saved there was written by a version of the query with a different state layout ("
+            + firstLine(message) + "). Either run the previous version of the job until you can switch, or"
+            + " start this query afresh: stop the job, move " + checkpoint + " aside and start it again with"
+            + " --STARTING_POSITION LATEST (or TRIM_HORIZON to rebuild the state from what the stream still"
+            + " holds; the new checkpoint's batches are new to every sink, so already written events are"
+            + " written again). Nothing was written by this attempt.");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String firstLine(String message) {
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
+}
