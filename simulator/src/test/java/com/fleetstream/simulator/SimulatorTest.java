@@ -71,6 +71,35 @@ class SimulatorTest {
   }
 
   @Test
+  void throttledAndDroppedCallsAreRetriedForTheFailedEntriesOnlyAndNothingIsLost() {
+    // the proxy reads the calls as JSON; the SDK's default is CBOR
+    System.setProperty("aws.cborEnabled", "false");
+    try (KinesisEmulator kinesis = KinesisEmulator.start();
+         KinesisFaultProxy proxy = new KinesisFaultProxy(kinesis.endpoint())) {
+      kinesis.createStream("sim-loc", 1);
+      kinesis.createStream("sim-sen", 1);
+      KinesisFaultProxy.Fault partial = KinesisFaultProxy.Fault.THROTTLE_EVERY_THIRD_ENTRY;
+      proxy.script(partial, partial, KinesisFaultProxy.Fault.THROTTLE_CALL, partial,
+          KinesisFaultProxy.Fault.DROP_CONNECTION, partial, partial, KinesisFaultProxy.Fault.DROP_CONNECTION, partial);
+      SimulatorConfig c = config("--endpoint", proxy.endpoint().toString(), "--location-stream", "sim-loc",
+          "--sensor-stream", "sim-sen", "--duplicate-rate", "0.05");
+      Simulator.send(c, KinesisEmulator.newClient(proxy.endpoint()));
+
+      for (String stream : List.of("sim-loc", "sim-sen")) {
+        Stream kind = stream.equals("sim-loc") ? Stream.LOCATION : Stream.SENSOR;
+        List<String> expected = Simulation.records(c).stream().filter(r -> r.stream() == kind)
+            .map(r -> new String(r.data(), StandardCharsets.UTF_8)).toList();
+        assertThat(readAll(kinesis.client(), stream)).containsExactlyInAnyOrderElementsOf(expected);
+      }
+      assertThat(proxy.throttledEntries.get()).isPositive();
+      assertThat(proxy.throttledCalls.get()).isEqualTo(1);
+      assertThat(proxy.droppedCalls.get()).isEqualTo(2);
+    } finally {
+      System.clearProperty("aws.cborEnabled");
+    }
+  }
+
+  @Test
   void aMissingStreamFailsLoudly() {
     try (KinesisEmulator kinesis = KinesisEmulator.start()) {
       SimulatorConfig c = config("--endpoint", kinesis.endpoint().toString(), "--location-stream", "absent",
