@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.SensorJobConfig;
-import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
-import com.fleetstream.testkit.KinesisEmulator;
 import com.fleetstream.testkit.LoopbackSns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,14 +14,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,30 +37,28 @@ class AlertsTest {
   private static final double[] OUT = {52.5300, 13.4050};
   private static final double[] DEPOT = {52.5200, 13.4050};
   private static final double[] ZONE = {52.5400, 13.4300};
-  private static KinesisEmulator kinesis;
   private static LoopbackSns sns;
-  private static PgConnectionSpec db;
+
+  @RegisterExtension
+  static final StreamServers servers = new StreamServers("alerts_test");
 
   @TempDir
   static Path work;
 
   @BeforeAll
   static void start() {
-    kinesis = KinesisEmulator.start();
     sns = new LoopbackSns();
-    db = TestPostgres.database("alerts_test");
   }
 
   @AfterAll
   static void stop() {
-    kinesis.close();
     sns.close();
   }
 
   @Test
   void transitionsArePublishedOnceInOrderAndRateLimited() throws IOException {
-    kinesis.createStream("alert-locations", 1);
-    kinesis.createStream("alert-sensors", 1);
+    servers.kinesis().createStream("alert-locations", 1);
+    servers.kinesis().createStream("alert-sensors", 1);
     SparkSession spark = SparkTestSession.get();
     Path geofences = work.resolve("geofences.json");
     Files.writeString(geofences, """
@@ -87,8 +82,8 @@ class AlertsTest {
     readings.add(4, readings.get(3)); // a producer retry: the same reading again
 
     // phase 1: minutes 0-6, state carried over to phase 2 through the checkpoints
-    TestRecords.put(kinesis, "alert-locations", "v-geo", locations.subList(0, 7));
-    TestRecords.put(kinesis, "alert-sensors", "s-hot", readings.subList(0, 8));
+    TestRecords.put(servers.kinesis(), "alert-locations", "v-geo", locations.subList(0, 7));
+    TestRecords.put(servers.kinesis(), "alert-sensors", "s-hot", readings.subList(0, 8));
     runBoth(spark, geofences, UnaryOperator.identity());
     assertThat(subjects()).containsExactly(
         "fleetstream location alert: enter geofence:depot v-geo",
@@ -97,25 +92,16 @@ class AlertsTest {
         "fleetstream sensor alert: recovered threshold:temperature s-hot");
 
     // phase 2: the alert batches die right after publishing, then are replayed
-    TestRecords.put(kinesis, "alert-locations", "v-geo", locations.subList(7, locations.size()));
-    TestRecords.put(kinesis, "alert-sensors", "s-hot", readings.subList(8, readings.size()));
+    TestRecords.put(servers.kinesis(), "alert-locations", "v-geo", locations.subList(7, locations.size()));
+    TestRecords.put(servers.kinesis(), "alert-sensors", "s-hot", readings.subList(8, readings.size()));
     AtomicBoolean crashed = new AtomicBoolean();
-    UnaryOperator<BatchSink> crashAfterPublishing = sink -> !sink.name().equals("sns:alerts") ? sink
-        : new BatchSink() {
-          @Override
-          public String name() {
-            return sink.name();
-          }
-
-          @Override
-          public long write(Dataset<Row> batch, BatchId id) {
-            long sent = sink.write(batch, id);
-            if (sent > 0 && crashed.compareAndSet(false, true)) {
-              throw new IllegalStateException("injected crash after publishing");
-            }
-            return sent;
-          }
-        };
+    UnaryOperator<BatchSink> crashAfterPublishing = SinkHooks.around(Set.of("sns:alerts"), (sink, batch, id) -> {
+      long sent = sink.write(batch, id);
+      if (sent > 0 && crashed.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected crash after publishing");
+      }
+      return sent;
+    });
     assertThatThrownBy(() -> LocationStreamingJob.run(spark, LocationJobConfig.parse(locationArgs(geofences)),
         crashAfterPublishing)).hasStackTraceContaining("injected crash");
     runBoth(spark, geofences, UnaryOperator.identity());
@@ -135,7 +121,7 @@ class AlertsTest {
     assertThat(sns.requests().get(2).get("Message"))
         .startsWith("s-hot temperature above the limit 30.0 for 3 readings in a row, last 37.0");
 
-    assertThat(TestPostgres.rows(db, "SELECT job, entity_id, rule, kind, event_time, status FROM fleet.alerts"
+    assertThat(TestPostgres.rows(servers.db(), "SELECT job, entity_id, rule, kind, event_time, status FROM fleet.alerts"
         + " ORDER BY job, event_time, rule")).containsExactly(
             alert("location", "v-geo", "geofence:depot", "enter", 2, "published"),
             alert("location", "v-geo", "geofence:depot", "exit", 4, "published"),
@@ -163,7 +149,7 @@ class AlertsTest {
   }
 
   private static String[] args(String stream, String... more) {
-    List<String> args = TestJobArgs.streaming(kinesis, stream, "10 minutes", work, db);
+    List<String> args = TestJobArgs.streaming(servers.kinesis(), stream, "10 minutes", work, servers.db());
     args.addAll(List.of("--ALERTS_TOPIC_ARN", TOPIC, "--SNS_ENDPOINT", sns.endpoint().toString(),
         "--ALERT_MIN_INTERVAL", "5 minutes"));
     args.addAll(List.of(more));

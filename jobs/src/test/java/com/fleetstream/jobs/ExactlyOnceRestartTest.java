@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.runtime.SparkSessions;
-import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
@@ -15,7 +13,6 @@ import com.fleetstream.simulator.OutgoingRecord.Stream;
 import com.fleetstream.simulator.Simulation;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
-import com.fleetstream.testkit.KinesisEmulator;
 import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,9 +31,8 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,53 +46,29 @@ class ExactlyOnceRestartTest {
   private static final Duration PHASE = Duration.ofMinutes(20);
   private static final String STREAM = "restart-locations";
   private static final String SENSOR_STREAM = "restart-sensors";
-  private static KinesisEmulator kinesis;
-  private static PgConnectionSpec db;
+
+  @RegisterExtension
+  static final StreamServers servers = new StreamServers("restart_test");
 
   @TempDir
   static Path work;
 
-  @BeforeAll
-  static void start() {
-    kinesis = KinesisEmulator.start();
-    db = TestPostgres.database("restart_test");
-  }
-
-  @AfterAll
-  static void stop() {
-    kinesis.close();
-  }
-
   /** Lets the named sinks write, then fails the batch, as a crash right after them would. */
-  private record CrashAfter(Set<String> sinks) implements UnaryOperator<BatchSink> {
-    @Override
-    public BatchSink apply(BatchSink sink) {
-      if (!sinks.contains(sink.name())) {
-        return sink;
-      }
-      return new BatchSink() {
-        @Override
-        public String name() {
-          return sink.name();
-        }
-
-        @Override
-        public long write(Dataset<Row> batch, BatchId id) {
-          sink.write(batch, id);
-          throw new IllegalStateException("injected crash after " + sink.name() + " wrote batch " + id);
-        }
-      };
-    }
+  private static UnaryOperator<BatchSink> crashAfter(Set<String> sinks) {
+    return SinkHooks.around(sinks, (sink, batch, id) -> {
+      sink.write(batch, id);
+      throw new IllegalStateException("injected crash after " + sink.name() + " wrote batch " + id);
+    });
   }
 
   private static String[] args() {
-    return TestJobArgs.streaming(kinesis, STREAM, "10 minutes", work, db).toArray(String[]::new);
+    return TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes", work, servers.db()).toArray(String[]::new);
   }
 
   @Test
   void crashesMidBatchLoseAndRepeatNothing() throws Exception {
-    kinesis.createStream(STREAM, 2);
-    kinesis.createStream(SENSOR_STREAM, 1);
+    servers.kinesis().createStream(STREAM, 2);
+    servers.kinesis().createStream(SENSOR_STREAM, 1);
     SparkSession spark = SparkTestSession.get();
     List<OutgoingRecord> sent = new ArrayList<>();
     sent.addAll(send(0));
@@ -106,7 +78,7 @@ class ExactlyOnceRestartTest {
         Set.of("delta:events", "delta:window_stats", "delta:quarantine"),
         Set.of("postgres:location_events", "postgres:location_windows", "postgres:location_quarantine"))) {
       assertThatThrownBy(() -> LocationStreamingJob.run(spark, LocationJobConfig.parse(args()),
-          new CrashAfter(crashAfter)))
+          crashAfter(crashAfter)))
           .hasStackTraceContaining("injected crash after");
     }
     LocationStreamingJob.run(spark, LocationJobConfig.parse(args()));
@@ -120,9 +92,9 @@ class ExactlyOnceRestartTest {
 
   /** @return the location records sent (the sensor stream is not read here) */
   private static List<OutgoingRecord> send(int phase) {
-    SimulatorConfig sim = TestJobArgs.simulation(kinesis, STREAM, SENSOR_STREAM,
+    SimulatorConfig sim = TestJobArgs.simulation(servers.kinesis(), STREAM, SENSOR_STREAM,
         START.plus(PHASE.multipliedBy(phase)), PHASE, 300 + phase);
-    Simulator.send(sim, kinesis.client());
+    Simulator.send(sim, servers.kinesis().client());
     return Simulation.records(sim).stream().filter(r -> r.stream() == Stream.LOCATION).toList();
   }
 
@@ -158,7 +130,7 @@ class ExactlyOnceRestartTest {
     }
     // killed mid-batch: Parquet has a batch that PostgreSQL has not
     assertThat(committedMarkers(markers)).isEqualTo(
-        TestPostgres.count(db, "SELECT count(*) FROM fleet.batch_ledger WHERE job = 'location_events'") + 1);
+        TestPostgres.count(servers.db(), "SELECT count(*) FROM fleet.batch_ledger WHERE job = 'location_events'") + 1);
   }
 
   private static long committedMarkers(Path markers) throws IOException {
@@ -172,7 +144,7 @@ class ExactlyOnceRestartTest {
 
   private static void assertExactlyOnce(SparkSession spark, List<OutgoingRecord> sent) {
     String out = work.resolve("out").toUri().toString();
-    SinkContents sinks = new SinkContents(spark, out, out + "/delta", db);
+    SinkContents sinks = new SinkContents(spark, out, out + "/delta", servers.db());
     List<GpsFix> valid = sent.stream().filter(r -> r.kind() == Kind.VALID).map(r -> (GpsFix) r.event()).toList();
 
     assertThat(sinks.parquet("location", "events").select("event_id").collectAsList())
@@ -189,7 +161,7 @@ class ExactlyOnceRestartTest {
     Map<String, String> latest = valid.stream().collect(Collectors.groupingBy(GpsFix::vehicleId, TreeMap::new,
         Collectors.collectingAndThen(Collectors.maxBy(Comparator.comparing(GpsFix::timestamp)
             .thenComparing(GpsFix::eventId)), f -> f.orElseThrow().eventId())));
-    assertThat(TestPostgres.rows(db, "SELECT vehicle_id, event_id FROM fleet.vehicle_position_latest ORDER BY 1"))
+    assertThat(TestPostgres.rows(servers.db(), "SELECT vehicle_id, event_id FROM fleet.vehicle_position_latest ORDER BY 1"))
         .containsExactlyElementsOf(latest.entrySet().stream().map(e -> List.<Object>of(e.getKey(), e.getValue()))
             .toList());
   }

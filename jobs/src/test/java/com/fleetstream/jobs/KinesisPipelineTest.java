@@ -21,7 +21,6 @@ import com.fleetstream.simulator.SensorReading;
 import com.fleetstream.simulator.Simulation;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
-import com.fleetstream.testkit.KinesisEmulator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,9 +40,8 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,35 +53,25 @@ class KinesisPipelineTest {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration PHASE = Duration.ofMinutes(30);
   private static final Duration WINDOW_WATERMARK = Duration.ofMinutes(1);
-  private static KinesisEmulator kinesis;
-  private static PgConnectionSpec db;
+
+  @RegisterExtension
+  static final StreamServers servers = new StreamServers("pipeline_test");
 
   @TempDir
   static Path work;
 
-  @BeforeAll
-  static void startKinesis() {
-    kinesis = KinesisEmulator.start();
-    db = TestPostgres.database("pipeline_test");
-  }
-
-  @AfterAll
-  static void stopKinesis() {
-    kinesis.close();
-  }
-
   private static SimulatorConfig phase(int n, String locations, String sensors) {
-    return TestJobArgs.simulation(kinesis, locations, sensors, START.plus(PHASE.multipliedBy(n)), PHASE, 100 + n);
+    return TestJobArgs.simulation(servers.kinesis(), locations, sensors, START.plus(PHASE.multipliedBy(n)), PHASE, 100 + n);
   }
 
   private static String[] jobArgs(String stream, String window) {
-    return TestJobArgs.streaming(kinesis, stream, window, work, db).toArray(String[]::new);
+    return TestJobArgs.streaming(servers.kinesis(), stream, window, work, servers.db()).toArray(String[]::new);
   }
 
   @Test
   void bothJobsMatchAnIndependentComputationAndResumeFromTheirCheckpoints() throws SQLException {
-    kinesis.createStream("it-locations", 2);
-    kinesis.createStream("it-sensors", 1);
+    servers.kinesis().createStream("it-locations", 2);
+    servers.kinesis().createStream("it-sensors", 1);
     SparkSession spark = SparkTestSession.get();
     List<OutgoingRecord> sent = new ArrayList<>();
     List<Long> locationReadPerRun = new ArrayList<>();
@@ -92,7 +80,7 @@ class KinesisPipelineTest {
     for (int run = 0; run < 2; run++) {
       SimulatorConfig sim = phase(run, "it-locations", "it-sensors");
       sent.addAll(Simulation.records(sim));
-      Simulator.send(sim, kinesis.client());
+      Simulator.send(sim, servers.kinesis().client());
       locationReadPerRun.add(read(LocationStreamingJob.run(spark,
           LocationJobConfig.parse(jobArgs("it-locations", "10 minutes")))));
       sensorReadPerRun.add(read(SensorStreamingJob.run(spark,
@@ -110,7 +98,7 @@ class KinesisPipelineTest {
     assertLocationOutputs(spark, sent);
     assertSensorOutputs(spark, sent);
     String out = work.resolve("out").toUri().toString();
-    SinkContents sinks = new SinkContents(spark, out, out + "/delta", db);
+    SinkContents sinks = new SinkContents(spark, out, out + "/delta", servers.db());
     sinks.assertSinksAgree("location");
     sinks.assertSinksAgree("sensor");
     sinks.assertLedgerHoldsEachBatchOnce("location", "sensor");
@@ -229,11 +217,11 @@ class KinesisPipelineTest {
   private static void assertAnalystQueries(SinkContents sinks, List<OutgoingRecord> sent) throws SQLException {
     List<GpsFix> fixes = sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof GpsFix)
         .map(r -> (GpsFix) r.event()).toList();
-    try (Connection admin = db.open(); Statement s = admin.createStatement()) {
+    try (Connection admin = servers.db().open(); Statement s = admin.createStatement()) {
       s.execute("DROP ROLE IF EXISTS alice");
       s.execute("CREATE ROLE alice LOGIN IN ROLE analyst");
     }
-    PgConnectionSpec alice = new PgConnectionSpec(db.jdbcUrl(), "alice", null);
+    PgConnectionSpec alice = new PgConnectionSpec(servers.db().jdbcUrl(), "alice", null);
     Comparator<GpsFix> newest = Comparator.comparing(GpsFix::timestamp).thenComparing(GpsFix::eventId);
     Instant from = START.plus(Duration.ofMinutes(20));
     Instant to = START.plus(Duration.ofMinutes(40));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.runtime.StreamingQueries;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
-import com.fleetstream.testkit.KinesisEmulator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,9 +13,8 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,26 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 class LateEventsTest {
   private static final String STREAM = "late-locations";
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
-  private static KinesisEmulator kinesis;
-  private static PgConnectionSpec db;
+
+  @RegisterExtension
+  static final StreamServers servers = new StreamServers("late_test");
 
   @TempDir
   static Path work;
 
-  @BeforeAll
-  static void start() {
-    kinesis = KinesisEmulator.start();
-    db = TestPostgres.database("late_test");
-  }
-
-  @AfterAll
-  static void stop() {
-    kinesis.close();
-  }
-
   @Test
   void eventsOlderThanTheWatermarkGoToTheLateTableAndIntoTheCombinedDay() {
-    kinesis.createStream(STREAM, 1);
+    servers.kinesis().createStream(STREAM, 1);
     SparkSession spark = SparkTestSession.get();
     List<String> first = new ArrayList<>();
     for (int i = 0; i <= 20; i++) {
@@ -79,7 +66,7 @@ class LateEventsTest {
         .containsExactlyInAnyOrder("late-1", "late-2");
     List<String> all = new ArrayList<>(onTime);
     all.addAll(List.of("late-1", "late-2"));
-    assertThat(TestPostgres.rows(db, "SELECT event_id FROM fleet.vehicle_position_history").stream()
+    assertThat(TestPostgres.rows(servers.db(), "SELECT event_id FROM fleet.vehicle_position_history").stream()
         .map(r -> (String) r.get(0)).toList()).containsExactlyInAnyOrderElementsOf(all);
 
     String finalPath = work.resolve("final").toUri().toString();
@@ -114,7 +101,7 @@ class LateEventsTest {
   }
 
   private static String[] args() {
-    List<String> args = TestJobArgs.streaming(kinesis, STREAM, "10 minutes", work, db);
+    List<String> args = TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes", work, servers.db());
     return args.toArray(String[]::new);
   }
 
@@ -123,6 +110,6 @@ class LateEventsTest {
   }
 
   private static void put(List<String> payloads) {
-    TestRecords.put(kinesis, STREAM, "v-late", payloads);
+    TestRecords.put(servers.kinesis(), STREAM, "v-late", payloads);
   }
 }

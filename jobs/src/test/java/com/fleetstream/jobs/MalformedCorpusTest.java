@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.runtime.StreamingQueries;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.SensorEvents;
-import com.fleetstream.testkit.KinesisEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -26,9 +24,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -46,22 +43,12 @@ class MalformedCorpusTest {
       .add("approximateArrivalTimestamp", DataTypes.TimestampType);
   private static final Instant ARRIVAL = Instant.parse("2026-05-01T10:00:30Z");
   private static final String STREAM = "corpus-locations";
-  private static KinesisEmulator kinesis;
-  private static PgConnectionSpec db;
+
+  @RegisterExtension
+  static final StreamServers servers = new StreamServers("corpus_test");
 
   @TempDir
   static Path work;
-
-  @BeforeAll
-  static void start() {
-    kinesis = KinesisEmulator.start();
-    db = TestPostgres.database("corpus_test");
-  }
-
-  @AfterAll
-  static void stop() {
-    kinesis.close();
-  }
 
   @Test
   void everySpoiledRecordGetsTheReasonItWasSpoiledFor() {
@@ -74,7 +61,7 @@ class MalformedCorpusTest {
 
   @Test
   void theStreamKeepsGoingAndItsCountsAddUp() {
-    kinesis.createStream(STREAM, 2);
+    servers.kinesis().createStream(STREAM, 2);
     List<MalformedCorpus.Entry> corpus = MalformedCorpus.locations(10_000, 3);
     List<byte[]> records = new ArrayList<>();
     Map<String, Long> expectedReasons = new TreeMap<>();
@@ -98,7 +85,7 @@ class MalformedCorpusTest {
 
     SparkSession spark = SparkTestSession.get();
     StreamingQueries job = LocationStreamingJob.run(spark,
-        LocationJobConfig.parse(TestJobArgs.streaming(kinesis, STREAM, "10 minutes", work, db).toArray(String[]::new)));
+        LocationJobConfig.parse(TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes", work, servers.db()).toArray(String[]::new)));
 
     String out = work.resolve("out/location").toUri().toString();
     Map<String, Long> quarantined = spark.read().parquet(out + "/quarantine").groupBy("reason").count()
@@ -106,7 +93,7 @@ class MalformedCorpusTest {
             TreeMap::new));
     assertThat(quarantined).isEqualTo(expectedReasons);
     assertThat(spark.read().parquet(out + "/events").count()).isEqualTo(1_000);
-    assertThat(TestPostgres.count(db, "SELECT count(*) FROM fleet.quarantine")).isEqualTo(records.size() - 1_100);
+    assertThat(TestPostgres.count(servers.db(), "SELECT count(*) FROM fleet.quarantine")).isEqualTo(records.size() - 1_100);
 
     long read = 0;
     long invalid = 0;
@@ -164,7 +151,7 @@ class MalformedCorpusTest {
   }
 
   private static void send(List<PutRecordsRequestEntry> entries) {
-    var response = kinesis.client().putRecords(b -> b.streamName(STREAM).records(entries));
+    var response = servers.kinesis().client().putRecords(b -> b.streamName(STREAM).records(entries));
     assertThat(response.failedRecordCount()).isZero();
   }
 }

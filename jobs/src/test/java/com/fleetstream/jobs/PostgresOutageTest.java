@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
-import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.simulator.OutgoingRecord;
@@ -21,12 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,21 +62,13 @@ class PostgresOutageTest {
 
   /** Stops PostgreSQL when the events query's first batch reaches its PostgreSQL sink. */
   private static UnaryOperator<BatchSink> outageAtFirstEventsBatch(AtomicBoolean done, Runnable afterStop) {
-    return sink -> !sink.name().equals("postgres:location_events") ? sink : new BatchSink() {
-      @Override
-      public String name() {
-        return sink.name();
+    return SinkHooks.around(Set.of("postgres:location_events"), (sink, batch, id) -> {
+      if (done.compareAndSet(false, true)) {
+        postgres.close();
+        afterStop.run();
       }
-
-      @Override
-      public long write(Dataset<Row> batch, BatchId id) {
-        if (done.compareAndSet(false, true)) {
-          postgres.close();
-          afterStop.run();
-        }
-        return sink.write(batch, id);
-      }
-    };
+      return sink.write(batch, id);
+    });
   }
 
   @Test

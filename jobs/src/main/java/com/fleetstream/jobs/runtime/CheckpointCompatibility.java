@@ -8,16 +8,21 @@ import java.util.Optional;
  * the operator can do. A change to a stateless step resumes without any of this.
  */
 final class CheckpointCompatibility {
-  private static final String SPARK_CLASS = "org.apache.spark.sql.execution.streaming.state.StateSchemaNotCompatible";
+  /**
+   * Which of the two Spark raises depends on which task gets there first: the schema check when it
+   * reads the saved schema, or the row check when it reads a saved row.
+   */
+  private static final java.util.Set<String> SPARK_CLASSES = java.util.Set.of(
+      "org.apache.spark.sql.execution.streaming.state.StateSchemaNotCompatible",
+      "org.apache.spark.sql.execution.streaming.state.InvalidUnsafeRowException");
 
   private CheckpointCompatibility() {}
 
   static Optional<String> explain(Throwable failure, String query, String checkpoint) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage());
-      if (t.getClass().getName().equals(SPARK_CLASS) || message.contains("schema for existing state")
-          || message.contains("STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE")
-          || message.contains("STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE")) {
+      if (SPARK_CLASSES.contains(t.getClass().getName()) || message.contains("schema for existing state")
+          || message.contains("state format invalidation")) {
         return Optional.of("query " + query + " cannot resume from its checkpoint " + checkpoint
             + ": the state saved there was written by a version of the query with a different state layout ("
             + firstLine(message) + "). Either run the previous version of the job until you can switch, or"
@@ -32,6 +37,7 @@ final class CheckpointCompatibility {
 
   private static String firstLine(String message) {
     int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
+    String line = end < 0 ? message : message.substring(0, end);
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 }
