@@ -37,6 +37,13 @@ public final class Benchmarks {
             new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null), n));
       }
     }
+    if ("latency".contains(only)) {
+      // seconds and fixes a second: BENCH_LATENCY="300 2000" by default
+      String[] latency = System.getenv().getOrDefault("BENCH_LATENCY", "300 2000").trim().split("\\s+");
+      for (Results.Row r : LatencyBenchmark.run(spark, Integer.parseInt(latency[0]), Integer.parseInt(latency[1]))) {
+        results.add(r);
+      }
+    }
     spark.stop();
 
     String machine = Runtime.getRuntime().availableProcessors() + " cores, "

@@ -1,0 +1,135 @@
+package com.fleetstream.bench;
+
+import com.fleetstream.jobs.LocationStreamingJob;
+import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.simulator.Simulator;
+import com.fleetstream.simulator.SimulatorConfig;
+import com.fleetstream.testkit.KinesisEmulator;
+import com.fleetstream.testkit.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * End to end: the simulator in real time (event time = now) -> kinesalite -> the location job with
+ * all its sinks -> the fix readable in PostgreSQL. A fix's latency is from its Kinesis arrival time
+ * to the moment a poller (every 50 ms) first sees its batch's ledger row; the fix and the ledger row
+ * commit in one transaction, which {@code xmin} ties together.
+ */
+final class LatencyBenchmark {
+  private static final String TRIGGER = "1 second";
+  private static final String STREAM = "bench-locations";
+
+  private LatencyBenchmark() {}
+
+  static List<Results.Row> run(SparkSession spark, int seconds, int perSecond) throws Exception {
+    Path dir = Files.createTempDirectory("bench-latency");
+    try (KinesisEmulator kinesis = KinesisEmulator.start();
+         PostgresServer pg = PostgresServer.start(dir.resolve("postgres"))) {
+      kinesis.createStream(STREAM, 2);
+      kinesis.createStream("bench-sensors", 1);
+      PgConnectionSpec db = new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null);
+      SimulatorConfig sim = SimulatorConfig.parse(new String[] {"--endpoint", kinesis.endpoint().toString(),
+          "--location-stream", STREAM, "--sensor-stream", "bench-sensors", "--vehicles", Integer.toString(perSecond),
+          "--gps-interval-seconds", "1", "--realtime", "true", "--duration-seconds", Integer.toString(seconds)});
+      LocationJobConfig job = LocationJobConfig.parse("--STREAM_NAME", STREAM,
+          "--KINESIS_ENDPOINT", kinesis.endpoint().toString(), "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY,
+          "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY, "--OUTPUT_PATH", dir.resolve("out").toUri().toString(),
+          "--CHECKPOINT_PATH", dir.resolve("checkpoints").toUri().toString(), "--TRIGGER_INTERVAL", TRIGGER,
+          "--SHUFFLE_PARTITIONS", "4", "--MAX_RUN_SECONDS", Integer.toString(seconds + 30),
+          "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user());
+
+      Map<Long, Long> seen = new ConcurrentHashMap<>(); // batch id -> when its ledger row was first seen
+      AtomicBoolean done = new AtomicBoolean();
+      CompletableFuture<Void> poller = CompletableFuture.runAsync(() -> poll(db, seen, done));
+      CompletableFuture<Simulator.Summary> sending = CompletableFuture.supplyAsync(() -> {
+        sleep(5_000); // the job's queries are up by then
+        return Simulator.send(sim, kinesis.client());
+      });
+      LocationStreamingJob.run(spark, job);
+      sending.join();
+      done.set(true);
+      poller.join();
+
+      List<Long> latencies = latencies(db, seen);
+      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      System.out.printf("latency over %d fixes in %d s at %d fixes/s, trigger %s: p50 %d ms, p95 %d ms, p99 %d ms,"
+              + " max %d ms%n", sorted.length, seconds, perSecond, TRIGGER, percentile(sorted, 50),
+          percentile(sorted, 95), percentile(sorted, 99), sorted[sorted.length - 1]);
+      String what = "end-to-end latency, " + perSecond + " fixes/s for " + seconds + " s, trigger " + TRIGGER;
+      String baseline = "none: the goal is p95 <= 5000 ms";
+      return List.of(
+          new Results.Row(what + ", p50", percentile(sorted, 50), 0, "ms", baseline),
+          new Results.Row(what + ", p95", percentile(sorted, 95), 0, "ms", baseline),
+          new Results.Row(what + ", p99", percentile(sorted, 99), 0, "ms", baseline));
+    }
+  }
+
+  private static void poll(PgConnectionSpec db, Map<Long, Long> seen, AtomicBoolean done) {
+    try (Connection c = db.open(); PreparedStatement s = c.prepareStatement(
+        "SELECT batch_id FROM fleet.batch_ledger WHERE job = 'location_events' AND batch_id > ?")) {
+      long last = -1;
+      while (!done.get()) {
+        s.setLong(1, last);
+        try (ResultSet r = s.executeQuery()) {
+          long now = System.currentTimeMillis();
+          while (r.next()) {
+            seen.putIfAbsent(r.getLong(1), now);
+            last = Math.max(last, r.getLong(1));
+          }
+        }
+        sleep(50);
+      }
+    } catch (SQLException e) {
+      // the schema appears once the job has migrated it; until then there is nothing to see
+      if (!done.get()) {
+        sleep(200);
+        poll(db, seen, done);
+      }
+    }
+  }
+
+  private static List<Long> latencies(PgConnectionSpec db, Map<Long, Long> seen) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+        "SELECT l.batch_id, (extract(epoch FROM h.arrival_time) * 1000)::bigint"
+            + " FROM fleet.vehicle_position_history h JOIN fleet.batch_ledger l ON h.xmin = l.xmin"
+            + " WHERE l.job = 'location_events'")) {
+      while (r.next()) {
+        Long visible = seen.get(r.getLong(1));
+        if (visible != null) {
+          out.add(visible - r.getLong(2));
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalStateException("no fix reached PostgreSQL");
+    }
+    return out;
+  }
+
+  private static long percentile(long[] sorted, int p) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
