@@ -38,9 +38,11 @@ public final class Benchmarks {
       }
     }
     if ("latency".contains(only)) {
-      // seconds and fixes a second: BENCH_LATENCY="300 2000" by default
-      String[] latency = System.getenv().getOrDefault("BENCH_LATENCY", "300 2000").trim().split("\\s+");
-      for (Results.Row r : LatencyBenchmark.run(spark, Integer.parseInt(latency[0]), Integer.parseInt(latency[1]))) {
+      // seconds, fixes a second and sinks: BENCH_LATENCY="300 2000 parquet,delta,postgres" by default
+      String[] latency = (System.getenv().getOrDefault("BENCH_LATENCY", "300 2000") + " parquet,delta,postgres")
+          .trim().split("\\s+");
+      for (Results.Row r : LatencyBenchmark.run(spark, Integer.parseInt(latency[0]), Integer.parseInt(latency[1]),
+          latency[2])) {
         results.add(r);
       }
     }

@@ -34,7 +34,7 @@ final class LatencyBenchmark {
 
   private LatencyBenchmark() {}
 
-  static List<Results.Row> run(SparkSession spark, int seconds, int perSecond) throws Exception {
+  static List<Results.Row> run(SparkSession spark, int seconds, int perSecond, String sinks) throws Exception {
     Path dir = Files.createTempDirectory("bench-latency");
     try (KinesisEmulator kinesis = KinesisEmulator.start();
          PostgresServer pg = PostgresServer.start(dir.resolve("postgres"))) {
@@ -49,7 +49,7 @@ final class LatencyBenchmark {
           "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY, "--OUTPUT_PATH", dir.resolve("out").toUri().toString(),
           "--CHECKPOINT_PATH", dir.resolve("checkpoints").toUri().toString(), "--TRIGGER_INTERVAL", TRIGGER,
           "--SHUFFLE_PARTITIONS", "4", "--MAX_RUN_SECONDS", Integer.toString(seconds + 30),
-          "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user());
+          "--SINKS", sinks, "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user());
 
       Map<Long, Long> seen = new ConcurrentHashMap<>(); // batch id -> when its ledger row was first seen
       AtomicBoolean done = new AtomicBoolean();
@@ -65,10 +65,11 @@ final class LatencyBenchmark {
 
       List<Long> latencies = latencies(db, seen);
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      System.out.printf("latency over %d fixes in %d s at %d fixes/s, trigger %s: p50 %d ms, p95 %d ms, p99 %d ms,"
-              + " max %d ms%n", sorted.length, seconds, perSecond, TRIGGER, percentile(sorted, 50),
+      System.out.printf("latency over %d fixes in %d s at %d fixes/s, trigger %s, sinks %s: p50 %d ms, p95 %d ms,"
+              + " p99 %d ms, max %d ms%n", sorted.length, seconds, perSecond, TRIGGER, sinks, percentile(sorted, 50),
           percentile(sorted, 95), percentile(sorted, 99), sorted[sorted.length - 1]);
-      String what = "end-to-end latency, " + perSecond + " fixes/s for " + seconds + " s, trigger " + TRIGGER;
+      String what = "end-to-end latency, " + perSecond + " fixes/s for " + seconds + " s, trigger " + TRIGGER
+          + ", sinks " + sinks;
       String baseline = "none: the goal is p95 <= 5000 ms";
       return List.of(
           new Results.Row(what + ", p50", percentile(sorted, 50), 0, "ms", baseline),

@@ -27,6 +27,11 @@ public final class SinkHooks {
       public long write(Dataset<Row> batch, BatchId id) {
         return write.write(sink, batch, id);
       }
+
+      @Override
+      public String lane() {
+        return sink.lane();
+      }
     };
   }
 }

@@ -69,9 +69,8 @@ public final class StreamingQueries {
       BatchId id = new BatchId(batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY), batchId);
       Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        for (BatchSink sink : sinks) {
-          accounting.recordWritten(queryName, batchId, sink.name(), sink.write(cached, id));
-        }
+        cached.count(); // computed once here, not by whichever sink asks first while the others wait
+        writeLanes(cached, sinks, (sink, n) -> accounting.recordWritten(queryName, batchId, sink.name(), n), id);
       } finally {
         cached.unpersist();
       }
@@ -93,6 +92,46 @@ public final class StreamingQueries {
           }
         });
       }
+    }
+  }
+
+  /**
+   * The sinks' lanes write concurrently: a lake write mostly waits on storage and log commits, so
+   * they overlap well even on few cores. The batch fails, once every lane has stopped, if any did.
+   * Each lane runs on a thread started here, which takes this thread's Spark properties (the
+   * batch's execution and job group) with it.
+   */
+  private static void writeLanes(Dataset<Row> batch, List<BatchSink> sinks,
+      java.util.function.ObjLongConsumer<BatchSink> written, BatchId id) {
+    Map<String, List<BatchSink>> lanes = new java.util.LinkedHashMap<>();
+    sinks.forEach(s -> lanes.computeIfAbsent(s.lane(), k -> new java.util.ArrayList<>()).add(s));
+    List<java.util.concurrent.CompletableFuture<Void>> running = lanes.values().stream()
+        .map(lane -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+          for (BatchSink sink : lane) {
+            written.accept(sink, sink.write(batch, id));
+          }
+        }, task -> new Thread(task, "sink-lane-" + lane.get(0).lane()).start()))
+        .toList();
+    Throwable failure = null;
+    for (var lane : running) {
+      try {
+        lane.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (failure == null) {
+          failure = e.getCause();
+        } else {
+          failure.addSuppressed(e.getCause());
+        }
+      }
+    }
+    if (failure instanceof RuntimeException r) {
+      throw r;
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(failure);
     }
   }
 

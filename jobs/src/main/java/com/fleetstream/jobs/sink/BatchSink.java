@@ -12,6 +12,15 @@ public interface BatchSink {
   /** @return rows written (0 when this batch had already been written) */
   long write(Dataset<Row> batch, BatchId id);
 
+  /**
+   * A batch's sinks write concurrently, one thread per lane; sinks sharing a lane write one after
+   * the other, in the order given. Sinks that share state (a session setting) or depend on another's
+   * result share its lane.
+   */
+  default String lane() {
+    return name();
+  }
+
   /** This sink, writing only the rows {@code select} keeps of each batch (e.g. only breaches). */
   default BatchSink onlyRows(UnaryOperator<Dataset<Row>> select) {
     BatchSink sink = this;
@@ -24,6 +33,11 @@ public interface BatchSink {
       @Override
       public long write(Dataset<Row> batch, BatchId id) {
         return sink.write(select.apply(batch), id);
+      }
+
+      @Override
+      public String lane() {
+        return sink.lane();
       }
     };
   }

@@ -53,6 +53,12 @@ public final class DeltaBatchSink implements BatchSink {
     return "delta:" + new Path(path).getName();
   }
 
+  /** MERGE passes its transaction ids through the query's session settings: one Delta write at a time. */
+  @Override
+  public String lane() {
+    return "delta";
+  }
+
   @Override
   public long write(Dataset<Row> input, BatchId id) {
     SparkSession spark = input.sparkSession();

@@ -62,6 +62,12 @@ public final class AlertPublisher implements BatchSink {
     return "sns:alerts";
   }
 
+  /** Behind the PostgreSQL sink that stores the batch's alerts. */
+  @Override
+  public String lane() {
+    return "postgres";
+  }
+
   /** @return messages sent: one per published alert, plus a digest if there was one */
   @Override
   public long write(Dataset<Row> batch, BatchId id) {

@@ -61,6 +61,12 @@ public final class PostgresBatchSink implements BatchSink {
     return "postgres:" + query;
   }
 
+  /** After the batch's rows are committed, the alert publisher reads them from there. */
+  @Override
+  public String lane() {
+    return "postgres";
+  }
+
   @Override
   public long write(Dataset<Row> input, BatchId id) {
     Dataset<Row> batch = select.apply(input);
