@@ -18,7 +18,6 @@ import com.fleetstream.jobs.transform.GeofenceAlerts;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.Partitioning;
-import com.fleetstream.jobs.transform.Quarantine;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +29,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
- * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine, deduplicated events (late ones
- * kept apart), per-vehicle window statistics and, with geofences configured, alerts when vehicles
- * enter or leave them. Each output is its own query with its own checkpoint.
+ * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine and deduplicated events (late ones
+ * kept apart) in one query, per-vehicle window statistics in another and, with geofences configured,
+ * alerts when vehicles enter or leave them in a third. Each query has its own checkpoint.
  */
 public final class LocationStreamingJob {
   public static final String NAME = "location";
@@ -55,9 +54,7 @@ public final class LocationStreamingJob {
 
     Dataset<Row> fixes = countValidated(
         LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
-    Dataset<Row> quarantine = Partitioning.byHourOf(Quarantine.records(fixes), "arrival_time");
-    Dataset<Row> events = Partitioning.byHourOf(
-        countKept(Deduplication.keepingLate(EventValidation.valid(fixes), s.dedupWatermark())), "event_time");
+    Dataset<Row> checked = countKept(Deduplication.keepingLate(fixes, s.dedupWatermark()));
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
         countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
@@ -66,9 +63,7 @@ public final class LocationStreamingJob {
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     List<StreamingQuery> started = new ArrayList<>(List.of(
-        queries.start("quarantine", quarantine, sinks.append("quarantine", "quarantine")),
-        queries.start("events", events.drop("payload"), sinks.events("events", "events", UnaryOperator.identity()),
-            Deduplication.QUERY_CONF),
+        queries.start("events", checked, sinks.events("events", UnaryOperator.identity()), Deduplication.QUERY_CONF),
         queries.start("windows", windows,
             sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")))));
     alerts.ifPresent(a -> started.add(queries.start("alerts", a, sinks.alerts())));

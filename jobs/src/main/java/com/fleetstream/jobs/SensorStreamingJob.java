@@ -15,7 +15,6 @@ import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.Partitioning;
-import com.fleetstream.jobs.transform.Quarantine;
 import com.fleetstream.jobs.transform.SensorEvents;
 import com.fleetstream.jobs.transform.SensorWindowStats;
 import com.fleetstream.jobs.transform.ThresholdAlerts;
@@ -27,9 +26,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Glue streaming job: sensor readings from Kinesis to quarantine, deduplicated readings flagged
- * against thresholds (breaches kept apart, late readings too), per-sensor window statistics, and
- * alerts when a sensor stays beyond a threshold.
+ * Glue streaming job: sensor readings from Kinesis to quarantine and deduplicated readings flagged
+ * against thresholds (breaches kept apart, late readings too) in one query, per-sensor window
+ * statistics in another, and alerts when a sensor stays beyond a threshold in a third.
  */
 public final class SensorStreamingJob {
   public static final String NAME = "sensor";
@@ -52,10 +51,8 @@ public final class SensorStreamingJob {
 
     Dataset<Row> readings = countValidated(
         SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
-    Dataset<Row> quarantine = Partitioning.byHourOf(Quarantine.records(readings), "arrival_time");
-    Dataset<Row> events = Partitioning.byHourOf(ThresholdBreaches.flag(
-        countKept(Deduplication.keepingLate(EventValidation.valid(readings), s.dedupWatermark())),
-        config.thresholds()), "event_time").drop("payload");
+    Dataset<Row> checked = ThresholdBreaches.flag(
+        countKept(Deduplication.keepingLate(readings, s.dedupWatermark())), config.thresholds());
     Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(
         countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
         config.thresholds()), s.windowDuration()), "window_start");
@@ -65,10 +62,9 @@ public final class SensorStreamingJob {
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.awaitAll(List.of(
-        queries.start("quarantine", quarantine, sinks.append("quarantine", "quarantine")),
-        queries.start("events", events, concat(
-            sinks.events("events", "events", ThresholdBreaches::breaches),
-            sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(Deduplication.onTime(rows)))),
+        queries.start("events", checked, concat(
+            sinks.events("events", ThresholdBreaches::breaches),
+            sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(JobSinks.stored(Deduplication.onTime(rows))))),
             Deduplication.QUERY_CONF),
         queries.start("windows", windows,
             sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start"))),

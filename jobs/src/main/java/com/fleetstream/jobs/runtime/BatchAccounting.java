@@ -52,13 +52,15 @@ public final class BatchAccounting extends StreamingQueryListener {
   }
 
   /**
-   * Counts the rows left after deduplication; rows tagged {@link Deduplication#LATE} count as late,
-   * not kept.
+   * Counts the valid rows left after deduplication; rows tagged {@link Deduplication#LATE} count as
+   * late, not kept, and invalid ones passed through for quarantine (already counted) not at all.
    */
   public static Dataset<Row> countKept(Dataset<Row> deduplicated) {
-    Column late = java.util.List.of(deduplicated.columns()).contains(Deduplication.LATE)
-        ? col(Deduplication.LATE) : lit(false);
-    return deduplicated.observe(KEPT, count(when(not(late), 1)).as("kept"), count(when(late, 1)).as("late"));
+    java.util.List<String> columns = java.util.List.of(deduplicated.columns());
+    Column late = columns.contains(Deduplication.LATE) ? col(Deduplication.LATE) : lit(false);
+    Column valid = columns.contains(EventValidation.REASON) ? col(EventValidation.REASON).isNull() : lit(true);
+    return deduplicated.observe(KEPT, count(when(valid.and(not(late)), 1)).as("kept"),
+        count(when(valid.and(late), 1)).as("late"));
   }
 
   void recordWritten(String query, long batch, String sink, long rows) {

@@ -10,7 +10,9 @@ import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
 import com.fleetstream.jobs.sink.postgres.Retry;
 import com.fleetstream.jobs.transform.Deduplication;
+import com.fleetstream.jobs.transform.EventValidation;
 import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.jobs.transform.Quarantine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,20 +81,30 @@ public final class JobSinks {
   }
 
   /**
-   * Sinks of a query whose rows carry {@link Deduplication#LATE}: on-time rows go to {@code table}, late
-   * ones to {@value #LATE_EVENTS} (merged on the event id, as a late row is not deduplicated against
-   * earlier batches), both in the lake. PostgreSQL takes both into the same tables, which are keyed
+   * Sinks of the events query, whose rows are every record once ({@link Deduplication#keepingLate}):
+   * invalid ones go to quarantine, on-time events to {@code table}, late ones to {@value #LATE_EVENTS}
+   * (merged on the event id, as a late row is not deduplicated against earlier batches), all in the
+   * lake; PostgreSQL takes the quarantine and every valid event into the same tables, which are keyed
    * on the event.
+   *
+   * @param postgresRows which of the valid events go to PostgreSQL (e.g. only threshold breaches)
    */
-  public List<BatchSink> events(String query, String table, UnaryOperator<Dataset<Row>> postgresRows) {
+  public List<BatchSink> events(String table, UnaryOperator<Dataset<Row>> postgresRows) {
     List<BatchSink> list = new ArrayList<>();
-    lake(table, List.of()).forEach(s -> list.add(s.onlyRows(Deduplication::onTime)));
-    lake(LATE_EVENTS, List.of("event_id")).forEach(s -> list.add(s.onlyRows(Deduplication::late)));
+    forQuery("quarantine", "quarantine", List.of(), UnaryOperator.identity())
+        .forEach(s -> list.add(s.onlyRows(rows -> Partitioning.byHourOf(Quarantine.records(rows), "arrival_time"))));
+    lake(table, List.of()).forEach(s -> list.add(s.onlyRows(rows -> stored(Deduplication.onTime(rows)))));
+    lake(LATE_EVENTS, List.of("event_id")).forEach(s -> list.add(s.onlyRows(rows -> stored(Deduplication.late(rows)))));
     if (postgres != null) {
-      list.add(new PostgresBatchSink(postgres, job + "_" + query, retry,
-          rows -> postgresRows.apply(rows.drop(Deduplication.LATE))));
+      list.add(new PostgresBatchSink(postgres, job + "_events", retry,
+          rows -> postgresRows.apply(EventValidation.valid(rows).drop(Deduplication.LATE))));
     }
     return list;
+  }
+
+  /** Events as the lake keeps them: partitioned by the hour of their event time, without the raw payload. */
+  public static Dataset<Row> stored(Dataset<Row> events) {
+    return Partitioning.byHourOf(events, "event_time").drop("payload");
   }
 
   private List<BatchSink> lake(String table, List<String> mergeKeys) {

@@ -39,31 +39,40 @@ public final class Deduplication {
   }
 
   /**
-   * For the event tables: like {@link #withinWatermark}, but a row older than the watermark is kept,
-   * with {@link #LATE} set, so it can be stored apart instead of being lost. Spark's own
-   * deduplication, and any state function with event-time timeouts, drops such rows before user code
-   * sees them; with processing-time timeouts it filters nothing. The timeout only wakes a key up to
-   * compare its event time with the watermark. Run the query with {@link #QUERY_CONF}.
+   * For the events query: every validated record once. Valid ones are deduplicated like
+   * {@link #withinWatermark}, but a row older than the watermark is kept, with {@link #LATE} set, so
+   * it can be stored apart instead of being lost; invalid ones pass through as they came, so the one
+   * query that reads the stream for events also carries its quarantine. Spark's own deduplication,
+   * and any state function with event-time timeouts, drops late rows before user code sees them;
+   * with processing-time timeouts it filters nothing. The timeout only wakes a key up to compare its
+   * event time with the watermark. Run the query with {@link #QUERY_CONF}.
    */
-  public static Dataset<Row> keepingLate(Dataset<Row> events, SparkDuration watermark) {
-    StructType tagged = events.schema().add(LATE, DataTypes.BooleanType, false);
-    int eventTime = events.schema().fieldIndex("event_time");
-    return events.withWatermark("event_time", watermark.spark())
-        .groupByKey((MapFunction<Row, String>) r -> r.getAs("event_id"), Encoders.STRING())
-        .flatMapGroupsWithState(new FirstSighting(eventTime, watermark.value().toMillis()), OutputMode.Append(),
-            Encoders.LONG(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout());
+  public static Dataset<Row> keepingLate(Dataset<Row> validated, SparkDuration watermark) {
+    StructType schema = validated.schema();
+    StructType tagged = schema.add(LATE, DataTypes.BooleanType, false);
+    int reason = schema.fieldIndex(EventValidation.REASON);
+    int eventId = schema.fieldIndex("event_id");
+    int sequence = schema.fieldIndex("sequence_number");
+    return validated.withWatermark("event_time", watermark.spark())
+        .groupByKey((MapFunction<Row, String>) r -> r.isNullAt(reason) ? "e" + r.getString(eventId)
+            : "q" + r.getString(sequence), Encoders.STRING())
+        .flatMapGroupsWithState(new FirstSighting(schema.fieldIndex("event_time"), reason,
+                watermark.value().toMillis()), OutputMode.Append(), Encoders.LONG(), Encoders.row(tagged),
+            GroupStateTimeout.ProcessingTimeTimeout());
   }
 
+  /** The valid rows of {@link #keepingLate} that were on time. */
   public static Dataset<Row> onTime(Dataset<Row> tagged) {
-    return tagged.filter(functions.not(functions.col(LATE))).drop(LATE);
+    return EventValidation.valid(tagged.filter(functions.not(functions.col(LATE)))).drop(LATE);
   }
 
+  /** The valid rows of {@link #keepingLate} that came after the watermark. */
   public static Dataset<Row> late(Dataset<Row> tagged) {
-    return tagged.filter(functions.col(LATE)).drop(LATE);
+    return EventValidation.valid(tagged.filter(functions.col(LATE))).drop(LATE);
   }
 
   /** State per event id: its event time, kept until the watermark passes it. */
-  private record FirstSighting(int eventTime, long wakeUpMs)
+  private record FirstSighting(int eventTime, int reason, long wakeUpMs)
       implements FlatMapGroupsWithStateFunction<String, Row, Long, Row> {
     @Override
     public Iterator<Row> call(String eventId, Iterator<Row> rows, GroupState<Long> state) {
@@ -76,10 +85,16 @@ public final class Deduplication {
         }
         return Collections.emptyIterator();
       }
+      Row first = rows.next(); // a group that has not timed out has rows
+      if (!first.isNullAt(reason)) { // invalid: keyed by its sequence number, it goes to quarantine as it came
+        List<Row> out = new ArrayList<>();
+        out.add(tag(first, false));
+        rows.forEachRemaining(r -> out.add(tag(r, false)));
+        return out.iterator();
+      }
       if (state.exists()) {
         return Collections.emptyIterator(); // every row is a repeat of one already emitted
       }
-      Row first = rows.next(); // a group that has not timed out has rows
       long time = ((Timestamp) first.get(eventTime)).getTime();
       boolean late = time < watermark;
       if (!late) {
