@@ -4,9 +4,15 @@ import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ObjLongConsumer;
 import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -36,7 +42,7 @@ public final class StreamingQueries {
   private final String job;
   private final BatchAccounting accounting = new BatchAccounting();
   private final UnaryOperator<BatchSink> decorate;
-  private final java.util.Map<String, StreamingQuery> started = new java.util.LinkedHashMap<>();
+  private final Map<String, StreamingQuery> started = new LinkedHashMap<>();
 
   /** @param decorate wraps every sink; tests inject faults with it, jobs pass the identity */
   public StreamingQueries(SparkSession spark, StreamingConfig config, String job, UnaryOperator<BatchSink> decorate) {
@@ -76,7 +82,7 @@ public final class StreamingQueries {
       }
     };
     synchronized (StreamingQueries.class) { // jobs sharing a session start queries concurrently
-      Map<String, Option<String>> before = new java.util.HashMap<>();
+      Map<String, Option<String>> before = new HashMap<>();
       sessionConf.forEach((k, v) -> {
         before.put(k, spark.conf().getOption(k));
         spark.conf().set(k, v);
@@ -102,11 +108,11 @@ public final class StreamingQueries {
    * batch's execution and job group) with it.
    */
   private static void writeLanes(Dataset<Row> batch, List<BatchSink> sinks,
-      java.util.function.ObjLongConsumer<BatchSink> written, BatchId id) {
-    Map<String, List<BatchSink>> lanes = new java.util.LinkedHashMap<>();
-    sinks.forEach(s -> lanes.computeIfAbsent(s.lane(), k -> new java.util.ArrayList<>()).add(s));
-    List<java.util.concurrent.CompletableFuture<Void>> running = lanes.values().stream()
-        .map(lane -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+      ObjLongConsumer<BatchSink> written, BatchId id) {
+    Map<String, List<BatchSink>> lanes = new LinkedHashMap<>();
+    sinks.forEach(s -> lanes.computeIfAbsent(s.lane(), k -> new ArrayList<>()).add(s));
+    List<CompletableFuture<Void>> running = lanes.values().stream()
+        .map(lane -> CompletableFuture.runAsync(() -> {
           for (BatchSink sink : lane) {
             written.accept(sink, sink.write(batch, id));
           }
@@ -116,7 +122,7 @@ public final class StreamingQueries {
     for (var lane : running) {
       try {
         lane.join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         if (failure == null) {
           failure = e.getCause();
         } else {
