@@ -51,6 +51,8 @@ public final class Benchmarks {
     String machine = Runtime.getRuntime().availableProcessors() + " cores, "
         + (Runtime.getRuntime().maxMemory() >> 20) + " MB max heap, " + System.getProperty("os.name") + " "
         + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
-    results.print(repo.resolve("benchmarks/results/latest.json"), machine);
+    // a filtered run keeps the full run's file
+    results.print(repo.resolve(only.isEmpty() ? "benchmarks/results/latest.json"
+        : "benchmarks/results/latest-" + only + ".json"), machine);
   }
 }
