@@ -57,25 +57,16 @@ public final class JobSinks {
     return new JobSinks(job, config, db, retry);
   }
 
-  /** Appends the query's rows to table {@code table} in every sink. */
-  public List<BatchSink> append(String query, String table) {
-    return forQuery(query, table, List.of(), UnaryOperator.identity());
-  }
-
   /** Upserts rows on {@code keys} where the sink can (Delta, PostgreSQL); Parquet appends final rows. */
   public List<BatchSink> upsert(String query, String table, List<String> keys) {
-    return forQuery(query, table, keys, UnaryOperator.identity());
+    return forQuery(query, table, keys);
   }
 
-  /**
-   * @param postgresRows which of a batch's rows go to PostgreSQL (e.g. only threshold breaches, the
-   *     full sensor stream stays in the lake)
-   */
-  public List<BatchSink> forQuery(String query, String table, List<String> mergeKeys,
-      UnaryOperator<Dataset<Row>> postgresRows) {
+  /** The query's rows to {@code table} in the lake and through its SQL into PostgreSQL. */
+  private List<BatchSink> forQuery(String query, String table, List<String> mergeKeys) {
     List<BatchSink> list = new ArrayList<>(lake(table, mergeKeys));
     if (postgres != null) {
-      list.add(new PostgresBatchSink(postgres, job + "_" + query, retry, postgresRows));
+      list.add(new PostgresBatchSink(postgres, job + "_" + query, retry, UnaryOperator.identity()));
     }
     return list;
   }
@@ -91,7 +82,7 @@ public final class JobSinks {
    */
   public List<BatchSink> events(String table, UnaryOperator<Dataset<Row>> postgresRows) {
     List<BatchSink> list = new ArrayList<>();
-    forQuery("quarantine", "quarantine", List.of(), UnaryOperator.identity())
+    forQuery("quarantine", "quarantine", List.of())
         .forEach(s -> list.add(s.onlyRows(rows -> Partitioning.byHourOf(Quarantine.records(rows), "arrival_time"))));
     lake(table, List.of()).forEach(s -> list.add(s.onlyRows(rows -> stored(Deduplication.onTime(rows)))));
     lake(LATE_EVENTS, List.of("event_id")).forEach(s -> list.add(s.onlyRows(rows -> stored(Deduplication.late(rows)))));
@@ -124,7 +115,7 @@ public final class JobSinks {
    * topic configured, published from there.
    */
   public List<BatchSink> alerts() {
-    List<BatchSink> list = forQuery(ALERTS, ALERTS, List.of("alert_id"), UnaryOperator.identity());
+    List<BatchSink> list = forQuery(ALERTS, ALERTS, List.of("alert_id"));
     if (postgres != null && config.alerts().topicArn().isPresent()) {
       list.add(new AlertPublisher(postgres, job, config.alerts(), retry));
     }
