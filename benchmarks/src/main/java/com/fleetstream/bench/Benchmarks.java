@@ -46,6 +46,10 @@ public final class Benchmarks {
         results.add(r);
       }
     }
+    if ("combine".contains(only)) {
+      // ten times the events: the combine job's goal is stated for a 10M-row input
+      CombineBenchmark.run(spark, 10 * n).forEach(results::add);
+    }
     spark.stop();
 
     String machine = Runtime.getRuntime().availableProcessors() + " cores, "
