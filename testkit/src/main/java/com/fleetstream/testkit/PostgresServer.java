@@ -42,6 +42,10 @@ public final class PostgresServer implements AutoCloseable {
           // test and local data; durability is not what these runs measure
           .setServerConfig("fsync", "off")
           .setServerConfig("synchronous_commit", "off")
+          // a 1M-row batch writes ~270 MB of WAL and ~250 MB of table and index: with the defaults (1GB,
+          // 128MB) checkpoints ran every 25 s and the move evicted its own pages
+          .setServerConfig("max_wal_size", "4GB")
+          .setServerConfig("shared_buffers", "1GB")
           .start();
       PostgresServer server = new PostgresServer(pg);
       server.createDatabaseIfMissing();

@@ -45,6 +45,7 @@ public final class PostgresBatchSink implements BatchSink {
   private final Retry retry;
   private final UnaryOperator<Dataset<Row>> select;
   private List<String> columns;
+  private List<CopyPartition.Type> types;
 
   /** @param query the streaming query, e.g. {@code location_events}: staging table and SQL file name */
   public PostgresBatchSink(PgConnectionSpec db, String query, Retry retry, UnaryOperator<Dataset<Row>> select) {
@@ -80,7 +81,7 @@ public final class PostgresBatchSink implements BatchSink {
         return 0;
       }
       if (columns == null) {
-        columns = stagingColumns(c, batch);
+        stagingColumns(c, batch);
       }
       try (Statement s = c.createStatement()) {
         s.execute("TRUNCATE " + stagingTable);
@@ -89,7 +90,7 @@ public final class PostgresBatchSink implements BatchSink {
 
     long start = System.nanoTime();
     Column[] selected = columns.stream().map(functions::col).toArray(Column[]::new);
-    batch.select(selected).foreachPartition(new CopyPartition(db, stagingTable, columns));
+    batch.select(selected).foreachPartition(new CopyPartition(db, stagingTable, columns, types));
     long copied = System.nanoTime();
 
     try (Connection c = db.open()) {
@@ -152,16 +153,18 @@ public final class PostgresBatchSink implements BatchSink {
     }
   }
 
-  /** The staging table's columns (from the migrations), all of which the batch must have. */
-  private List<String> stagingColumns(Connection c, Dataset<Row> batch) throws SQLException {
+  /** Reads the staging table's columns and types (from the migrations), all of which the batch must have. */
+  private void stagingColumns(Connection c, Dataset<Row> batch) throws SQLException {
     List<String> names = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns"
+    List<CopyPartition.Type> columnTypes = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
         + " WHERE table_schema = 'fleet_staging' AND table_name = ? AND column_name <> 'spark_partition'"
         + " ORDER BY ordinal_position")) {
       ps.setString(1, query);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           names.add(rs.getString(1));
+          columnTypes.add(CopyPartition.Type.of(rs.getString(2)));
         }
       }
     }
@@ -173,6 +176,7 @@ public final class PostgresBatchSink implements BatchSink {
     if (!missing.isEmpty()) {
       throw new IllegalStateException(stagingTable + " expects columns the batch lacks: " + missing);
     }
-    return names;
+    types = List.copyOf(columnTypes);
+    columns = List.copyOf(names);
   }
 }
