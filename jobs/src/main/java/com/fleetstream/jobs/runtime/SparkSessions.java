@@ -29,6 +29,7 @@ public final class SparkSessions {
     conf.put("spark.driver.bindAddress", "127.0.0.1");
     conf.put("spark.driver.host", "127.0.0.1");
     conf.put("spark.sql.session.timeZone", "UTC");
+    conf.put("spark.sql.codegen.cache.maxEntries", "2000");
     conf.putAll(DELTA);
     return conf;
   }
@@ -61,5 +62,11 @@ public final class SparkSessions {
     spark.conf().set("spark.databricks.delta.optimizeWrite.binSize", Long.toString(fileMb));
     spark.conf().set("spark.databricks.delta.autoCompact.maxFileSize", Long.toString(fileMb << 20));
     spark.conf().set("spark.databricks.delta.optimize.maxFileSize", Long.toString(fileMb << 20));
+    if (config.checkpointPath().startsWith("file:")) {
+      // Hadoop's FileContext renames on the local file system fork a readlink process for each file;
+      // the FileSystem-based manager renames in-process, atomic on a local disk all the same
+      spark.conf().set("spark.sql.streaming.checkpointFileManagerClass",
+          "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager");
+    }
   }
 }

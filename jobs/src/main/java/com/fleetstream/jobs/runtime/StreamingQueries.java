@@ -74,12 +74,17 @@ public final class StreamingQueries {
     VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, batchId) -> {
       BatchId id = new BatchId(batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY), batchId);
       Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
+      Map<String, Long> millis = new java.util.concurrent.ConcurrentSkipListMap<>();
+      long start = System.nanoTime();
       try {
         cached.count(); // computed once here, not by whichever sink asks first while the others wait
-        writeLanes(cached, sinks, (sink, n) -> accounting.recordWritten(queryName, batchId, sink.name(), n), id);
+        millis.put("(read and transform)", (System.nanoTime() - start) / 1_000_000);
+        writeLanes(cached, sinks, (sink, n) -> accounting.recordWritten(queryName, batchId, sink.name(), n),
+            millis, id);
       } finally {
         cached.unpersist();
       }
+      LOG.info("{} batch {} took {} ms: {}", queryName, batchId, (System.nanoTime() - start) / 1_000_000, millis);
     };
     synchronized (StreamingQueries.class) { // jobs sharing a session start queries concurrently
       Map<String, Option<String>> before = new HashMap<>();
@@ -108,13 +113,15 @@ public final class StreamingQueries {
    * batch's execution and job group) with it.
    */
   private static void writeLanes(Dataset<Row> batch, List<BatchSink> sinks,
-      ObjLongConsumer<BatchSink> written, BatchId id) {
+      ObjLongConsumer<BatchSink> written, Map<String, Long> millis, BatchId id) {
     Map<String, List<BatchSink>> lanes = new LinkedHashMap<>();
     sinks.forEach(s -> lanes.computeIfAbsent(s.lane(), k -> new ArrayList<>()).add(s));
     List<CompletableFuture<Void>> running = lanes.values().stream()
         .map(lane -> CompletableFuture.runAsync(() -> {
           for (BatchSink sink : lane) {
+            long start = System.nanoTime();
             written.accept(sink, sink.write(batch, id));
+            millis.put(sink.name(), (System.nanoTime() - start) / 1_000_000);
           }
         }, task -> new Thread(task, "sink-lane-" + lane.get(0).lane()).start()))
         .toList();

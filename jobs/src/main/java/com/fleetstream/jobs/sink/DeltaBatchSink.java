@@ -63,15 +63,15 @@ public final class DeltaBatchSink implements BatchSink {
   public long write(Dataset<Row> input, BatchId id) {
     SparkSession spark = input.sparkSession();
     String appId = "fleetstream-" + id.queryId();
+    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
+    long rows = batch.count();
+    if (rows == 0) {
+      return 0; // before looking at the table: most batches have no late events and no quarantine
+    }
     boolean exists = tableReady || DeltaTable.isDeltaTable(spark, path);
     long last = exists ? lastBatch.computeIfAbsent(appId, a -> lastBatchInLog(spark, a)) : -1;
     if (last >= id.batch()) {
       LOG.info("{}: batch {} already committed, skipped", path, id);
-      return 0;
-    }
-    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
-    long rows = batch.count();
-    if (rows == 0) {
       return 0;
     }
     if (!exists) {

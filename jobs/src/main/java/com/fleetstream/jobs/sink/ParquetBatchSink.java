@@ -55,6 +55,12 @@ public final class ParquetBatchSink implements BatchSink {
     Path committed = new Path(markers, id.batch() + ".committed");
     Path pending = new Path(markers, id.batch() + ".pending");
     Path staging = new Path(base, "_staging/" + id.fileToken());
+    // an empty batch is empty again when replayed: no files, no markers (each file costs a fork or two
+    // on the local file system and a request on S3)
+    long rows = batch.count();
+    if (rows == 0) {
+      return 0;
+    }
     try {
       FileSystem fs = base.getFileSystem(conf);
       if (fs.exists(committed)) {
@@ -68,18 +74,15 @@ public final class ParquetBatchSink implements BatchSink {
       }
       fs.delete(staging, true);
 
-      long rows = batch.count();
       List<Path[]> moves = new ArrayList<>();
-      if (rows > 0) {
-        batch.write().mode(SaveMode.Overwrite).partitionBy(partitionColumns).parquet(staging.toString());
-        List<Path> files = listParquet(fs, staging);
-        for (int i = 0; i < files.size(); i++) {
-          Path file = files.get(i);
-          String partition = relativeParent(staging, file);
-          Path target = new Path(partition.isEmpty() ? base : new Path(base, partition),
-              String.format("part-%s-%05d.snappy.parquet", id.fileToken(), i));
-          moves.add(new Path[] {file, target});
-        }
+      batch.write().mode(SaveMode.Overwrite).partitionBy(partitionColumns).parquet(staging.toString());
+      List<Path> files = listParquet(fs, staging);
+      for (int i = 0; i < files.size(); i++) {
+        Path file = files.get(i);
+        String partition = relativeParent(staging, file);
+        Path target = new Path(partition.isEmpty() ? base : new Path(base, partition),
+            String.format("part-%s-%05d.snappy.parquet", id.fileToken(), i));
+        moves.add(new Path[] {file, target});
       }
       StringBuilder list = new StringBuilder();
       moves.forEach(m -> list.append(m[1]).append('\n'));

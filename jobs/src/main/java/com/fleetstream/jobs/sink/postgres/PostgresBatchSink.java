@@ -71,13 +71,18 @@ public final class PostgresBatchSink implements BatchSink {
   @Override
   public long write(Dataset<Row> input, BatchId id) {
     Dataset<Row> batch = select.apply(input);
-    return retry.run(name() + " batch " + id, () -> writeOnce(batch, id));
+    long rows = batch.count(); // the batch is persisted: no second pass over the source
+    return retry.run(name() + " batch " + id, () -> writeOnce(batch, rows, id));
   }
 
-  private long writeOnce(Dataset<Row> batch, BatchId id) throws SQLException, JsonProcessingException {
+  private long writeOnce(Dataset<Row> batch, long rows, BatchId id) throws SQLException, JsonProcessingException {
     try (Connection c = db.open()) {
       if (committed(c, id)) {
         LOG.info("{}: batch {} already committed, skipped", name(), id);
+        return 0;
+      }
+      if (rows == 0) { // most batches have no quarantine: the ledger row alone, no COPY and no move
+        insertLedger(c, id, Map.of("staged", 0L));
         return 0;
       }
       if (columns == null) {
@@ -96,7 +101,7 @@ public final class PostgresBatchSink implements BatchSink {
     try (Connection c = db.open()) {
       c.setAutoCommit(false);
       Map<String, Long> counts = new LinkedHashMap<>();
-      counts.put("staged", batch.count()); // the batch is persisted: no second pass over the source
+      counts.put("staged", rows);
       try (Statement s = c.createStatement()) {
         // the moves sort a batch (latest position per vehicle); keep the sort in memory
         s.execute("SET LOCAL work_mem = '" + SORT_MEMORY + "'");
