@@ -32,6 +32,9 @@ locals {
     "--PG_SECRET_ID"       = var.postgres_secret_arn
     "--ALERTS_TOPIC_ARN"   = var.alerts_topic_arn
     "--ALERT_MIN_INTERVAL" = var.alert_min_interval
+    # a static setting, so it has to be given at launch: with Spark's 100 entries, three queries'
+    # plans and their sinks' plans evicted each other and were recompiled every micro-batch
+    "--conf" = "spark.sql.codegen.cache.maxEntries=2000"
   })
   streaming_jobs = {
     location = {
