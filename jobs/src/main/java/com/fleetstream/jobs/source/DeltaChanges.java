@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
 import scala.Option;
 
 /** Which {@code dt} partitions of a Delta table changed between two versions, read from its log. */
@@ -19,7 +20,11 @@ public final class DeltaChanges {
 
   /** The table's current version, -1 when there is no table yet. */
   public static long version(SparkSession spark, String path) {
-    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+    return snapshot(spark, path).version();
+  }
+
+  private static Snapshot snapshot(SparkSession spark, String path) {
+    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
   }
 
   /**
@@ -47,7 +52,7 @@ public final class DeltaChanges {
     }
     if (commits.isEmpty()) {
       // from the log's file list: scanning the data files for dt took seconds per table
-      DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).allFiles().toDF()
+      snapshot(spark, path).allFiles().toDF()
           .select(col("partitionValues.dt")).na().drop().distinct().collectAsList()
           .forEach(r -> days.add(r.getString(0)));
       return days;

@@ -80,8 +80,7 @@ final class CopyPartition implements ForeachPartitionFunction<Row> {
           for (int i = 0; i < columns.size(); i++) {
             write(out, types.get(i), row.get(i));
           }
-          out.writeInt(4);
-          out.writeInt(partition);
+          write(out, Type.INTEGER, partition);
         }
         out.writeShort(-1);
       }
@@ -117,7 +116,6 @@ final class CopyPartition implements ForeachPartitionFunction<Row> {
         out.writeInt(8);
         out.writeLong(micros(value) - PG_EPOCH_MICROS);
       }
-      default -> throw new IllegalStateException(type.name());
     }
   }
 
