@@ -23,7 +23,6 @@ locals {
     "--AWS_REGION"          = data.aws_region.current.name
   }
   streaming_arguments = merge(local.common_arguments, {
-    "--KINESIS_CONNECTOR"  = "glue"
     "--KINESIS_ENDPOINT"   = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
     "--OUTPUT_PATH"        = local.curated
     "--CHECKPOINT_PATH"    = "${local.checkpoints}/streaming"

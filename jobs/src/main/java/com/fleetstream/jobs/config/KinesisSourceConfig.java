@@ -4,9 +4,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where and how to read one Kinesis stream. {@code connector} picks the option names: Glue's built-in
- * source takes bare names ({@code maxRecordPerRead}), the open-source spark-sql-kinesis connector used
- * locally takes prefixed ones ({@code kinesis.executor.maxRecordPerRead}) and silently ignores the rest.
+ * Where and how to read one Kinesis stream. {@code connector} picks the source: ours
+ * ({@code fleetstream}, the default) replays a batch exactly after a crash; Glue's built-in source
+ * ({@code glue}, bare option names such as {@code maxRecordPerRead}) and the open-source
+ * spark-sql-kinesis connector ({@code spark-sql-kinesis}, {@code kinesis.executor.*} names; it must be
+ * on the classpath) re-read a replayed batch up to the moment of the replay, which the sinks' per-batch
+ * idempotence cannot make exactly-once.
  */
 public record KinesisSourceConfig(
     String streamName,
@@ -18,7 +21,7 @@ public record KinesisSourceConfig(
     Optional<String> accessKeyId,
     Optional<String> secretKey) {
 
-  public enum Connector { GLUE, SPARK_SQL_KINESIS }
+  public enum Connector { FLEETSTREAM, GLUE, SPARK_SQL_KINESIS }
 
   @Override
   public String toString() {
@@ -36,7 +39,7 @@ public record KinesisSourceConfig(
         args.string("STREAM_NAME", defaultStream),
         region,
         args.string("KINESIS_ENDPOINT", "https://kinesis." + region + ".amazonaws.com"),
-        args.parsed("KINESIS_CONNECTOR", Connector.SPARK_SQL_KINESIS,
+        args.parsed("KINESIS_CONNECTOR", Connector.FLEETSTREAM,
             s -> Connector.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'))),
         args.parsed("STARTING_POSITION", StartingPosition.TRIM_HORIZON,
             s -> StartingPosition.valueOf(s.toUpperCase(Locale.ROOT))),

@@ -1,6 +1,8 @@
 package com.fleetstream.jobs.source;
 
 import com.fleetstream.jobs.config.KinesisSourceConfig;
+import com.fleetstream.jobs.source.kinesis.KinesisReadOptions;
+import com.fleetstream.jobs.source.kinesis.KinesisStreamSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -15,10 +17,24 @@ public final class KinesisSource {
   private KinesisSource() {}
 
   public static Dataset<Row> read(SparkSession spark, KinesisSourceConfig config) {
-    return spark.readStream().format("kinesis").options(options(config)).load();
+    return config.connector() == KinesisSourceConfig.Connector.FLEETSTREAM
+        ? spark.readStream().format(KinesisStreamSource.class.getName()).options(exactReplayOptions(config)).load()
+        : spark.readStream().format("kinesis").options(connectorOptions(config)).load();
   }
 
-  static Map<String, String> options(KinesisSourceConfig c) {
+  static Map<String, String> exactReplayOptions(KinesisSourceConfig c) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put(KinesisReadOptions.STREAM_NAME, c.streamName());
+    o.put(KinesisReadOptions.REGION, c.region());
+    o.put(KinesisReadOptions.ENDPOINT, c.endpointUrl());
+    o.put(KinesisReadOptions.STARTING_POSITION, c.startingPosition().name());
+    o.put(KinesisReadOptions.MAX_RECORDS_PER_READ, Integer.toString(c.maxRecordsPerRead()));
+    c.accessKeyId().ifPresent(k -> o.put(KinesisReadOptions.ACCESS_KEY_ID, k));
+    c.secretKey().ifPresent(k -> o.put(KinesisReadOptions.SECRET_KEY, k));
+    return o;
+  }
+
+  static Map<String, String> connectorOptions(KinesisSourceConfig c) {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("streamName", c.streamName());
     o.put("endpointUrl", c.endpointUrl());

@@ -50,8 +50,12 @@ public final class EventValidation {
     }
     text = text.add(CORRUPT, DataTypes.StringType);
 
-    Dataset<Row> parsed = records.withColumn("_json",
-        from_json(col("payload"), text, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)));
+    // The one-element explode is a barrier: without it, a filter on the reason (valid(), invalid())
+    // is pushed below this projection with the reason's whole expression inlined, and from_json ran
+    // once per field reference, 217 times a record (15x slower).
+    Dataset<Row> parsed = records.withColumn("_json", org.apache.spark.sql.functions.explode(
+        org.apache.spark.sql.functions.array(
+            from_json(col("payload"), text, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)))));
     List<Rule> rules = new ArrayList<>();
     rules.add(new Rule(org.apache.spark.sql.functions.instr(col("payload"), KinesisRecords.REPLACEMENT).gt(0),
         "invalid_utf8"));

@@ -21,7 +21,7 @@ class JobConfigTest {
     StreamingConfig s = c.streaming();
     assertThat(s.source().streamName()).isEqualTo("vehicle-locations");
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.us-east-1.amazonaws.com");
-    assertThat(s.source().connector()).isEqualTo(KinesisSourceConfig.Connector.SPARK_SQL_KINESIS);
+    assertThat(s.source().connector()).isEqualTo(KinesisSourceConfig.Connector.FLEETSTREAM);
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofHours(1));
     assertThat(s.outputPath()).isEqualTo("file:///tmp/fleetstream/output");
     assertThat(s.stopWhenDrained()).isFalse();

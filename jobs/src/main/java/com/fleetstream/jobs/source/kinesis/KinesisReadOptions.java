@@ -1,0 +1,73 @@
+package com.fleetstream.jobs.source.kinesis;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
+
+/**
+ * What {@link KinesisStreamSource} reads and how; travels to the executors with each partition.
+ *
+ * @param endpoint null for the region's endpoint
+ * @param accessKeyId null to use the default credentials chain (the Glue job's role)
+ * @param maxRecordsPerShard a batch stops reading a shard after about this many records
+ * @param maxFetch a batch stops reading a shard after this long, so a backlog is worked off in steps
+ */
+public record KinesisReadOptions(String streamName, String region, String endpoint, String startingPosition,
+    int maxRecordsPerRead, int maxRecordsPerShard, Duration maxFetch, String accessKeyId, String secretKey)
+    implements Serializable {
+
+  public static final String STREAM_NAME = "streamName";
+  public static final String REGION = "region";
+  public static final String ENDPOINT = "endpointUrl";
+  public static final String STARTING_POSITION = "startingPosition";
+  public static final String MAX_RECORDS_PER_READ = "maxRecordsPerRead";
+  public static final String MAX_RECORDS_PER_SHARD = "maxRecordsPerShard";
+  public static final String MAX_FETCH_MILLIS = "maxFetchMillis";
+  public static final String ACCESS_KEY_ID = "awsAccessKeyId";
+  public static final String SECRET_KEY = "awsSecretKey";
+
+  /** @param options as given to the reader; keys are compared without case, as Spark does */
+  static KinesisReadOptions from(Map<String, String> options) {
+    Map<String, String> o = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    o.putAll(options);
+    String stream = o.get(STREAM_NAME);
+    if (stream == null || stream.isBlank()) {
+      throw new IllegalArgumentException("the Kinesis source needs option " + STREAM_NAME);
+    }
+    return new KinesisReadOptions(stream, o.getOrDefault(REGION, "us-east-1"), o.get(ENDPOINT),
+        o.getOrDefault(STARTING_POSITION, "TRIM_HORIZON"),
+        Integer.parseInt(o.getOrDefault(MAX_RECORDS_PER_READ, "10000")),
+        Integer.parseInt(o.getOrDefault(MAX_RECORDS_PER_SHARD, "100000")),
+        Duration.ofMillis(Long.parseLong(o.getOrDefault(MAX_FETCH_MILLIS, "5000"))),
+        o.get(ACCESS_KEY_ID), o.get(SECRET_KEY));
+  }
+
+  KinesisClient client() {
+    KinesisClientBuilder b = KinesisClient.builder()
+        .region(Region.of(region))
+        .httpClient(UrlConnectionHttpClient.create())
+        // throttling (5 reads a second per shard) and a briefly unreachable endpoint are retried with back-off
+        .overrideConfiguration(c -> c.retryStrategy(
+            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(10).build()));
+    if (endpoint != null) {
+      b.endpointOverride(URI.create(endpoint));
+    }
+    b.credentialsProvider(accessKeyId == null ? DefaultCredentialsProvider.create()
+        : StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretKey)));
+    return b.build();
+  }
+
+  @Override
+  public String toString() {
+    return "KinesisReadOptions[streamName=" + streamName + ", endpoint=" + endpoint + "]";
+  }
+}

@@ -1,0 +1,136 @@
+package com.fleetstream.jobs.source.kinesis;
+
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Optional;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.unsafe.types.UTF8String;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * Reads one {@link ShardRange}. Without a recorded end it reads until the shard is caught up (or a
+ * per-batch limit is reached) and records where it stopped; with one it stops exactly there.
+ */
+final class ShardRangeReader implements PartitionReader<InternalRow> {
+  private static final long EMPTY_READ_PAUSE_MS = 200;
+
+  private final KinesisReadOptions options;
+  private final BatchEnds ends;
+  private final ShardRange range;
+  private final Optional<String> end;
+  private final UTF8String stream;
+  private final long deadline;
+  private KinesisClient client;
+  private String iterator;
+  private Iterator<Record> page = Collections.emptyIterator();
+  private boolean lastPage;
+  private boolean shardClosed;
+  private boolean reachedEnd;
+  private String lastSequence;
+  private long read;
+  private InternalRow current;
+
+  ShardRangeReader(KinesisReadOptions options, BatchEnds ends, ShardRange range) {
+    this.options = options;
+    this.ends = ends;
+    this.range = range;
+    this.end = ends.read(range.batch(), range.shardId());
+    this.stream = UTF8String.fromString(options.streamName());
+    this.deadline = System.nanoTime() + options.maxFetch().toNanos();
+    // a recorded end equal to the start: that batch read nothing from this shard
+    this.lastPage = end.filter(range.start()::equals).isPresent();
+  }
+
+  @Override
+  public boolean next() {
+    while (true) {
+      if (page.hasNext()) {
+        Record r = page.next();
+        if (end.filter(ShardPosition::isSequence).isPresent()) {
+          int c = new BigInteger(r.sequenceNumber()).compareTo(ShardPosition.sequence(end.get()));
+          if (c > 0) {
+            return finish();
+          }
+          reachedEnd = c == 0;
+        }
+        emit(r);
+        return true;
+      }
+      if (lastPage || reachedEnd) {
+        return finish();
+      }
+      fetch();
+    }
+  }
+
+  private void fetch() {
+    if (client == null) {
+      client = options.client();
+      iterator = client.getShardIterator(ShardPosition.iterator(options.streamName(), range.shardId(), range.start()))
+          .shardIterator();
+    }
+    GetRecordsResponse response = client.getRecords(b -> b.shardIterator(iterator).limit(options.maxRecordsPerRead()));
+    page = response.records().iterator();
+    iterator = response.nextShardIterator();
+    boolean caughtUp = response.millisBehindLatest() != null && response.millisBehindLatest() == 0;
+    if (iterator == null) {
+      shardClosed = true;
+      lastPage = true;
+    } else if (end.isEmpty()) {
+      lastPage = caughtUp || read + response.records().size() >= options.maxRecordsPerShard()
+          || System.nanoTime() > deadline;
+    } else if (caughtUp && response.records().isEmpty()) {
+      throw new IllegalStateException("shard " + range.shardId() + " of " + options.streamName() + " ends before "
+          + end.get() + ", where batch " + range.batch() + " stopped reading it: the records expired or the stream"
+          + " was recreated");
+    }
+    if (response.records().isEmpty() && !lastPage) {
+      pause();
+    }
+  }
+
+  private void emit(Record r) {
+    lastSequence = r.sequenceNumber();
+    read++;
+    current = new GenericInternalRow(new Object[] {
+        r.data().asByteArray(), stream, UTF8String.fromString(r.partitionKey()),
+        UTF8String.fromString(r.sequenceNumber()),
+        r.approximateArrivalTimestamp().toEpochMilli() * 1000});
+  }
+
+  private boolean finish() {
+    if (end.isEmpty()) {
+      String stop = shardClosed && !page.hasNext() ? ShardPosition.END
+          : lastSequence != null ? ShardPosition.after(lastSequence) : range.start();
+      ends.record(range.batch(), range.shardId(), stop);
+    }
+    current = null;
+    return false;
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(EMPTY_READ_PAUSE_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading Kinesis", e);
+    }
+  }
+
+  @Override
+  public InternalRow get() {
+    return current;
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.close();
+    }
+  }
+}
