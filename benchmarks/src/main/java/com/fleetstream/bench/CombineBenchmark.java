@@ -65,7 +65,13 @@ final class CombineBenchmark {
 
   /** The same three outputs the way tutorials write them. */
   private static void tutorial(SparkSession spark, String in, String out) {
-    spark.conf().set("spark.sql.shuffle.partitions", "200");
+    SessionSettings.with(spark, "spark.sql.shuffle.partitions", "200", () -> {
+      tutorialOutputs(spark, in, out);
+      return null;
+    });
+  }
+
+  private static void tutorialOutputs(SparkSession spark, String in, String out) {
     CombineJobConfig defaults = CombineJobConfig.parse();
     Dataset<Row> fixes = spark.read().format("delta").load(in + "/location/events");
     Dataset<Row> readings = spark.read().format("delta").load(in + "/sensor/events");
@@ -76,7 +82,6 @@ final class CombineBenchmark {
     NearestPosition.enrich(spark.read().format("delta").load(in + "/sensor/window_stats"), readings, fixes,
             defaults.positionTolerance())
         .write().mode(SaveMode.Overwrite).partitionBy("dt").parquet(out + "/" + CombineJob.ENRICHED);
-    spark.conf().set("spark.sql.shuffle.partitions", "8");
   }
 
   private static double seconds(Runnable run) {
