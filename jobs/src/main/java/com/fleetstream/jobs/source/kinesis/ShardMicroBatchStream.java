@@ -2,6 +2,7 @@ package com.fleetstream.jobs.source.kinesis;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
 import org.apache.spark.sql.connector.read.streaming.SupportsAdmissionControl;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -27,6 +29,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
   private final KinesisReadOptions options;
   private final BatchEnds ends;
   private final KinesisClient client;
+  private final Map<String, Probe> idleProbes = new HashMap<>();
 
   ShardMicroBatchStream(KinesisReadOptions options, String checkpointLocation, Configuration hadoop) {
     this.options = options;
@@ -62,8 +65,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
       if (ShardPosition.isEnd(e.getValue())) {
         continue;
       }
-      GetRecordsResponse probe = client.getRecords(b -> b.limit(1).shardIterator(client.getShardIterator(
-          ShardPosition.iterator(options.streamName(), e.getKey(), e.getValue())).shardIterator()));
+      GetRecordsResponse probe = probe(e.getKey(), e.getValue());
       if (!probe.records().isEmpty() || probe.millisBehindLatest() != null && probe.millisBehindLatest() > 0) {
         changed = true;
       } else if (probe.nextShardIterator() == null) {
@@ -73,6 +75,34 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
     }
     return changed ? new ShardOffset(last.batch + 1, next) : last;
   }
+
+  /**
+   * One record from {@code position}. An idle shard is probed again with the iterator its last
+   * empty probe returned: Kinesis allows five GetShardIterator calls a second per shard, shared by
+   * every query reading the stream.
+   */
+  private GetRecordsResponse probe(String shardId, String position) {
+    Probe last = idleProbes.remove(shardId);
+    if (last != null && last.position.equals(position)) {
+      try {
+        return remember(shardId, position, client.getRecords(b -> b.limit(1).shardIterator(last.iterator)));
+      } catch (ExpiredIteratorException e) {
+        // idle for over five minutes: a new iterator below
+      }
+    }
+    String iterator = client.getShardIterator(ShardPosition.iterator(options.streamName(), shardId, position))
+        .shardIterator();
+    return remember(shardId, position, client.getRecords(b -> b.limit(1).shardIterator(iterator)));
+  }
+
+  private GetRecordsResponse remember(String shardId, String position, GetRecordsResponse response) {
+    if (response.records().isEmpty() && response.nextShardIterator() != null) {
+      idleProbes.put(shardId, new Probe(position, response.nextShardIterator()));
+    }
+    return response;
+  }
+
+  private record Probe(String position, String iterator) {}
 
   private Map<String, String> endsOf(ShardOffset batch) {
     Map<String, String> next = new LinkedHashMap<>();

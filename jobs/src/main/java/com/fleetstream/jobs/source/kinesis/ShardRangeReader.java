@@ -3,7 +3,9 @@ package com.fleetstream.jobs.source.kinesis;
 import java.math.BigInteger;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -18,6 +20,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 final class ShardRangeReader implements PartitionReader<InternalRow> {
   private static final long EMPTY_READ_PAUSE_MS = 200;
+  /** Per executor JVM and stream: building a client costs more than a small batch's reads. */
+  private static final Map<KinesisReadOptions, KinesisClient> CLIENTS = new ConcurrentHashMap<>();
 
   private final KinesisReadOptions options;
   private final BatchEnds ends;
@@ -70,7 +74,7 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
 
   private void fetch() {
     if (client == null) {
-      client = options.client();
+      client = CLIENTS.computeIfAbsent(options, KinesisReadOptions::client);
       iterator = client.getShardIterator(ShardPosition.iterator(options.streamName(), range.shardId(), range.start()))
           .shardIterator();
     }
@@ -129,8 +133,6 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
 
   @Override
   public void close() {
-    if (client != null) {
-      client.close();
-    }
+    // the client is shared; it lives as long as the executor
   }
 }
