@@ -26,11 +26,14 @@ import org.apache.spark.sql.SparkSession;
  * End to end: the simulator in real time (event time = now) -> kinesalite -> the location job with
  * all its sinks -> the fix readable in PostgreSQL. A fix's latency is from its Kinesis arrival time
  * to the moment a poller (every 50 ms) first sees its batch's ledger row; the fix and the ledger row
- * commit in one transaction, which {@code xmin} ties together.
+ * commit in one transaction, which {@code xmin} ties together. The figures are for the steady
+ * state: fixes that arrive in the first {@value #WARM_UP_SECONDS} s (class loading, JIT, the first
+ * batches' code generation) are sent but not counted.
  */
 final class LatencyBenchmark {
   private static final String TRIGGER = "1 second";
   private static final String STREAM = "bench-locations";
+  static final int WARM_UP_SECONDS = 30;
 
   private LatencyBenchmark() {}
 
@@ -43,12 +46,12 @@ final class LatencyBenchmark {
       PgConnectionSpec db = new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null);
       SimulatorConfig sim = SimulatorConfig.parse(new String[] {"--endpoint", kinesis.endpoint().toString(),
           "--location-stream", STREAM, "--sensor-stream", "bench-sensors", "--vehicles", Integer.toString(perSecond),
-          "--gps-interval-seconds", "1", "--realtime", "true", "--duration-seconds", Integer.toString(seconds)});
+          "--gps-interval-seconds", "1", "--realtime", "true", "--duration-seconds", Integer.toString(WARM_UP_SECONDS + seconds)});
       LocationJobConfig job = LocationJobConfig.parse("--STREAM_NAME", STREAM,
           "--KINESIS_ENDPOINT", kinesis.endpoint().toString(), "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY,
           "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY, "--OUTPUT_PATH", dir.resolve("out").toUri().toString(),
           "--CHECKPOINT_PATH", dir.resolve("checkpoints").toUri().toString(), "--TRIGGER_INTERVAL", TRIGGER,
-          "--SHUFFLE_PARTITIONS", "4", "--MAX_RUN_SECONDS", Integer.toString(seconds + 30),
+          "--SHUFFLE_PARTITIONS", "4", "--MAX_RUN_SECONDS", Integer.toString(WARM_UP_SECONDS + seconds + 30),
           "--SINKS", sinks, "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user());
 
       Map<Long, Long> seen = new ConcurrentHashMap<>(); // batch id -> when its ledger row was first seen
@@ -63,13 +66,17 @@ final class LatencyBenchmark {
       done.set(true);
       poller.join();
 
-      List<Long> latencies = latencies(db, seen);
-      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      System.out.printf("latency over %d fixes in %d s at %d fixes/s, trigger %s, sinks %s: p50 %d ms, p95 %d ms,"
-              + " p99 %d ms, max %d ms%n", sorted.length, seconds, perSecond, TRIGGER, sinks, percentile(sorted, 50),
-          percentile(sorted, 95), percentile(sorted, 99), sorted[sorted.length - 1]);
-      String what = "end-to-end latency, " + perSecond + " fixes/s for " + seconds + " s, trigger " + TRIGGER
-          + ", sinks " + sinks;
+      List<long[]> all = latencies(db, seen);
+      long steadyFrom = all.stream().mapToLong(a -> a[0]).min().orElseThrow() + WARM_UP_SECONDS * 1000L;
+      long[] sorted = all.stream().filter(a -> a[0] >= steadyFrom).mapToLong(a -> a[1]).sorted().toArray();
+      long[] withWarmUp = all.stream().mapToLong(a -> a[1]).sorted().toArray();
+      System.out.printf("latency over %d fixes in %d s at %d fixes/s after %d s warm-up, trigger %s, sinks %s:"
+              + " p50 %d ms, p95 %d ms, p99 %d ms, max %d ms; counting the warm-up: p95 %d ms, max %d ms%n",
+          sorted.length, seconds, perSecond, WARM_UP_SECONDS, TRIGGER, sinks, percentile(sorted, 50),
+          percentile(sorted, 95), percentile(sorted, 99), sorted[sorted.length - 1], percentile(withWarmUp, 95),
+          withWarmUp[withWarmUp.length - 1]);
+      String what = "end-to-end latency, " + perSecond + " fixes/s for " + seconds + " s after " + WARM_UP_SECONDS
+          + " s warm-up, trigger " + TRIGGER + ", sinks " + sinks;
       String baseline = "none: the goal is p95 <= 5000 ms";
       return List.of(
           new Results.Row(what + ", p50", percentile(sorted, 50), 0, "ms", baseline),
@@ -102,8 +109,9 @@ final class LatencyBenchmark {
     }
   }
 
-  private static List<Long> latencies(PgConnectionSpec db, Map<Long, Long> seen) throws SQLException {
-    List<Long> out = new ArrayList<>();
+  /** @return per fix: arrival time, latency (ms) */
+  private static List<long[]> latencies(PgConnectionSpec db, Map<Long, Long> seen) throws SQLException {
+    List<long[]> out = new ArrayList<>();
     try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
         "SELECT l.batch_id, (extract(epoch FROM h.arrival_time) * 1000)::bigint"
             + " FROM fleet.vehicle_position_history h JOIN fleet.batch_ledger l ON h.xmin = l.xmin"
@@ -111,7 +119,7 @@ final class LatencyBenchmark {
       while (r.next()) {
         Long visible = seen.get(r.getLong(1));
         if (visible != null) {
-          out.add(visible - r.getLong(2));
+          out.add(new long[] {r.getLong(2), visible - r.getLong(2)});
         }
       }
     }

@@ -53,21 +53,25 @@ public final class DeltaBatchSink implements BatchSink {
     return "delta:" + new Path(path).getName();
   }
 
-  /** MERGE passes its transaction ids through the query's session settings: one Delta write at a time. */
+  /**
+   * MERGE takes its transaction ids from the query's session settings, so merges go one at a time.
+   * An append passes them as write options, which win over the session's: it writes in a lane of its
+   * own, and a batch's Delta commits overlap.
+   */
   @Override
   public String lane() {
-    return "delta";
+    return mergeKeys.isEmpty() ? name() : "delta-merge";
   }
 
   @Override
   public long write(Dataset<Row> input, BatchId id) {
     SparkSession spark = input.sparkSession();
     String appId = "fleetstream-" + id.queryId();
-    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
-    long rows = batch.count();
-    if (rows == 0) {
+    if (input.isEmpty()) {
       return 0; // before looking at the table: most batches have no late events and no quarantine
     }
+    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
+    long rows = batch.count();
     boolean exists = tableReady || DeltaTable.isDeltaTable(spark, path);
     long last = exists ? lastBatch.computeIfAbsent(appId, a -> lastBatchInLog(spark, a)) : -1;
     if (last >= id.batch()) {
@@ -97,11 +101,14 @@ public final class DeltaBatchSink implements BatchSink {
    * creating leaves no half-made table behind.
    */
   private void create(SparkSession spark, Dataset<Row> batch, String appId, long version) {
-    TABLE_PROPERTIES.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
-    try {
-      append(batch, appId, version);
-    } finally {
-      TABLE_PROPERTIES.keySet().forEach(k -> spark.conf().unset(NEW_TABLE_DEFAULTS + k.substring("delta.".length())));
+    synchronized (spark) { // the defaults are session settings, and tables of one batch are created in parallel
+      TABLE_PROPERTIES.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
+      try {
+        append(batch, appId, version);
+      } finally {
+        TABLE_PROPERTIES.keySet().forEach(
+            k -> spark.conf().unset(NEW_TABLE_DEFAULTS + k.substring("delta.".length())));
+      }
     }
   }
 

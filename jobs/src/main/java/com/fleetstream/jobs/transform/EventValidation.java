@@ -79,7 +79,10 @@ public final class EventValidation {
     for (int i = rules.size() - 1; i >= 0; i--) {
       reason = when(rules.get(i).failsWhen(), lit(rules.get(i).reason())).otherwise(reason);
     }
-    parsed = parsed.withColumn(REASON, reason).drop("_json");
+    // Only a quarantined record keeps its raw text. Events have typed columns; the text would
+    // otherwise ride through the deduplication shuffle and the batch cache for nothing.
+    parsed = parsed.withColumn(REASON, reason).drop("_json")
+        .withColumn("payload", when(col(REASON).isNotNull(), col("payload")));
     for (FieldSpec f : fields) {
       parsed = parsed.drop("_raw_" + f.name());
     }

@@ -177,4 +177,10 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
   public void stop() {
     client.close();
   }
+
+  /** What the query's progress reports call this source. */
+  @Override
+  public String toString() {
+    return "KinesisStreamSource[" + options.streamName() + "]";
+  }
 }
