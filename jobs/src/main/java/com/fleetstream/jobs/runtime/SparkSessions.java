@@ -58,14 +58,6 @@ public final class SparkSessions {
     configure(spark, config.shufflePartitions());
     // streaming plans cannot use AQE; saying so keeps Spark from warning about it at every query start
     spark.conf().set("spark.sql.adaptive.enabled", "false");
-    // An hour of event ids at thousands a second is millions of keys: on the heap (Spark's default
-    // store, two versions kept) that is gigabytes and long GC pauses. RocksDB keeps them off-heap and,
-    // with changelog checkpointing, a batch uploads only its changes. A checkpoint keeps the store it
-    // was created with.
-    spark.conf().set("spark.sql.streaming.stateStore.providerClass",
-        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
-    spark.conf().set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
-    spark.conf().set("spark.sql.streaming.stateStore.rocksdb.boundedMemoryUsage", "true");
     long fileMb = config.sinks().deltaTargetFileSizeMb();
     spark.conf().set("spark.databricks.delta.optimizeWrite.binSize", Long.toString(fileMb));
     spark.conf().set("spark.databricks.delta.autoCompact.maxFileSize", Long.toString(fileMb << 20));
