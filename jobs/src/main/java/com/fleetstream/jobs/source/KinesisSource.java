@@ -22,7 +22,7 @@ public final class KinesisSource {
         : spark.readStream().format("kinesis").options(connectorOptions(config)).load();
   }
 
-  static Map<String, String> exactReplayOptions(KinesisSourceConfig c) {
+  private static Map<String, String> exactReplayOptions(KinesisSourceConfig c) {
     Map<String, String> o = new LinkedHashMap<>();
     o.put(KinesisReadOptions.STREAM_NAME, c.streamName());
     o.put(KinesisReadOptions.REGION, c.region());
@@ -34,7 +34,7 @@ public final class KinesisSource {
     return o;
   }
 
-  static Map<String, String> connectorOptions(KinesisSourceConfig c) {
+  private static Map<String, String> connectorOptions(KinesisSourceConfig c) {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("streamName", c.streamName());
     o.put("endpointUrl", c.endpointUrl());
