@@ -67,11 +67,12 @@ public final class DeltaBatchSink implements BatchSink {
   public long write(Dataset<Row> input, BatchId id) {
     SparkSession spark = input.sparkSession();
     String appId = "fleetstream-" + id.queryId();
-    if (input.isEmpty()) {
+    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
+    // a merge's empty share is seen before its deduplication shuffle; an append counts in one job
+    long rows = mergeKeys.isEmpty() || !input.isEmpty() ? batch.count() : 0;
+    if (rows == 0) {
       return 0; // before looking at the table: most batches have no late events and no quarantine
     }
-    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
-    long rows = batch.count();
     boolean exists = tableReady || DeltaTable.isDeltaTable(spark, path);
     long last = exists ? lastBatch.computeIfAbsent(appId, a -> lastBatchInLog(spark, a)) : -1;
     if (last >= id.batch()) {

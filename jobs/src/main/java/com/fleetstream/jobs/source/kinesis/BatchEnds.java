@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.source.kinesis;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -32,14 +33,10 @@ final class BatchEnds implements Serializable {
 
   Optional<String> read(long batch, String shardId) {
     Path file = file(batch, shardId);
-    try {
-      FileSystem fs = file.getFileSystem(hadoop.value());
-      if (!fs.exists(file)) {
-        return Optional.empty();
-      }
-      try (FSDataInputStream in = fs.open(file)) {
-        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
+    try (FSDataInputStream in = file.getFileSystem(hadoop.value()).open(file)) {
+      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (FileNotFoundException e) {
+      return Optional.empty(); // one request, not an existence check and then a read (S3)
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }

@@ -41,13 +41,14 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
   @Override
   public Offset initialOffset() {
     String initial = ShardPosition.initial(options.startingPosition(), Instant.now());
+    List<Shard> shards = shards();
     Map<String, String> starts = new LinkedHashMap<>();
-    for (Shard s : shards()) {
+    for (Shard s : shards) {
       if (s.parentShardId() == null) {
         starts.put(s.shardId(), initial);
       }
     }
-    return new ShardOffset(0, withNewShards(starts));
+    return new ShardOffset(0, withNewShards(starts, shards));
   }
 
   @Override
@@ -58,8 +59,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
   @Override
   public Offset latestOffset(Offset startOffset, ReadLimit limit) {
     ShardOffset last = ShardOffset.of(startOffset);
-    Map<String, String> next = last.batch == 0 ? new LinkedHashMap<>(last.starts) : endsOf(last);
-    next = withNewShards(next);
+    Map<String, String> next = withNewShards(last.batch == 0 ? last.starts : endsOf(last), shards());
     boolean changed = !next.keySet().equals(last.starts.keySet());
     for (var e : next.entrySet()) {
       if (ShardPosition.isEnd(e.getValue())) {
@@ -114,9 +114,9 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
   }
 
   /** A shard split or merged into is read once its parents are read to their end, to keep key order. */
-  private Map<String, String> withNewShards(Map<String, String> starts) {
+  private static Map<String, String> withNewShards(Map<String, String> starts, List<Shard> shards) {
     Map<String, String> next = new LinkedHashMap<>(starts);
-    for (Shard s : shards()) {
+    for (Shard s : shards) {
       if (!next.containsKey(s.shardId()) && parentsRead(s, next)) {
         next.put(s.shardId(), ShardPosition.TRIM_HORIZON);
       }

@@ -27,6 +27,8 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
   private final BatchEnds ends;
   private final ShardRange range;
   private final Optional<String> end;
+  /** The recorded end's sequence number, parsed once: every record is compared with it. */
+  private final BigInteger endSequence;
   private final UTF8String stream;
   private final long deadline;
   private KinesisClient client;
@@ -44,6 +46,7 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
     this.ends = ends;
     this.range = range;
     this.end = ends.read(range.batch(), range.shardId());
+    this.endSequence = end.filter(ShardPosition::isSequence).map(ShardPosition::sequence).orElse(null);
     this.stream = UTF8String.fromString(options.streamName());
     this.deadline = System.nanoTime() + options.maxFetch().toNanos();
     // a recorded end equal to the start: that batch read nothing from this shard
@@ -55,8 +58,8 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
     while (true) {
       if (page.hasNext()) {
         Record r = page.next();
-        if (end.filter(ShardPosition::isSequence).isPresent()) {
-          int c = new BigInteger(r.sequenceNumber()).compareTo(ShardPosition.sequence(end.get()));
+        if (endSequence != null) {
+          int c = new BigInteger(r.sequenceNumber()).compareTo(endSequence);
           if (c > 0) {
             return finish();
           }
