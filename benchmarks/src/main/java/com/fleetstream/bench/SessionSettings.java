@@ -1,5 +1,7 @@
 package com.fleetstream.bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
@@ -9,16 +11,25 @@ final class SessionSettings {
   private SessionSettings() {}
 
   static <T> T with(SparkSession spark, String key, String value, Supplier<T> body) {
-    Option<String> before = spark.conf().getOption(key);
-    spark.conf().set(key, value);
+    return with(spark, Map.of(key, value), body);
+  }
+
+  static <T> T with(SparkSession spark, Map<String, String> settings, Supplier<T> body) {
+    Map<String, Option<String>> before = new LinkedHashMap<>();
+    settings.forEach((key, value) -> {
+      before.put(key, spark.conf().getOption(key));
+      spark.conf().set(key, value);
+    });
     try {
       return body.get();
     } finally {
-      if (before.isDefined()) {
-        spark.conf().set(key, before.get());
-      } else {
-        spark.conf().unset(key);
-      }
+      before.forEach((key, value) -> {
+        if (value.isDefined()) {
+          spark.conf().set(key, value.get());
+        } else {
+          spark.conf().unset(key);
+        }
+      });
     }
   }
 }

@@ -2,6 +2,7 @@ package com.fleetstream.bench;
 
 import com.fleetstream.jobs.config.SparkDuration;
 import com.fleetstream.jobs.config.Thresholds;
+import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.transform.EventValidation;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.LocationEvents;
@@ -66,7 +67,7 @@ final class TransformBenchmark {
     write(Partitioning.byHourOf(Quarantine.records(parse.apply(KinesisRecords.decode(input.limit(10_000)))),
         "arrival_time"));
 
-    double ours = SessionSettings.with(spark, SHUFFLE_PARTITIONS, "8", () -> { // the jobs' default
+    double ours = SessionSettings.with(spark, SparkSessions.settings(8), () -> { // the jobs' default
       long t0 = System.nanoTime();
       Dataset<Row> parsed = parse.apply(KinesisRecords.decode(input)).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> events = dedup(EventValidation.valid(parsed))

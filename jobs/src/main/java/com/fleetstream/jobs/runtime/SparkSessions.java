@@ -45,9 +45,23 @@ public final class SparkSessions {
    * launched.
    */
   public static void configure(SparkSession spark, int shufflePartitions) {
+    settings(shufflePartitions).forEach(spark.conf()::set);
+  }
+
+  /** What {@link #configure(SparkSession, int)} sets. */
+  public static Map<String, String> settings(int shufflePartitions) {
+    Map<String, String> settings = new LinkedHashMap<>();
     // dt/hour partitions, days and windows are UTC whatever the cluster's zone
-    spark.conf().set("spark.sql.session.timeZone", "UTC");
-    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
+    settings.put("spark.sql.session.timeZone", "UTC");
+    settings.put("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions));
+    // HotSpot never compiles a method of more than 8,000 bytes of bytecode. Validation's
+    // whole-stage method is larger and ran interpreted; above this limit Spark generates code per
+    // operator instead, which the JIT compiles (GPS parsing 10.8 -> 7.3 s for 1M fixes, 2 cores).
+    settings.put("spark.sql.codegen.hugeMethodLimit", "8000");
+    // A batch is cached once and read back by its sinks within seconds: dictionary-encoding its
+    // strings cost 8% of the transform's CPU and saved memory it did not need to save.
+    settings.put("spark.sql.inMemoryColumnarStorage.compressed", "false");
+    return settings;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -25,8 +27,10 @@ import org.apache.spark.sql.types.StructType;
 public final class EventValidation {
   public static final String REASON = "quarantine_reason";
   private static final String CORRUPT = "_corrupt_record";
+  private static final Map<String, String> PERMISSIVE =
+      Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT);
   /** Events are a few hundred bytes; anything near Kinesis's 1 MiB record limit is not one. */
-  static final int MAX_PAYLOAD_CHARS = 64 * 1024;
+  static final int MAX_PAYLOAD_BYTES = 64 * 1024;
   /** Ids, metric names, units and statuses are short; longer text is junk, not worth a database row. */
   static final int MAX_TEXT_CHARS = 256;
 
@@ -41,38 +45,39 @@ public final class EventValidation {
    */
   public static Dataset<Row> parse(Dataset<Row> records, List<FieldSpec> fields, Map<String, String> aliases,
       List<Rule> extraRules) {
-    StructType text = new StructType();
-    for (FieldSpec f : fields) {
-      text = text.add(f.name(), DataTypes.StringType);
-    }
-    for (String alias : aliases.values()) {
-      text = text.add(alias, DataTypes.StringType);
-    }
-    text = text.add(CORRUPT, DataTypes.StringType);
-
-    // The one-element explode is a barrier: without it, a filter on the reason (valid(), invalid())
-    // is pushed below this projection with the reason's whole expression inlined, and from_json ran
-    // once per field reference, 217 times a record (15x slower).
-    Dataset<Row> parsed = records.withColumn("_json", org.apache.spark.sql.functions.explode(
-        org.apache.spark.sql.functions.array(
-            from_json(col("payload"), text, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)))));
+    // Most records are well-formed: read them once with their fields' own types. Reading a number
+    // as text makes the JSON parser write it back out and the cast parse it again, the costliest part
+    // of validation. Only a record the typed read rejects is read again as text, to tell a wrong type
+    // from a missing field.
+    StructType typed = schema(fields, aliases, false);
+    Dataset<Row> parsed = records.withColumn("_typed", explodeOne(from_json(col("payload"), typed, PERMISSIVE)));
+    Column clean = col("_typed").isNotNull().and(col("_typed." + CORRUPT).isNull());
+    parsed = parsed.withColumn("_clean", clean)
+        .withColumn("_text", explodeOne(
+            when(not(col("_clean")), from_json(col("payload"), schema(fields, aliases, true), PERMISSIVE))));
     List<Rule> rules = new ArrayList<>();
     rules.add(new Rule(org.apache.spark.sql.functions.instr(col("payload"), KinesisRecords.REPLACEMENT).gt(0),
         "invalid_utf8"));
-    rules.add(new Rule(org.apache.spark.sql.functions.length(col("payload")).gt(MAX_PAYLOAD_CHARS),
+    rules.add(new Rule(org.apache.spark.sql.functions.octet_length(col("payload")).gt(MAX_PAYLOAD_BYTES),
         "payload_too_large"));
-    rules.add(new Rule(col("_json").isNull().or(col("_json." + CORRUPT).isNotNull()), "malformed_json"));
+    rules.add(new Rule(not(col("_clean")).and(col("_text").isNull().or(col("_text." + CORRUPT).isNotNull())),
+        "malformed_json"));
     for (FieldSpec f : fields) {
-      Column raw = col("_json." + f.name());
-      if (aliases.containsKey(f.name())) {
-        raw = org.apache.spark.sql.functions.coalesce(raw, col("_json." + aliases.get(f.name())));
-      }
       String rawName = "_raw_" + f.name();
-      parsed = parsed.withColumn(rawName, raw);
-      parsed = parsed.withColumn(f.name(), f.type() == DataTypes.StringType
-          ? col(rawName)
-          : expr("try_cast(`" + rawName + "` AS " + f.type().sql() + ")"));
-      rules.addAll(fieldRules(f, col(rawName), col(f.name())));
+      String blankName = "_blank_" + f.name();
+      Column typedValue = field("_typed", f.name(), aliases);
+      Column text = field("_text", f.name(), aliases);
+      if (f.type() == DataTypes.DoubleType) {
+        // a clean typed read has no text to look at: its number is there or it is null
+        parsed = parsed.withColumn(rawName, text)
+            .withColumn(blankName, when(col("_clean"), typedValue.isNull()).otherwise(blank(col(rawName))))
+            .withColumn(f.name(), when(col("_clean"), typedValue).otherwise(tryCast(rawName, f.type())));
+      } else {
+        parsed = parsed.withColumn(rawName, when(col("_clean"), typedValue).otherwise(text))
+            .withColumn(blankName, blank(col(rawName)))
+            .withColumn(f.name(), f.type() == DataTypes.StringType ? col(rawName) : tryCast(rawName, f.type()));
+      }
+      rules.addAll(fieldRules(f, col(blankName), col(rawName), col(f.name())));
     }
     rules.addAll(extraRules);
     Column reason = lit(null).cast(DataTypes.StringType);
@@ -81,17 +86,53 @@ public final class EventValidation {
     }
     // Only a quarantined record keeps its raw text. Events have typed columns; the text would
     // otherwise ride through the deduplication shuffle and the batch cache for nothing.
-    parsed = parsed.withColumn(REASON, reason).drop("_json")
+    parsed = parsed.withColumn(REASON, reason).drop("_typed", "_clean", "_text")
         .withColumn("payload", when(col(REASON).isNotNull(), col("payload")));
     for (FieldSpec f : fields) {
-      parsed = parsed.drop("_raw_" + f.name());
+      parsed = parsed.drop("_raw_" + f.name(), "_blank_" + f.name());
     }
     return parsed;
   }
 
-  private static List<Rule> fieldRules(FieldSpec f, Column raw, Column typed) {
+  /** The fields with their own types, or all as text; timestamps are always text, cast by the rules. */
+  private static StructType schema(List<FieldSpec> fields, Map<String, String> aliases, boolean allText) {
+    StructType schema = new StructType();
+    for (FieldSpec f : fields) {
+      DataType type = allText || f.type() != DataTypes.DoubleType ? DataTypes.StringType : f.type();
+      schema = schema.add(f.name(), type);
+      if (aliases.containsKey(f.name())) {
+        schema = schema.add(aliases.get(f.name()), type);
+      }
+    }
+    return schema.add(CORRUPT, DataTypes.StringType);
+  }
+
+  private static Column field(String struct, String name, Map<String, String> aliases) {
+    Column value = col(struct + "." + name);
+    return aliases.containsKey(name)
+        ? org.apache.spark.sql.functions.coalesce(value, col(struct + "." + aliases.get(name)))
+        : value;
+  }
+
+  /**
+   * The one-element explode is a barrier: without it, a filter on the reason (valid(), invalid())
+   * is pushed below this projection with the reason's whole expression inlined, and from_json ran
+   * once per field reference, 217 times a record (15x slower).
+   */
+  private static Column explodeOne(Column value) {
+    return org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(value));
+  }
+
+  private static Column blank(Column text) {
+    return text.isNull().or(org.apache.spark.sql.functions.trim(text).equalTo(""));
+  }
+
+  private static Column tryCast(String column, DataType type) {
+    return expr("try_cast(`" + column + "` AS " + type.sql() + ")");
+  }
+
+  private static List<Rule> fieldRules(FieldSpec f, Column blank, Column raw, Column typed) {
     List<Rule> rules = new ArrayList<>();
-    Column blank = raw.isNull().or(org.apache.spark.sql.functions.trim(raw).equalTo(""));
     if (f.required()) {
       rules.add(new Rule(blank, "missing_field:" + f.name()));
     }
