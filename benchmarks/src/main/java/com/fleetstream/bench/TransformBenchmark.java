@@ -49,47 +49,50 @@ final class TransformBenchmark {
         valid -> SensorWindowStats.aggregate(ThresholdBreaches.flag(valid, thresholds), SparkDuration.parse("5 minutes")));
   }
 
-  /** Registers the generated Kinesis-shaped input as a cached view {@code bench_input}. */
-  private static Dataset<Row> input(SparkSession spark, long n, String payload) {
-    Dataset<Row> input = spark.range(n).selectExpr("CAST(" + payload + " AS BINARY) AS data",
-        "'bench' AS streamName", "CAST(id % 4 AS STRING) AS partitionKey", "CAST(id AS STRING) AS sequenceNumber",
-        "timestamp_seconds(1772323200 + CAST(id / 1000 AS BIGINT) + 2) AS approximateArrivalTimestamp")
-        .repartition(4).persist(StorageLevel.MEMORY_ONLY());
-    input.count();
-    input.createOrReplaceTempView("bench_input");
-    return input;
+  /**
+   * Registers the generated Kinesis-shaped input as the cached view {@code bench_input}, and a tenth
+   * of it as {@code bench_warm_up}.
+   */
+  private static void input(SparkSession spark, long n, String payload) {
+    for (var view : java.util.Map.of("bench_input", n, "bench_warm_up", n / 10).entrySet()) {
+      Dataset<Row> input = spark.range(view.getValue()).selectExpr("CAST(" + payload + " AS BINARY) AS data",
+          "'bench' AS streamName", "CAST(id % 4 AS STRING) AS partitionKey", "CAST(id AS STRING) AS sequenceNumber",
+          "timestamp_seconds(1772323200 + CAST(id / 1000 AS BIGINT) + 2) AS approximateArrivalTimestamp")
+          .repartition(4).persist(StorageLevel.MEMORY_ONLY());
+      input.count();
+      input.createOrReplaceTempView(view.getKey());
+    }
   }
 
   private static Results.Row compare(SparkSession spark, long n, String name,
       Function<Dataset<Row>, Dataset<Row>> parse, Function<Dataset<Row>, Dataset<Row>> windows) {
-    Dataset<Row> input = spark.table("bench_input");
-    // warm-up: code generation and class loading belong to neither side
-    write(Partitioning.byHourOf(Quarantine.records(parse.apply(KinesisRecords.decode(input.limit(10_000)))),
-        "arrival_time"));
-
-    double ours = SessionSettings.with(spark, SparkSessions.settings(8), () -> { // the jobs' default
-      long t0 = System.nanoTime();
-      Dataset<Row> parsed = parse.apply(KinesisRecords.decode(input)).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> events = dedup(EventValidation.valid(parsed))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      write(Quarantine.records(parsed));
-      write(Partitioning.byHourOf(events, "event_time"));
-      write(windows.apply(events));
-      events.unpersist();
-      parsed.unpersist();
-      return n / PostgresSinkBenchmark.seconds(t0);
-    });
-    double baseline = SessionSettings.with(spark, SHUFFLE_PARTITIONS, "200", () -> {
-      long t1 = System.nanoTime();
-      write(Quarantine.records(parse.apply(KinesisRecords.decode(spark.table("bench_input")))));
-      write(Partitioning.byHourOf(dedup(EventValidation.valid(
-          parse.apply(KinesisRecords.decode(spark.table("bench_input"))))), "event_time"));
-      write(windows.apply(dedup(EventValidation.valid(
-          parse.apply(KinesisRecords.decode(spark.table("bench_input")))))));
-      return n / PostgresSinkBenchmark.seconds(t1);
-    });
-    input.unpersist();
-    return new Results.Row(name, ours, baseline, "events/s",
+    // Both sides run once on the warm-up input first: the JIT compiling Spark's and our code belongs
+    // to neither, and whichever side ran first would otherwise pay for it.
+    double[] seconds = new double[2];
+    for (String view : new String[] {"bench_warm_up", "bench_input"}) {
+      seconds[0] = SessionSettings.with(spark, SparkSessions.settings(8), () -> { // the jobs' defaults
+        long t0 = System.nanoTime();
+        Dataset<Row> parsed = parse.apply(KinesisRecords.decode(spark.table(view)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> events = dedup(EventValidation.valid(parsed)).persist(StorageLevel.MEMORY_AND_DISK());
+        write(Quarantine.records(parsed));
+        write(Partitioning.byHourOf(events, "event_time"));
+        write(windows.apply(events));
+        events.unpersist();
+        parsed.unpersist();
+        return PostgresSinkBenchmark.seconds(t0);
+      });
+      seconds[1] = SessionSettings.with(spark, SHUFFLE_PARTITIONS, "200", () -> {
+        long t1 = System.nanoTime();
+        write(Quarantine.records(parse.apply(KinesisRecords.decode(spark.table(view)))));
+        write(Partitioning.byHourOf(dedup(EventValidation.valid(
+            parse.apply(KinesisRecords.decode(spark.table(view))))), "event_time"));
+        write(windows.apply(dedup(EventValidation.valid(parse.apply(KinesisRecords.decode(spark.table(view)))))));
+        return PostgresSinkBenchmark.seconds(t1);
+      });
+      spark.catalog().uncacheTable(view);
+    }
+    return new Results.Row(name, n / seconds[0], n / seconds[1], "events/s",
         "each output re-parses the input, 200 shuffle partitions");
   }
 
