@@ -61,6 +61,10 @@ public final class SparkSessions {
     // A batch is cached once and read back by its sinks within seconds: dictionary-encoding its
     // strings cost 8% of the transform's CPU and saved memory it did not need to save.
     settings.put("spark.sql.inMemoryColumnarStorage.compressed", "false");
+    // Delta rebuilds a table's snapshot state after every commit, as a shuffle into 50 partitions
+    // by default. The logs of these tables hold thousands of actions, not millions: a 5,000-row
+    // append took a median 1.9 s with 50 partitions and 0.5 s with 2 (2 cores).
+    settings.put("spark.databricks.delta.snapshotPartitions", "2");
     return settings;
   }
 
