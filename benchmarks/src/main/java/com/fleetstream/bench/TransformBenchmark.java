@@ -21,9 +21,9 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Events/s through parse -> validate -> dedup -> (thresholds) -> windows for 1M generated records,
  * from a pre-generated input (no emulator), three outputs per batch like a job's sinks. Ours parses
- * once and persists the batch, as the jobs' foreachBatch does, with the jobs' shuffle partitions;
- * the baseline is the tutorial way: every output re-reads and re-parses the input, Spark's default
- * 200 shuffle partitions.
+ * once and persists the batch, as the jobs' foreachBatch does, with the jobs' session settings
+ * ({@link SparkSessions#settings}); the baseline is the tutorial way: every output re-reads and
+ * re-parses the input, Spark's default 200 shuffle partitions.
  */
 final class TransformBenchmark {
   private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";

@@ -73,7 +73,10 @@ public final class StreamingQueries {
     List<BatchSink> sinks = configured.stream().map(decorate).toList();
     VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, batchId) -> {
       BatchId id = new BatchId(batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY), batchId);
-      Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
+      // Every sink runs a few Spark jobs over the batch. A micro-batch split into more partitions
+      // than there are cores pays task overhead in each of them and writes more small files.
+      Dataset<Row> cached = batch.coalesce(batch.sparkSession().sparkContext().defaultParallelism())
+          .persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Long> millis = new java.util.concurrent.ConcurrentSkipListMap<>();
       long start = System.nanoTime();
       try {

@@ -21,8 +21,9 @@ import org.apache.spark.sql.types.StructType;
  * Parses JSON payloads against field specs and names the first thing wrong with each record in
  * {@code quarantine_reason} (null when the record is valid).
  *
- * <p>Every field is first read as text and then cast, so a record with a wrong type is told apart
- * from one with a missing field, and NaN or Infinity never pass as numbers.
+ * <p>A record the typed read rejects is read again with every field as text and then cast, so a
+ * record with a wrong type is told apart from one with a missing field; NaN or Infinity never pass
+ * as numbers either way.
  */
 public final class EventValidation {
   public static final String REASON = "quarantine_reason";
@@ -47,8 +48,7 @@ public final class EventValidation {
       List<Rule> extraRules) {
     // Most records are well-formed: read them once with their fields' own types. Reading a number
     // as text makes the JSON parser write it back out and the cast parse it again, the costliest part
-    // of validation. Only a record the typed read rejects is read again as text, to tell a wrong type
-    // from a missing field.
+    // of validation.
     StructType typed = schema(fields, aliases, false);
     Dataset<Row> parsed = records.withColumn("_typed", explodeOne(from_json(col("payload"), typed, PERMISSIVE)));
     Column clean = col("_typed").isNotNull().and(col("_typed." + CORRUPT).isNull());
