@@ -28,8 +28,13 @@ public final class DeltaBatchSink implements BatchSink {
   private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
   private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
   private static final String NEW_TABLE_DEFAULTS = "spark.databricks.delta.properties.defaults.";
-  /** Streaming batches are small; these keep file counts in check for Athena and the crawlers. */
-  private static final Map<String, String> TABLE_PROPERTIES = Map.of(
+  /**
+   * Streaming batches are small; these keep file counts in check for Athena and the crawlers. An
+   * append-only table is compacted outside the stream ({@link DeltaCompaction}); a merged one, whose
+   * MERGE would conflict with that, compacts itself.
+   */
+  private static final Map<String, String> APPEND_TABLE_PROPERTIES = Map.of("delta.autoOptimize.optimizeWrite", "true");
+  private static final Map<String, String> MERGE_TABLE_PROPERTIES = Map.of(
       "delta.autoOptimize.optimizeWrite", "true",
       "delta.autoOptimize.autoCompact", "true");
 
@@ -102,12 +107,13 @@ public final class DeltaBatchSink implements BatchSink {
    * creating leaves no half-made table behind.
    */
   private void create(SparkSession spark, Dataset<Row> batch, String appId, long version) {
+    Map<String, String> properties = mergeKeys.isEmpty() ? APPEND_TABLE_PROPERTIES : MERGE_TABLE_PROPERTIES;
     synchronized (spark) { // the defaults are session settings, and tables of one batch are created in parallel
-      TABLE_PROPERTIES.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
+      properties.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
       try {
         append(batch, appId, version);
       } finally {
-        TABLE_PROPERTIES.keySet().forEach(
+        properties.keySet().forEach(
             k -> spark.conf().unset(NEW_TABLE_DEFAULTS + k.substring("delta.".length())));
       }
     }

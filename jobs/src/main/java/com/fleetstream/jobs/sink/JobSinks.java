@@ -30,6 +30,7 @@ public final class JobSinks {
   /** Events older than the watermark when they arrived, per job. */
   public static final String LATE_EVENTS = "late_events";
   public static final String ALERTS = "alerts";
+  public static final String QUARANTINE = "quarantine";
   private final String job;
   private final StreamingConfig config;
   private final PgConnectionSpec postgres;
@@ -82,7 +83,7 @@ public final class JobSinks {
    */
   public List<BatchSink> events(String table, UnaryOperator<Dataset<Row>> postgresRows) {
     List<BatchSink> list = new ArrayList<>();
-    forQuery("quarantine", "quarantine", List.of())
+    forQuery(QUARANTINE, QUARANTINE, List.of())
         .forEach(s -> list.add(s.onlyRows(rows -> Partitioning.byHourOf(Quarantine.records(rows), "arrival_time"))));
     lake(table, List.of()).forEach(s -> list.add(s.onlyRows(rows -> stored(Deduplication.onTime(rows)))));
     lake(LATE_EVENTS, List.of("event_id")).forEach(s -> list.add(s.onlyRows(rows -> stored(Deduplication.late(rows)))));

@@ -28,7 +28,7 @@ public final class DeltaChanges {
   }
 
   /**
-   * Days touched by commits after {@code sinceVersion} up to {@code toVersion}: partitions with files
+   * Days touched by commits after {@code sinceVersion} up to {@code toVersion}: partitions with rows
    * added or removed. All days when the table is new to us or the commits have been cleaned up.
    */
   public static Set<String> changedDays(SparkSession spark, String path, long sinceVersion, long toVersion) {
@@ -60,7 +60,9 @@ public final class DeltaChanges {
     var log = spark.read().json(commits.toArray(String[]::new));
     for (String action : List.of("add", "remove")) {
       if (List.of(log.columns()).contains(action)) {
-        for (Row r : log.select(col(action + ".partitionValues.dt")).na().drop().distinct().collectAsList()) {
+        // a compaction rewrites files without changing their rows (dataChange false): no day changed
+        for (Row r : log.filter(col(action + ".dataChange")).select(col(action + ".partitionValues.dt")).na().drop()
+            .distinct().collectAsList()) {
           days.add(r.getString(0));
         }
       }

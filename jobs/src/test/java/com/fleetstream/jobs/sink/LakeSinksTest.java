@@ -1,10 +1,14 @@
 package com.fleetstream.jobs.sink;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestS3;
+import com.fleetstream.jobs.source.DeltaChanges;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -65,9 +69,10 @@ class LakeSinksTest {
     assertThat(keyValues(spark.read().format("delta").load(path))).containsExactly("a=1", "b=2", "c=3", "d=4");
     Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
     assertThat(detail.getList(detail.fieldIndex("partitionColumns"))).containsExactly("dt", "hour");
+    // compacted outside the stream (DeltaCompaction), not by the batch that crosses the file count
     assertThat(detail.getJavaMap(detail.fieldIndex("properties")))
         .containsEntry("delta.autoOptimize.optimizeWrite", "true")
-        .containsEntry("delta.autoOptimize.autoCompact", "true");
+        .doesNotContainKey("delta.autoOptimize.autoCompact");
   }
 
   @ParameterizedTest
@@ -87,5 +92,35 @@ class LakeSinksTest {
 
     assertThat(keyValues(spark.read().format("delta").load(path))).containsExactly("a=1", "b=3", "c=4");
     assertThat(spark.conf().getOption("spark.databricks.delta.write.txnAppId").isDefined()).isFalse();
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+    assertThat(detail.getJavaMap(detail.fieldIndex("properties")))
+        .containsEntry("delta.autoOptimize.autoCompact", "true");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "s3a"})
+  void compactionMergesTheFilesOfClosedHoursOnlyAndChangesNoDay(String scheme) {
+    SparkSession spark = SparkTestSession.get();
+    String path = base(scheme) + "/events";
+    DeltaBatchSink sink = new DeltaBatchSink(path, List.of(), "dt", "hour");
+    String query = UUID.randomUUID().toString();
+    for (int batch = 0; batch < 3; batch++) { // a file per batch and hour
+      sink.write(spark.sql("SELECT * FROM VALUES ('a" + batch + "', 1, '2026-03-01', '09'), ('b" + batch
+          + "', 2, '2026-03-01', '10') AS t(key, value, dt, hour)"), new BatchId(query, batch));
+    }
+    long before = DeltaChanges.version(spark, path);
+
+    long removed = DeltaCompaction.compactHoursBefore(spark, path, Instant.parse("2026-03-01T10:30:00Z"));
+
+    assertThat(removed).isEqualTo(3);
+    Dataset<Row> files = spark.read().format("delta").load(path).select(col("hour"), input_file_name().as("file"))
+        .distinct().groupBy("hour").count().orderBy("hour");
+    assertThat(files.collectAsList()).extracting(r -> r.getString(0) + ":" + r.getLong(1))
+        .containsExactly("09:1", "10:3");
+    assertThat(keyValues(spark.read().format("delta").load(path)))
+        .containsExactly("a0=1", "a1=1", "a2=1", "b0=2", "b1=2", "b2=2");
+    assertThat(DeltaChanges.changedDays(spark, path, before, DeltaChanges.version(spark, path))).isEmpty();
+    // compact already: nothing to do the next time
+    assertThat(DeltaCompaction.compactHoursBefore(spark, path, Instant.parse("2026-03-01T10:30:00Z"))).isZero();
   }
 }
