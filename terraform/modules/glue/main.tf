@@ -23,14 +23,15 @@ locals {
     "--AWS_REGION"          = data.aws_region.current.name
   }
   streaming_arguments = merge(local.common_arguments, {
-    "--KINESIS_ENDPOINT"   = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
-    "--OUTPUT_PATH"        = local.curated
-    "--CHECKPOINT_PATH"    = "${local.checkpoints}/streaming"
-    "--TRIGGER_INTERVAL"   = var.trigger_interval
-    "--PG_JDBC_URL"        = var.postgres_jdbc_url
-    "--PG_SECRET_ID"       = var.postgres_secret_arn
-    "--ALERTS_TOPIC_ARN"   = var.alerts_topic_arn
-    "--ALERT_MIN_INTERVAL" = var.alert_min_interval
+    "--KINESIS_ENDPOINT"         = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
+    "--OUTPUT_PATH"              = local.curated
+    "--CHECKPOINT_PATH"          = "${local.checkpoints}/streaming"
+    "--TRIGGER_INTERVAL"         = var.trigger_interval
+    "--WINDOWS_TRIGGER_INTERVAL" = var.windows_trigger_interval
+    "--PG_JDBC_URL"              = var.postgres_jdbc_url
+    "--PG_SECRET_ID"             = var.postgres_secret_arn
+    "--ALERTS_TOPIC_ARN"         = var.alerts_topic_arn
+    "--ALERT_MIN_INTERVAL"       = var.alert_min_interval
     # a static setting, so it has to be given at launch: with Spark's 100 entries, three queries'
     # plans and their sinks' plans evicted each other and were recompiled every micro-batch
     "--conf" = "spark.sql.codegen.cache.maxEntries=2000"

@@ -65,6 +65,12 @@ variable "trigger_interval" {
   default     = "30 seconds"
 }
 
+variable "windows_trigger_interval" {
+  type        = string
+  description = "Micro-batch interval of the streaming jobs' window queries; a window is final only after the watermark passes its end."
+  default     = "1 minute"
+}
+
 variable "alerts_topic_arn" {
   type        = string
   description = "SNS topic the streaming jobs publish alerts to."

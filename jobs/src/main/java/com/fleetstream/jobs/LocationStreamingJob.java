@@ -21,6 +21,7 @@ import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
@@ -65,7 +66,8 @@ public final class LocationStreamingJob {
     List<StreamingQuery> started = new ArrayList<>(List.of(
         queries.start("events", checked, sinks.events("events", UnaryOperator.identity()), Deduplication.QUERY_CONF),
         queries.start("windows", windows,
-            sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")))));
+            sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")), 
+            Map.of(), s.windowsTriggerInterval())));
     alerts.ifPresent(a -> started.add(queries.start("alerts", a, sinks.alerts())));
     queries.awaitAll(started);
     return queries;

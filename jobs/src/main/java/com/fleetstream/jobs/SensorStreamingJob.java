@@ -20,6 +20,7 @@ import com.fleetstream.jobs.transform.SensorWindowStats;
 import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.transform.ThresholdBreaches;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,7 +68,8 @@ public final class SensorStreamingJob {
             sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(JobSinks.stored(Deduplication.onTime(rows))))),
             Deduplication.QUERY_CONF),
         queries.start("windows", windows,
-            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start"))),
+            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")), 
+            Map.of(), s.windowsTriggerInterval()),
         queries.start("alerts", alerts, sinks.alerts())));
     return queries;
   }

@@ -8,6 +8,7 @@ public record StreamingConfig(
     String outputPath,
     String checkpointPath,
     SparkDuration triggerInterval,
+    SparkDuration windowsTriggerInterval,
     SparkDuration dedupWatermark,
     SparkDuration windowWatermark,
     SparkDuration windowDuration,
@@ -20,11 +21,15 @@ public record StreamingConfig(
   public static StreamingConfig from(GlueArgs args, String defaultStream, String defaultWindow) {
     String outputPath = uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output");
     SinkConfig sinks = SinkConfig.from(args, outputPath);
+    SparkDuration trigger = duration(args, "TRIGGER_INTERVAL", "5 seconds");
     return new StreamingConfig(
         KinesisSourceConfig.from(args, defaultStream),
         outputPath,
         uri(args, "CHECKPOINT_PATH", "file:///tmp/fleetstream/checkpoints"),
-        duration(args, "TRIGGER_INTERVAL", "5 seconds"),
+        trigger,
+        // a window's row is final only once the watermark passes its end, minutes after its events:
+        // its query may run less often than the events query, which is what readers wait for
+        duration(args, "WINDOWS_TRIGGER_INTERVAL", trigger.spark()),
         duration(args, "DEDUP_WATERMARK", "1 hour"),
         duration(args, "WINDOW_WATERMARK", "10 minutes"),
         duration(args, "WINDOW_DURATION", defaultWindow),

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.runtime;
 
+import com.fleetstream.jobs.config.SparkDuration;
 import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
@@ -69,6 +70,12 @@ public final class StreamingQueries {
    */
   public StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured,
       Map<String, String> sessionConf) {
+    return start(name, rows, configured, sessionConf, config.triggerInterval());
+  }
+
+  /** @param trigger this query's micro-batch interval, when not the job's {@code TRIGGER_INTERVAL} */
+  public StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured,
+      Map<String, String> sessionConf, SparkDuration trigger) {
     String queryName = job + "-" + name;
     List<BatchSink> sinks = configured.stream().map(decorate).toList();
     VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, batchId) -> {
@@ -96,7 +103,7 @@ public final class StreamingQueries {
         spark.conf().set(k, v);
       });
       try {
-        return startQuery(name, queryName, rows, writeBatch);
+        return startQuery(name, queryName, rows, writeBatch, trigger);
       } finally {
         before.forEach((k, v) -> {
           if (v.isDefined()) {
@@ -152,12 +159,12 @@ public final class StreamingQueries {
   }
 
   private StreamingQuery startQuery(String name, String queryName, Dataset<Row> rows,
-      VoidFunction2<Dataset<Row>, Long> writeBatch) {
+      VoidFunction2<Dataset<Row>, Long> writeBatch, SparkDuration trigger) {
     try {
       StreamingQuery query = rows.writeStream()
           .queryName(queryName)
           .option("checkpointLocation", checkpoint(queryName))
-          .trigger(Trigger.ProcessingTime(config.triggerInterval().value().toMillis()))
+          .trigger(Trigger.ProcessingTime(trigger.value().toMillis()))
           .outputMode("append")
           .foreachBatch(writeBatch)
           .start();

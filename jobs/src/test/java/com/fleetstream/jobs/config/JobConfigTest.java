@@ -40,6 +40,7 @@ class JobConfigTest {
     assertThat(s.sinks().kinds()).containsExactly(SinkConfig.Kind.PARQUET, SinkConfig.Kind.DELTA);
     assertThat(s.sinks().postgres()).isEmpty();
     assertThat(s.sinks().deltaTargetFileSizeMb()).isEqualTo(256);
+    assertThat(s.windowsTriggerInterval()).isEqualTo(s.triggerInterval()); // unless given
 
     PostgresConfig pg = LocationJobConfig.parse("--SINKS", "postgres", "--PG_JDBC_URL", "jdbc:postgresql://h/db",
         "--PG_SECRET_ID", "fleetstream/postgres", "--AWS_REGION", "eu-central-1", "--PG_MIGRATE", "false")
@@ -65,8 +66,8 @@ class JobConfigTest {
   void readsEveryKey() {
     SensorJobConfig c = SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAME", "s", "--AWS_REGION", "eu-west-1",
         "--KINESIS_CONNECTOR", "glue", "--STARTING_POSITION", "latest", "--OUTPUT_PATH", "s3://bucket/curated/",
-        "--CHECKPOINT_PATH=s3://bucket/cp", "--TRIGGER_INTERVAL", "30 seconds", "--WINDOW_DURATION", "10 minutes",
-        "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500");
+        "--CHECKPOINT_PATH=s3://bucket/cp", "--TRIGGER_INTERVAL", "30 seconds", "--WINDOWS_TRIGGER_INTERVAL", "2 minutes",
+        "--WINDOW_DURATION", "10 minutes", "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500");
     StreamingConfig s = c.streaming();
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.eu-west-1.amazonaws.com");
     assertThat(s.source().connector()).isEqualTo(KinesisSourceConfig.Connector.GLUE);
@@ -74,6 +75,7 @@ class JobConfigTest {
     assertThat(s.outputPath()).isEqualTo("s3://bucket/curated");
     assertThat(s.checkpointPath()).isEqualTo("s3://bucket/cp");
     assertThat(s.triggerInterval().spark()).isEqualTo("30 seconds");
+    assertThat(s.windowsTriggerInterval().value()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.thresholds().byMetric()).isEqualTo(Map.of(
         "temperature", new Thresholds.Range(-5.0, 8.0), "energy", new Thresholds.Range(null, 100.0)));
