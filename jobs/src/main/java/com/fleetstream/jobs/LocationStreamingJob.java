@@ -66,7 +66,7 @@ public final class LocationStreamingJob {
     List<StreamingQuery> started = new ArrayList<>(List.of(
         queries.start("events", checked, sinks.events("events", UnaryOperator.identity()), Deduplication.QUERY_CONF),
         queries.start("windows", windows,
-            sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")), 
+            sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")),
             Map.of(), s.windowsTriggerInterval())));
     alerts.ifPresent(a -> started.add(queries.start("alerts", a, sinks.alerts())));
     queries.awaitAll(started);

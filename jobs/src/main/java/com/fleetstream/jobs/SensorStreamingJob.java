@@ -68,7 +68,7 @@ public final class SensorStreamingJob {
             sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(JobSinks.stored(Deduplication.onTime(rows))))),
             Deduplication.QUERY_CONF),
         queries.start("windows", windows,
-            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")), 
+            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")),
             Map.of(), s.windowsTriggerInterval()),
         queries.start("alerts", alerts, sinks.alerts())));
     return queries;

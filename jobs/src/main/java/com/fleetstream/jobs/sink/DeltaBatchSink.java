@@ -33,7 +33,8 @@ public final class DeltaBatchSink implements BatchSink {
    * append-only table is compacted outside the stream ({@link DeltaCompaction}); a merged one, whose
    * MERGE would conflict with that, compacts itself.
    */
-  private static final Map<String, String> APPEND_TABLE_PROPERTIES = Map.of("delta.autoOptimize.optimizeWrite", "true");
+  private static final Map<String, String> APPEND_TABLE_PROPERTIES =
+      Map.of("delta.autoOptimize.optimizeWrite", "true");
   private static final Map<String, String> MERGE_TABLE_PROPERTIES = Map.of(
       "delta.autoOptimize.optimizeWrite", "true",
       "delta.autoOptimize.autoCompact", "true");
