@@ -18,6 +18,8 @@ public record KinesisSourceConfig(
     Connector connector,
     StartingPosition startingPosition,
     int maxRecordsPerRead,
+    int maxRecordsPerShard,
+    SparkDuration maxFetchTime,
     Optional<String> accessKeyId,
     Optional<String> secretKey) {
 
@@ -28,13 +30,18 @@ public record KinesisSourceConfig(
     // the job logs its configuration at start; never the secret
     return "KinesisSourceConfig[streamName=" + streamName + ", region=" + region + ", endpointUrl=" + endpointUrl
         + ", connector=" + connector + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
-        + maxRecordsPerRead + ", accessKeyId=" + accessKeyId.map(k -> "<set>").orElse("<none>") + "]";
+        + maxRecordsPerRead + ", maxRecordsPerShard=" + maxRecordsPerShard + ", maxFetchTime=" + maxFetchTime.spark()
+        + ", accessKeyId=" + accessKeyId.map(k -> "<set>").orElse("<none>") + "]";
   }
 
   public enum StartingPosition { TRIM_HORIZON, LATEST }
 
   public static KinesisSourceConfig from(GlueArgs args, String defaultStream) {
     String region = args.string("AWS_REGION", "us-east-1");
+    SparkDuration maxFetchTime = args.parsed("MAX_FETCH_TIME", SparkDuration.parse("5 seconds"), SparkDuration::parse);
+    if (maxFetchTime.value().isZero()) {
+      throw new InvalidArgumentException("MAX_FETCH_TIME", "must be greater than zero");
+    }
     return new KinesisSourceConfig(
         args.string("STREAM_NAME", defaultStream),
         region,
@@ -44,6 +51,10 @@ public record KinesisSourceConfig(
         args.parsed("STARTING_POSITION", StartingPosition.TRIM_HORIZON,
             s -> StartingPosition.valueOf(s.toUpperCase(Locale.ROOT))),
         args.integer("MAX_RECORDS_PER_READ", 10_000, 1, 10_000),
+        // what one micro-batch takes from a shard at most (our source only): a backlog after a
+        // stop is worked off in batches of a bounded size rather than one batch of all of it
+        args.integer("MAX_RECORDS_PER_SHARD", 100_000, 1, Integer.MAX_VALUE),
+        maxFetchTime,
         // Only for emulators: on AWS the job's IAM role is used and no key is ever an argument.
         args.optional("KINESIS_ACCESS_KEY_ID"),
         args.optional("KINESIS_SECRET_KEY"));

@@ -46,6 +46,10 @@ public final class SparkSessions {
    */
   public static void configure(SparkSession spark, int shufflePartitions) {
     settings(shufflePartitions).forEach(spark.conf()::set);
+    // Falling back from a huge whole-stage method is meant (below); Spark reports it at INFO with the
+    // whole plan, for every micro-batch
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "org.apache.spark.sql.execution.WholeStageCodegenExec", org.apache.logging.log4j.Level.WARN);
   }
 
   /** What {@link #configure(SparkSession, int)} sets. */

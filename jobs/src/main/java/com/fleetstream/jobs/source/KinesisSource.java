@@ -29,6 +29,8 @@ public final class KinesisSource {
     o.put(KinesisReadOptions.ENDPOINT, c.endpointUrl());
     o.put(KinesisReadOptions.STARTING_POSITION, c.startingPosition().name());
     o.put(KinesisReadOptions.MAX_RECORDS_PER_READ, Integer.toString(c.maxRecordsPerRead()));
+    o.put(KinesisReadOptions.MAX_RECORDS_PER_SHARD, Integer.toString(c.maxRecordsPerShard()));
+    o.put(KinesisReadOptions.MAX_FETCH_MILLIS, Long.toString(c.maxFetchTime().value().toMillis()));
     c.accessKeyId().ifPresent(k -> o.put(KinesisReadOptions.ACCESS_KEY_ID, k));
     c.secretKey().ifPresent(k -> o.put(KinesisReadOptions.SECRET_KEY, k));
     return o;

@@ -67,7 +67,8 @@ class JobConfigTest {
     SensorJobConfig c = SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAME", "s", "--AWS_REGION", "eu-west-1",
         "--KINESIS_CONNECTOR", "glue", "--STARTING_POSITION", "latest", "--OUTPUT_PATH", "s3://bucket/curated/",
         "--CHECKPOINT_PATH=s3://bucket/cp", "--TRIGGER_INTERVAL", "30 seconds", "--WINDOWS_TRIGGER_INTERVAL", "2 minutes",
-        "--WINDOW_DURATION", "10 minutes", "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500");
+        "--WINDOW_DURATION", "10 minutes", "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500",
+        "--MAX_RECORDS_PER_SHARD", "20000", "--MAX_FETCH_TIME", "2 seconds");
     StreamingConfig s = c.streaming();
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.eu-west-1.amazonaws.com");
     assertThat(s.source().connector()).isEqualTo(KinesisSourceConfig.Connector.GLUE);
@@ -76,6 +77,9 @@ class JobConfigTest {
     assertThat(s.checkpointPath()).isEqualTo("s3://bucket/cp");
     assertThat(s.triggerInterval().spark()).isEqualTo("30 seconds");
     assertThat(s.windowsTriggerInterval().value()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.source().maxRecordsPerRead()).isEqualTo(500);
+    assertThat(s.source().maxRecordsPerShard()).isEqualTo(20_000);
+    assertThat(s.source().maxFetchTime().value()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.thresholds().byMetric()).isEqualTo(Map.of(
         "temperature", new Thresholds.Range(-5.0, 8.0), "energy", new Thresholds.Range(null, 100.0)));
