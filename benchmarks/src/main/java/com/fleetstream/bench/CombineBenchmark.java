@@ -2,6 +2,7 @@ package com.fleetstream.bench;
 
 import com.fleetstream.jobs.CombineJob;
 import com.fleetstream.jobs.config.CombineJobConfig;
+import com.fleetstream.jobs.runtime.SessionSettings;
 import com.fleetstream.jobs.transform.FinalSummaries;
 import com.fleetstream.jobs.transform.NearestPosition;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package com.fleetstream.bench;
 
 import com.fleetstream.jobs.config.SparkDuration;
 import com.fleetstream.jobs.config.Thresholds;
+import com.fleetstream.jobs.runtime.SessionSettings;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.transform.EventValidation;
 import com.fleetstream.jobs.transform.KinesisRecords;

@@ -6,7 +6,6 @@ import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
 
 /**
  * Starts a job's streaming queries and runs them until they fail, are stopped, or (local runs) the
@@ -97,22 +95,7 @@ public final class StreamingQueries {
       LOG.info("{} batch {} took {} ms: {}", queryName, batchId, (System.nanoTime() - start) / 1_000_000, millis);
     };
     synchronized (StreamingQueries.class) { // jobs sharing a session start queries concurrently
-      Map<String, Option<String>> before = new HashMap<>();
-      sessionConf.forEach((k, v) -> {
-        before.put(k, spark.conf().getOption(k));
-        spark.conf().set(k, v);
-      });
-      try {
-        return startQuery(name, queryName, rows, writeBatch, trigger);
-      } finally {
-        before.forEach((k, v) -> {
-          if (v.isDefined()) {
-            spark.conf().set(k, v.get());
-          } else {
-            spark.conf().unset(k);
-          }
-        });
-      }
+      return SessionSettings.with(spark, sessionConf, () -> startQuery(name, queryName, rows, writeBatch, trigger));
     }
   }
 
