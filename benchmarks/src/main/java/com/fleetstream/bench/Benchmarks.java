@@ -33,8 +33,8 @@ public final class Benchmarks {
     if ("postgres".contains(only)) {
       Path pgDir = Files.createTempDirectory("bench-postgres");
       try (PostgresServer pg = PostgresServer.start(pgDir)) {
-        results.add(PostgresSinkBenchmark.run(spark,
-            new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null), n));
+        PostgresSinkBenchmark.run(spark, new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null), n)
+            .forEach(results::add);
       }
     }
     if ("combine".contains(only)) {

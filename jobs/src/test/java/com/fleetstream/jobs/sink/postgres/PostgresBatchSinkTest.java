@@ -96,6 +96,32 @@ class PostgresBatchSinkTest {
   }
 
   @Test
+  void aFixAlreadyStoredIsSkippedAndTheRestOfItsBatchLands() {
+    PostgresBatchSink sink = new PostgresBatchSink(db, "location_events", NO_RETRY, UnaryOperator.identity());
+    String query = UUID.randomUUID().toString();
+    sink.write(rows(FIXES, fix("v7", "e70", "2026-03-03T10:00:00Z", 1.0)), new BatchId(query, 0));
+
+    // e70 again, as a record repeated beyond the deduplication watermark; v8's two newest fixes tie on
+    // event time, and the greater event id is its latest position
+    Dataset<Row> second = rows(FIXES,
+        fix("v7", "e70", "2026-03-03T10:00:00Z", 9.0),
+        fix("v7", "e71", "2026-03-03T10:01:00Z", 2.0),
+        fix("v8", "e80", "2026-03-03T10:00:00Z", 3.0),
+        fix("v8", "e82", "2026-03-03T10:02:00Z", 4.0),
+        fix("v8", "e81", "2026-03-03T10:02:00Z", 5.0));
+    assertThat(sink.write(second, new BatchId(query, 1))).isEqualTo(5);
+
+    assertThat(TestPostgres.rows(db, "SELECT event_id, latitude FROM fleet.vehicle_position_history"
+        + " WHERE vehicle_id IN ('v7', 'v8') ORDER BY event_id")).containsExactly(
+            List.of("e70", 1.0), List.of("e71", 2.0), List.of("e80", 3.0), List.of("e81", 5.0), List.of("e82", 4.0));
+    assertThat(TestPostgres.rows(db, "SELECT vehicle_id, event_id FROM fleet.vehicle_position_latest"
+        + " WHERE vehicle_id IN ('v7', 'v8') ORDER BY 1")).containsExactly(List.of("v7", "e71"), List.of("v8", "e82"));
+    assertThat(TestPostgres.rows(db, "SELECT counts::text FROM fleet.batch_ledger WHERE query_id = '" + query
+        + "' AND batch_id = 1")).containsExactly(List.of(
+            "{\"staged\": 5, \"new_partitions\": 0, \"vehicle_position_latest\": 2, \"vehicle_position_history\": 4}"));
+  }
+
+  @Test
   void copiesAwkwardTextExactly() {
     PostgresBatchSink sink = new PostgresBatchSink(db, "location_quarantine", NO_RETRY, UnaryOperator.identity());
     Timestamp t = Timestamp.from(Instant.parse("2026-03-01T10:00:00Z"));
