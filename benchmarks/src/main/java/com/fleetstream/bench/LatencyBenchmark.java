@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +27,8 @@ import org.apache.spark.sql.SparkSession;
  * End to end: the simulator in real time (event time = now) -> kinesalite -> the location job with
  * all its sinks -> the fix readable in PostgreSQL. A fix's latency is from its Kinesis arrival time
  * to the moment a poller (every 50 ms) first sees its batch's ledger row; the fix and the ledger row
- * commit in one transaction, which {@code xmin} ties together. The figures are for the steady
+ * commit in one transaction. The fix's {@code xmin} is that transaction's savepoint's id, above the
+ * ledger row's (a parent's transaction id is assigned first) and below the next batch's. The figures are for the steady
  * state: fixes that arrive in the first {@value #WARM_UP_SECONDS} s (class loading, JIT, the first
  * batches' code generation) are sent but not counted.
  */
@@ -115,14 +117,22 @@ final class LatencyBenchmark {
   /** @return per fix: arrival time, latency (ms) */
   private static List<long[]> latencies(PgConnectionSpec db, Map<Long, Long> seen) throws SQLException {
     List<long[]> out = new ArrayList<>();
-    try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
-        "SELECT l.batch_id, (extract(epoch FROM h.arrival_time) * 1000)::bigint"
-            + " FROM fleet.vehicle_position_history h JOIN fleet.batch_ledger l ON h.xmin = l.xmin"
-            + " WHERE l.job = 'location_events'")) {
-      while (r.next()) {
-        Long visible = seen.get(r.getLong(1));
-        if (visible != null) {
-          out.add(new long[] {r.getLong(2), visible - r.getLong(2)});
+    try (Connection c = db.open(); Statement s = c.createStatement()) {
+      TreeMap<Long, Long> batchByXid = new TreeMap<>();
+      try (ResultSet r = s.executeQuery("SELECT xmin::text::bigint, batch_id FROM fleet.batch_ledger"
+          + " WHERE job = 'location_events'")) {
+        while (r.next()) {
+          batchByXid.put(r.getLong(1), r.getLong(2));
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT xmin::text::bigint, (extract(epoch FROM arrival_time) * 1000)::bigint"
+          + " FROM fleet.vehicle_position_history")) {
+        while (r.next()) {
+          Map.Entry<Long, Long> batch = batchByXid.floorEntry(r.getLong(1));
+          Long visible = batch == null ? null : seen.get(batch.getValue());
+          if (visible != null) {
+            out.add(new long[] {r.getLong(2), visible - r.getLong(2)});
+          }
         }
       }
     }
