@@ -28,9 +28,9 @@ import org.apache.spark.sql.SparkSession;
  * all its sinks -> the fix readable in PostgreSQL. A fix's latency is from its Kinesis arrival time
  * to the moment a poller (every 50 ms) first sees its batch's ledger row; the fix and the ledger row
  * commit in one transaction. The fix's {@code xmin} is that transaction's savepoint's id, above the
- * ledger row's (a parent's transaction id is assigned first) and below the next batch's. The figures are for the steady
- * state: fixes that arrive in the first {@value #WARM_UP_SECONDS} s (class loading, JIT, the first
- * batches' code generation) are sent but not counted.
+ * ledger row's (a parent's transaction id is assigned first) and below the next batch's. The figures
+ * are for the steady state: fixes that arrive in the first {@value #WARM_UP_SECONDS} s (class
+ * loading, JIT, the first batches' code generation) are sent but not counted.
  */
 final class LatencyBenchmark {
   private static final String TRIGGER = "1 second";
