@@ -55,11 +55,7 @@ final class PostgresSinkBenchmark {
       s.execute("CREATE TABLE fleet_staging.bench_copy_ceiling (LIKE fleet.vehicle_position_history INCLUDING ALL,"
           + " spark_partition integer NOT NULL)");
     }
-    PostgresBatchSink sink = new PostgresBatchSink(db, "bench_copy_ceiling", new Retry(1, Duration.ofSeconds(1)),
-        UnaryOperator.identity());
-    long t0 = System.nanoTime();
-    sink.write(fixes, new BatchId(UUID.randomUUID().toString(), 0));
-    return seconds(t0);
+    return write(db, "bench_copy_ceiling", fixes);
   }
 
   private static Dataset<Row> fixes(SparkSession spark, long rows) {
@@ -79,7 +75,12 @@ final class PostgresSinkBenchmark {
   /** Seconds our sink takes to write {@code fixes} as one batch into emptied tables. */
   private static double ours(PgConnectionSpec db, Dataset<Row> fixes) throws Exception {
     truncate(db);
-    PostgresBatchSink sink = new PostgresBatchSink(db, "location_events", new Retry(1, Duration.ofSeconds(1)),
+    return write(db, "location_events", fixes);
+  }
+
+  /** Seconds our sink for {@code query} takes to write {@code fixes} as a new query's first batch. */
+  private static double write(PgConnectionSpec db, String query, Dataset<Row> fixes) {
+    PostgresBatchSink sink = new PostgresBatchSink(db, query, new Retry(1, Duration.ofSeconds(1)),
         UnaryOperator.identity());
     long t0 = System.nanoTime();
     sink.write(fixes, new BatchId(UUID.randomUUID().toString(), 0));
