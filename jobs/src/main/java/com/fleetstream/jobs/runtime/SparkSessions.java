@@ -7,15 +7,25 @@ import org.apache.spark.sql.SparkSession;
 
 /** The session every job runs in; on Glue the master and cluster settings come from Glue itself. */
 public final class SparkSessions {
-  /** What Glue's {@code --datalake-formats delta} sets; a session outside Glue sets it itself. */
+  /**
+   * What a Delta session needs besides Delta on the classpath. Glue's {@code --datalake-formats delta}
+   * only adds the jars: without these Delta 3.3 refuses the first write
+   * ({@code DELTA_CONFIGURE_SPARK_SESSION_WITH_EXTENSION_AND_CATALOG}), so the job sets them itself.
+   */
   public static final Map<String, String> DELTA = Map.of(
       "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
       "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
 
   private SparkSessions() {}
 
+  /**
+   * The session of a job's main. Static settings take effect only in the builder of the first
+   * session, which on Glue is this one: Glue runs the {@code --class} main before any session exists.
+   */
   public static SparkSession forJob(String appName) {
-    return SparkSession.builder().appName(appName).getOrCreate();
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    DELTA.forEach(builder::config);
+    return builder.getOrCreate();
   }
 
   /**

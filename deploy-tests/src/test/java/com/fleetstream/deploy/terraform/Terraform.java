@@ -1,0 +1,402 @@
+package com.fleetstream.deploy.terraform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fleetstream.deploy.terraform.Expressions.Reference;
+import com.fleetstream.testkit.ProjectPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * An environment root of {@code terraform/} as Terraform would plan it, for one test account and
+ * region: tfvars, variable defaults, locals, module calls and outputs, resources with their
+ * {@code for_each} and dynamic blocks, the data sources we use, and the attributes AWS computes
+ * (ARNs, ids) in AWS's formats. Files are read with hcl2json (npm, {@code tools/hcl2json}).
+ */
+public final class Terraform {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<Path, Map<String, Object>> PARSED = new HashMap<>();
+
+  /** The account and region a plan is made for. */
+  public record Cloud(String account, String region) {
+    public static final Cloud TEST = new Cloud("123456789012", "eu-central-1");
+  }
+
+  private Terraform() {}
+
+  /** {@code terraform/envs/<env>} with its terraform.tfvars. */
+  public static Module environment(String env, Cloud cloud) {
+    Path dir = ProjectPaths.root().resolve("terraform/envs").resolve(env);
+    Map<String, Object> tfvars = new TreeMap<>();
+    Object parsed = parse(dir).get("terraform.tfvars");
+    if (parsed instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> tfvars.put((String) k, Expressions.value(v, null)));
+    }
+    Map<String, Function<String, Object>> inputs = new TreeMap<>();
+    tfvars.forEach((k, v) -> inputs.put(k, ignored -> v));
+    return new Module(dir, dir, inputs, cloud);
+  }
+
+  /** One module on its own, its variables given by the caller (a test of that module alone). */
+  public static Module module(String name, Map<String, Object> variables, Cloud cloud) {
+    Path dir = ProjectPaths.root().resolve("terraform/modules").resolve(name);
+    Map<String, Function<String, Object>> inputs = new TreeMap<>();
+    variables.forEach((k, v) -> inputs.put(k, ignored -> v));
+    return new Module(dir, dir, inputs, cloud);
+  }
+
+  /** Every .tf (and terraform.tfvars) of a folder, as hcl2json gives it, by file name. */
+  static synchronized Map<String, Object> parse(Path dir) {
+    return PARSED.computeIfAbsent(dir.normalize(), d -> {
+      try {
+        Path tools = ProjectPaths.root().resolve("tools/hcl2json");
+        List<String> command = new ArrayList<>(List.of("node", tools.resolve("tf2json.js").toString(), d.toString()));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+          throw new IllegalStateException("hcl2json failed on " + d + " (run npm ci in " + tools + ")");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) JSON.readValue(out, Map.class).get(d.toString());
+        Path tfvars = d.resolve("terraform.tfvars");
+        if (Files.isRegularFile(tfvars)) {
+          files.put("terraform.tfvars", tfvarsOf(tfvars));
+        }
+        return files;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** hcl2json reads only .tf: a tfvars file is the same syntax, so it goes through a copy. */
+  private static Object tfvarsOf(Path tfvars) throws IOException, InterruptedException {
+    Path tmp = Files.createTempDirectory("tfvars");
+    try {
+      Files.writeString(tmp.resolve("vars.tf"), Files.readString(tfvars), StandardCharsets.UTF_8);
+      Process p = new ProcessBuilder("node", ProjectPaths.root().resolve("tools/hcl2json/tf2json.js").toString(),
+          tmp.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      p.waitFor(60, TimeUnit.SECONDS);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> files = (Map<String, Object>) JSON.readValue(out, Map.class).get(tmp.toString());
+      return files.get("vars.tf");
+    } finally {
+      try (Stream<Path> s = Files.list(tmp)) {
+        for (Path f : s.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(tmp);
+    }
+  }
+
+  /** One module instance: its blocks, and a scope that evaluates them. */
+  public static final class Module implements Expressions.Scope {
+    private final Path dir;
+    private final Path rootDir;
+    private final Map<String, Function<String, Object>> inputs;
+    private final Cloud cloud;
+    private final Map<String, Object> blocks = new TreeMap<>();
+    private final Map<String, Object> localValues = new HashMap<>();
+    private final Map<String, Module> children = new HashMap<>();
+    private final Map<String, Map<String, Instance>> resources = new HashMap<>();
+
+    Module(Path dir, Path rootDir, Map<String, Function<String, Object>> inputs, Cloud cloud) {
+      this.dir = dir.normalize();
+      this.rootDir = rootDir;
+      this.inputs = inputs;
+      this.cloud = cloud;
+      parse(this.dir).forEach((file, content) -> {
+        if (file.endsWith(".tf") && content instanceof Map<?, ?> m) {
+          m.forEach((type, body) -> merge(blocks, (String) type, body));
+        }
+      });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void merge(Map<String, Object> into, String type, Object body) {
+      if (type.equals("locals")) {
+        List<Object> all = (List<Object>) into.computeIfAbsent(type, k -> new ArrayList<>());
+        all.addAll((List<Object>) body);
+        return;
+      }
+      Map<String, Object> target = (Map<String, Object>) into.computeIfAbsent(type, k -> new TreeMap<>());
+      if (body instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> {
+          Object existing = target.get(k);
+          if (existing instanceof Map<?, ?> && v instanceof Map<?, ?>) {
+            ((Map<String, Object>) existing).putAll((Map<String, Object>) v);
+          } else {
+            target.put((String) k, v);
+          }
+        });
+      }
+    }
+
+    @Override
+    public Path moduleDir() {
+      return dir;
+    }
+
+    public Path dir() {
+      return dir;
+    }
+
+    public Cloud cloud() {
+      return cloud;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> section(String type) {
+      return (Map<String, Object>) blocks.getOrDefault(type, Map.of());
+    }
+
+    /** The block body of {@code type "name" {}} (single-label blocks: variable, output, module). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> body(String type, String name) {
+      Object b = section(type).get(name);
+      if (b == null) {
+        throw new IllegalArgumentException(type + " \"" + name + "\" is not declared in " + dir);
+      }
+      return ((List<Map<String, Object>>) b).get(0);
+    }
+
+    public Object variable(String name) {
+      Map<String, Object> decl = body("variable", name);
+      Function<String, Object> given = inputs.get(name);
+      if (given != null) {
+        return given.apply(name);
+      }
+      if (!decl.containsKey("default")) {
+        throw new IllegalArgumentException("variable " + name + " of " + dir + " has no value and no default");
+      }
+      return Expressions.value(decl.get("default"), this);
+    }
+
+    @SuppressWarnings("unchecked")
+    public Object local(String name) {
+      if (localValues.containsKey(name)) {
+        return localValues.get(name);
+      }
+      for (Object l : (List<Object>) blocks.getOrDefault("locals", List.of())) {
+        Map<String, Object> m = (Map<String, Object>) l;
+        if (m.containsKey(name)) {
+          Object v = Expressions.value(m.get(name), this);
+          localValues.put(name, v);
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("local." + name + " is not declared in " + dir);
+    }
+
+    public Object output(String name) {
+      return Expressions.value(body("output", name).get("value"), this);
+    }
+
+    public Module child(String name) {
+      return children.computeIfAbsent(name, n -> {
+        Map<String, Object> call = body("module", n);
+        Map<String, Function<String, Object>> args = new TreeMap<>();
+        Map<String, Object> memo = new HashMap<>();
+        call.forEach((k, v) -> {
+          if (!List.of("source", "providers", "depends_on", "version").contains(k)) {
+            args.put(k, key -> memo.computeIfAbsent(key, x -> Expressions.value(v, this)));
+          }
+        });
+        return new Module(dir.resolve((String) call.get("source")), rootDir, args, cloud);
+      });
+    }
+
+    /** The instances of {@code resource "type" "name"}, by for_each key ("" without for_each). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Instance> resource(String type, String name) {
+      return resources.computeIfAbsent(type + "." + name, k -> {
+        Map<String, Object> byName = (Map<String, Object>) section("resource").get(type);
+        if (byName == null || !byName.containsKey(name)) {
+          throw new IllegalArgumentException("resource " + type + "." + name + " is not declared in " + dir);
+        }
+        Map<String, Object> b = ((List<Map<String, Object>>) byName.get(name)).get(0);
+        if (b.containsKey("count")) {
+          throw new IllegalArgumentException(type + "." + name + ": count is not supported, use for_each");
+        }
+        Map<String, Instance> out = new TreeMap<>();
+        if (!b.containsKey("for_each")) {
+          out.put("", new Instance(type, name, "", b, this));
+          return out;
+        }
+        Object each = Expressions.value(b.get("for_each"), this);
+        Map<String, Object> items = new TreeMap<>();
+        if (each instanceof Map<?, ?> m) {
+          m.forEach((key, v) -> items.put((String) key, v));
+        } else {
+          ((List<Object>) each).forEach(v -> items.put(Expressions.string(v), v));
+        }
+        items.forEach((key, v) -> out.put(key, new Instance(type, name, key, b,
+            new Overlay(this, Map.of("each", Map.of("key", key, "value", v))))));
+        return out;
+      });
+    }
+
+    /** All resources of a type in this module, by name then key. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Map<String, Instance>> resources(String type) {
+      Map<String, Map<String, Instance>> out = new TreeMap<>();
+      Map<String, Object> byName = (Map<String, Object>) section("resource").getOrDefault(type, Map.of());
+      byName.keySet().forEach(n -> out.put(n, resource(type, n)));
+      return out;
+    }
+
+    /** Every data "aws_iam_policy_document" of this module, evaluated, by name. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Map<String, Object>> policyDocuments() {
+      Map<String, Map<String, Object>> out = new TreeMap<>();
+      Map<String, Object> docs = (Map<String, Object>) section("data").getOrDefault("aws_iam_policy_document", Map.of());
+      docs.forEach((n, b) -> out.put(n, PolicyDocuments.evaluate(((List<Map<String, Object>>) b).get(0), this)));
+      return out;
+    }
+
+    /** The names of the module calls. */
+    public List<String> moduleCalls() {
+      return new ArrayList<>(section("module").keySet());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object root(String name) {
+      return switch (name) {
+        case "var" -> (Reference) this::variable;
+        case "local" -> (Reference) this::local;
+        case "module" -> (Reference) n -> (Reference) child(n)::output;
+        case "path" -> Map.of("module", dir.toString(), "root", rootDir.toString(), "cwd", rootDir.toString());
+        case "data" -> (Reference) type -> (Reference) n -> data(type, n);
+        case "each", "count", "self" -> throw new IllegalArgumentException(name + " used outside its block in " + dir);
+        default -> {
+          if (!name.contains("_")) {
+            throw new IllegalArgumentException("unknown reference " + name + " in " + dir);
+          }
+          yield (Reference) n -> {
+            Map<String, Instance> instances = resource(name, n);
+            if (instances.size() == 1 && instances.containsKey("")) {
+              return instances.get("");
+            }
+            return new TreeMap<String, Object>(instances);
+          };
+        }
+      };
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object data(String type, String name) {
+      return switch (type) {
+        case "aws_region" -> Map.of("name", cloud.region(), "id", cloud.region());
+        case "aws_caller_identity" -> Map.of("account_id", cloud.account(), "id", cloud.account(),
+            "arn", "arn:aws:iam::" + cloud.account() + ":root");
+        case "aws_partition" -> Map.of("partition", "aws", "dns_suffix", "amazonaws.com");
+        case "aws_iam_policy_document" -> {
+          Map<String, Object> b = ((List<Map<String, Object>>) ((Map<String, Object>) section("data")
+              .get(type)).get(name)).get(0);
+          Map<String, Object> doc = PolicyDocuments.evaluate(b, this);
+          yield Map.of("json", Expressions.json(doc), "minified_json", Expressions.json(doc));
+        }
+        default -> throw new IllegalArgumentException("data source " + type + " is not modelled");
+      };
+    }
+  }
+
+  /** A scope that adds names ({@code each}, a dynamic block's iterator) to another. */
+  record Overlay(Expressions.Scope base, Map<String, Object> names) implements Expressions.Scope {
+    @Override
+    public Object root(String name) {
+      return names.containsKey(name) ? names.get(name) : base.root(name);
+    }
+
+    @Override
+    public Path moduleDir() {
+      return base.moduleDir();
+    }
+  }
+
+  /** One resource instance: its arguments and nested blocks evaluated on demand, and computed attributes. */
+  public static final class Instance implements Reference {
+    private final String type;
+    private final String name;
+    private final String key;
+    private final Map<String, Object> body;
+    private final Expressions.Scope scope;
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    Instance(String type, String name, String key, Map<String, Object> body, Expressions.Scope scope) {
+      this.type = type;
+      this.name = name;
+      this.key = key;
+      this.body = body;
+      this.scope = scope;
+    }
+
+    public String address() {
+      return type + "." + name + (key.isEmpty() ? "" : "[\"" + key + "\"]");
+    }
+
+    public String key() {
+      return key;
+    }
+
+    /** An argument or nested block as written; null when absent. */
+    public Object argument(String attribute) {
+      if (values.containsKey(attribute)) {
+        return values.get(attribute);
+      }
+      Object v = null;
+      if (body.containsKey(attribute)) {
+        v = Blocks.evaluate(body.get(attribute), scope);
+      } else if (Blocks.hasDynamic(body, attribute)) {
+        v = Blocks.dynamic(body, attribute, scope);
+      }
+      values.put(attribute, v);
+      return v;
+    }
+
+    public boolean has(String attribute) {
+      return body.containsKey(attribute) || Blocks.hasDynamic(body, attribute);
+    }
+
+    @Override
+    public Object get(String attribute) {
+      if (has(attribute)) {
+        return argument(attribute);
+      }
+      return Computed.attribute(this, attribute, ((Module) module()).cloud());
+    }
+
+    String type() {
+      return type;
+    }
+
+    String name() {
+      return name;
+    }
+
+    private Expressions.Scope module() {
+      Expressions.Scope s = scope;
+      while (s instanceof Overlay o) {
+        s = o.base();
+      }
+      return s;
+    }
+  }
+}
