@@ -6,6 +6,10 @@ data "aws_region" "current" {}
 locals {
   definitions  = jsondecode(file(var.crawlers_file))
   crawlers     = { for c in local.definitions.crawlers : c.name => c }
+  # A crawler names a table after its folder, plus the crawler's table_prefix: "delta/location/events"
+  # with table "location_events" takes the prefix "location_", so both jobs' events tables stay apart
+  table_folders  = { for name, c in local.crawlers : name => reverse(split("/", c.path))[0] }
+  table_prefixes = { for name, c in local.crawlers : name => trimsuffix(c.table, local.table_folders[name]) }
   jar          = "s3://${var.buckets["artifacts"]}/${var.jobs_jar_key}"
   placeholder  = "s3://${var.buckets["artifacts"]}/scripts/placeholder.scala"
   curated      = "s3://${var.buckets["curated"]}"
@@ -127,7 +131,15 @@ resource "aws_glue_crawler" "this" {
   for_each      = local.crawlers
   name          = each.key
   database_name = aws_glue_catalog_database.this[each.value.database].name
+  table_prefix  = local.table_prefixes[each.key] == "" ? null : local.table_prefixes[each.key]
   role          = aws_iam_role.glue.arn
+
+  lifecycle {
+    precondition {
+      condition     = endswith(each.value.table, local.table_folders[each.key])
+      error_message = "crawlers.json: table ${each.value.table} must end with its folder's name (${local.table_folders[each.key]}): Glue names a crawled table after its folder."
+    }
+  }
 
   dynamic "delta_target" {
     for_each = each.value.format == "delta" ? [each.value] : []
@@ -228,6 +240,12 @@ data "aws_iam_policy_document" "glue" {
     sid       = "DatabaseSecret"
     actions   = ["secretsmanager:GetSecretValue"]
     resources = [var.postgres_secret_arn]
+  }
+  statement {
+    # the streaming jobs' alert publisher; the topic's key is the data key above
+    sid       = "PublishAlerts"
+    actions   = ["sns:Publish"]
+    resources = [var.alerts_topic_arn]
   }
   statement {
     sid     = "Catalog"

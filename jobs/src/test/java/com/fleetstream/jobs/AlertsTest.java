@@ -47,7 +47,7 @@ class AlertsTest {
 
   @BeforeAll
   static void start() {
-    sns = new LoopbackSns();
+    sns = new LoopbackSns(TOPIC);
   }
 
   @AfterAll

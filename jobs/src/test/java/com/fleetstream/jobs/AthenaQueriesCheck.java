@@ -24,13 +24,13 @@ import org.apache.spark.sql.SparkSession;
  * Runs every query in {@code sql/athena/queries} with Spark SQL over the local catalog (the tables
  * the crawlers make on AWS) and compares it with a plain-Java computation over what was sent.
  */
-final class AthenaQueriesCheck {
+public final class AthenaQueriesCheck {
   private final SparkSession spark;
   private final List<GpsFix> fixes;
   private final List<SensorReading> readings;
   private final Thresholds thresholds;
 
-  AthenaQueriesCheck(SparkSession spark, List<GpsFix> fixes, List<SensorReading> readings, Thresholds thresholds) {
+  public AthenaQueriesCheck(SparkSession spark, List<GpsFix> fixes, List<SensorReading> readings, Thresholds thresholds) {
     this.spark = spark;
     this.fixes = fixes;
     this.readings = readings;
@@ -41,7 +41,7 @@ final class AthenaQueriesCheck {
     return spark.sql(SqlScript.load("sql/athena/queries/" + name + ".sql").single(), params).collectAsList();
   }
 
-  void assertAll() {
+  public void assertAll() {
     Map<String, List<GpsFix>> tracks = fixes.stream().collect(Collectors.groupingBy(
         f -> f.timestamp().atOffset(ZoneOffset.UTC).toLocalDate() + " " + f.vehicleId(), TreeMap::new,
         Collectors.collectingAndThen(Collectors.toList(),
@@ -84,7 +84,7 @@ final class AthenaQueriesCheck {
         r -> hour(r.timestamp()) + " " + r.deviceId() + " " + r.metric() + " " + r.sensorId()));
     Map<String, long[]> expected = new TreeMap<>();
     sensorHours.forEach((key, list) -> {
-      long breaches = list.stream().filter(r -> KinesisPipelineTest.breach(thresholds, r)).count();
+      long breaches = list.stream().filter(r -> PipelineExpectations.breach(thresholds, r)).count();
       if (breaches > 0) {
         String group = key.substring(0, key.lastIndexOf(' '));
         long[] sums = expected.computeIfAbsent(group, k -> new long[2]);

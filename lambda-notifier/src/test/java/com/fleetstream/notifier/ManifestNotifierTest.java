@@ -55,7 +55,7 @@ class ManifestNotifierTest {
   static void start() {
     s3Server = S3Server.start(Path.of("target/s3mock/s3mock.jar"), Path.of("target/s3mock-store-" + UUID.randomUUID()),
         BUCKET);
-    sns = new LoopbackSns();
+    sns = new LoopbackSns(TOPIC);
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     s3 = Clients.s3(S3Client.builder().endpointOverride(s3Server.endpoint()).forcePathStyle(true)
         .region(Region.US_EAST_1).credentialsProvider(credentials));

@@ -41,6 +41,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code --duration-seconds}, {@code --seed}, {@code --malformed-rate}, ...).
  */
 public final class LocalPipeline {
+  private static final String ALERTS_TOPIC = "arn:aws:sns:us-east-1:000000000000:fleetstream-local-alerts";
   private static final String LOCATIONS = "vehicle-locations";
   private static final String SENSORS = "sensor-readings";
 
@@ -68,7 +69,7 @@ public final class LocalPipeline {
 
     try (KinesisEmulator kinesis = KinesisEmulator.start();
          PostgresServer postgres = PostgresServer.start(workdir.resolve("postgres"));
-         LoopbackSns sns = new LoopbackSns()) {
+         LoopbackSns sns = new LoopbackSns(ALERTS_TOPIC)) {
       step("Kinesis emulator (kinesalite) on " + kinesis.endpoint());
       step("SNS stand-in for the alerts topic on " + sns.endpoint() + " (records what the SDK sends)");
       step("PostgreSQL on " + postgres.jdbcUrl() + " (data in " + workdir.resolve("postgres") + ")");
@@ -158,7 +159,7 @@ public final class LocalPipeline {
         "--TRIGGER_INTERVAL", "2 seconds", "--SHUFFLE_PARTITIONS", "4",
         "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "600",
         "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", postgres.jdbcUrl(), "--PG_USER", PostgresServer.SUPERUSER,
-        "--ALERTS_TOPIC_ARN", "arn:aws:sns:us-east-1:000000000000:fleetstream-local-alerts",
+        "--ALERTS_TOPIC_ARN", ALERTS_TOPIC,
         "--SNS_ENDPOINT", sns.endpoint().toString()));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);

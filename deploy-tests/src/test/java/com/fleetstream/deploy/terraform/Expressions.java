@@ -133,7 +133,7 @@ public final class Expressions {
     throw new IllegalArgumentException("not a string: " + v);
   }
 
-  static boolean truthy(Object v) {
+  public static boolean truthy(Object v) {
     if (v instanceof Boolean b) {
       return b;
     }
@@ -178,6 +178,29 @@ public final class Expressions {
       case "format" -> String.format(string(args.get(0)).replace("%v", "%s").replace("%d", "%s"),
           args.subList(1, args.size()).stream().map(Expressions::string).toArray());
       case "lower" -> string(args.get(0)).toLowerCase();
+      case "split" -> new ArrayList<Object>(List.of(string(args.get(1)).split(
+          java.util.regex.Pattern.quote(string(args.get(0))), -1)));
+      case "reverse" -> {
+        List<Object> out = new ArrayList<>((Collection<Object>) args.get(0));
+        java.util.Collections.reverse(out);
+        yield out;
+      }
+      case "element" -> {
+        List<Object> l = (List<Object>) args.get(0);
+        yield l.get(Math.floorMod(new BigDecimal(string(args.get(1))).intValueExact(), l.size()));
+      }
+      case "trimsuffix" -> {
+        String v = string(args.get(0));
+        String suffix = string(args.get(1));
+        yield v.endsWith(suffix) ? v.substring(0, v.length() - suffix.length()) : v;
+      }
+      case "trimprefix" -> {
+        String v = string(args.get(0));
+        String prefix = string(args.get(1));
+        yield v.startsWith(prefix) ? v.substring(prefix.length()) : v;
+      }
+      case "endswith" -> string(args.get(0)).endsWith(string(args.get(1)));
+      case "startswith" -> string(args.get(0)).startsWith(string(args.get(1)));
       case "upper" -> string(args.get(0)).toUpperCase();
       case "replace" -> string(args.get(0)).replace(string(args.get(1)), string(args.get(2)));
       case "regex" -> {

@@ -275,6 +275,44 @@ public final class Terraform {
       return new ArrayList<>(section("module").keySet());
     }
 
+    /** This module and every module it calls, depth first. */
+    public List<Module> withDescendants() {
+      List<Module> all = new ArrayList<>(List.of(this));
+      for (String name : moduleCalls()) {
+        all.addAll(child(name).withDescendants());
+      }
+      return all;
+    }
+
+    /**
+     * Every variable validation and resource precondition of this module, evaluated: what it checks
+     * (the block and its error message) to whether it holds.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Boolean> validations() {
+      Map<String, Boolean> out = new TreeMap<>();
+      section("variable").forEach((name, raw) -> {
+        Map<String, Object> decl = ((List<Map<String, Object>>) raw).get(0);
+        for (Object v : (List<Object>) decl.getOrDefault("validation", List.of())) {
+          Map<String, Object> validation = (Map<String, Object>) v;
+          out.put(dir + " variable " + name + ": " + validation.get("error_message"),
+              Expressions.truthy(Expressions.value(validation.get("condition"), this)));
+        }
+      });
+      ((Map<String, Object>) section("resource")).forEach((type, byName) ->
+          ((Map<String, Object>) byName).keySet().forEach(name -> resource(type, name).values().forEach(r -> {
+            if (r.has("lifecycle")) {
+              Map<String, Object> lifecycle = (Map<String, Object>) ((List<Object>) r.argument("lifecycle")).get(0);
+              for (Object c : (List<Object>) lifecycle.getOrDefault("precondition", List.of())) {
+                Map<String, Object> pre = (Map<String, Object>) c;
+                out.put(r.address() + " precondition: " + pre.get("error_message"),
+                    Expressions.truthy(pre.get("condition")));
+              }
+            }
+          })));
+      return out;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public Object root(String name) {

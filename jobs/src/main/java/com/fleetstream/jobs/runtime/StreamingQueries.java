@@ -208,8 +208,15 @@ public final class StreamingQueries {
     return config.checkpointPath() + "/" + job + "/" + queryName.substring(queryName.indexOf('-') + 1);
   }
 
+  /**
+   * Whether the query's last trigger found no new data. A trigger that is only probing the shards
+   * counts as idle: when every probe takes most of the trigger interval (two drivers on two cores,
+   * a slow endpoint) a moment with no trigger active may never come, and a drained job ran on to
+   * MAX_RUN_SECONDS. A batch the watermark still runs without new data is finished by
+   * {@link #stopBetweenBatches} before the query stops.
+   */
   private static boolean idle(StreamingQuery q) {
-    return q.lastProgress() != null && !q.status().isTriggerActive() && !q.status().isDataAvailable();
+    return q.lastProgress() != null && !q.status().isDataAvailable();
   }
 
   /** Stopping inside a batch aborts it (it is replayed on restart); wait for the gap between batches. */

@@ -1,0 +1,172 @@
+package com.fleetstream.deploy.glue;
+
+import com.fleetstream.testkit.ProjectPaths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a Glue job run the way Glue 5.0 does for a Java job: a driver JVM whose classpath is the
+ * libraries Glue provides (deploy-tests/glue-runtime, at Glue 5.0's published versions), plus Delta's
+ * when {@code --datalake-formats delta} asks for it, plus the job's {@code --extra-jars} fetched from
+ * S3; {@code --conf} becomes Spark configuration as spark-submit makes it; the main of {@code --class}
+ * gets every job argument and the ones Glue adds itself. What stands in for Glue's platform, and only
+ * that, is given here: a local master, s3:// through S3A (Glue 5.0 uses EMRFS, which is not open
+ * source) on the S3 server, and the role's credentials and the endpoints in the environment.
+ */
+public final class GlueDriver {
+  private final URI s3Endpoint;
+  private final String region;
+  private final Map<String, String> environment;
+  private final Path logs;
+
+  /**
+   * @param s3Endpoint where s3:// is served (the recording proxy in front of the S3 server)
+   * @param environment what the role and the VPC give a Glue run: credentials, the region and the
+   *     endpoints of the services the job reaches without a job argument (AWS_ENDPOINT_URL_...)
+   */
+  public GlueDriver(URI s3Endpoint, String region, Map<String, String> environment, Path logs) {
+    this.s3Endpoint = s3Endpoint;
+    this.region = region;
+    this.environment = environment;
+    this.logs = logs;
+  }
+
+  /** A run under way: its driver process, writing to {@code log}. */
+  public record Running(GlueJob job, Process process, Path log) {
+    /** Waits for the end, at most {@code timeoutSeconds}; a run that overruns is killed and fails. */
+    public Run await(long timeoutSeconds) throws InterruptedException {
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new IllegalStateException(job.name() + " did not finish within " + timeoutSeconds + " s; see " + log);
+      }
+      return new Run(job.name(), process.exitValue(), log);
+    }
+  }
+
+  /** A finished run: its exit code and the driver's output. */
+  public record Run(String job, int exitCode, Path log) {
+    public String output() {
+      try {
+        return Files.readString(log);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Starts a run; {@code overrides} replace job arguments, as a StartJobRun's Arguments do. */
+  public Running start(GlueJob job, Map<String, String> overrides) throws IOException {
+    Map<String, String> arguments = new LinkedHashMap<>(job.defaultArguments());
+    arguments.putAll(overrides);
+    String runId = "jr_" + UUID.randomUUID().toString().replace("-", "");
+    // what Glue adds to every run of a Spark job
+    arguments.putIfAbsent("--JOB_ID", "j_" + UUID.nameUUIDFromBytes(job.name().getBytes()).toString().replace("-", ""));
+    arguments.put("--JOB_RUN_ID", runId);
+    arguments.put("--JOB_NAME", job.name());
+    arguments.putIfAbsent("--TempDir", "s3://aws-glue-assets-" + region + "/temporary/");
+    arguments.putIfAbsent("--job-bookmark-option", "job-bookmark-disable");
+
+    List<String> classpath = new ArrayList<>(classpath("glue.classpath"));
+    if (arguments.getOrDefault("--datalake-formats", "").contains("delta")) {
+      classpath.addAll(classpath("delta.classpath"));
+    }
+    Path jars = Files.createDirectories(logs.resolve(runId));
+    // Glue reads the script before it starts the driver, even when --class names the main
+    fetch(URI.create(job.scriptLocation()), jars);
+    for (String jar : arguments.getOrDefault("--extra-jars", "").split(",")) {
+      if (!jar.isBlank()) {
+        classpath.add(fetch(URI.create(jar.trim()), jars).toString());
+      }
+    }
+
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // the JVM options Spark's launcher gives a driver on Java 17 (Glue's included)
+    command.addAll(Files.readAllLines(Path.of(System.getProperty("fleetstream.jvmArgs",
+        ProjectPaths.root().resolve("etc/java17-spark.args").toString()))));
+    command.add("-Xmx2g");
+    command.add("-cp");
+    command.add(String.join(java.io.File.pathSeparator, classpath));
+    sparkConf(job, arguments).forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add(job.mainClass());
+    arguments.forEach((k, v) -> {
+      command.add(k);
+      command.add(v);
+    });
+
+    Path log = logs.resolve(job.name() + "-" + runId + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(environment);
+    pb.environment().put("AWS_REGION", region);
+    return new Running(job, pb.start(), log);
+  }
+
+  /** Runs to the end, at most {@code timeoutSeconds}. */
+  public Run run(GlueJob job, Map<String, String> overrides, long timeoutSeconds) throws IOException,
+      InterruptedException {
+    return start(job, overrides).await(timeoutSeconds);
+  }
+
+  /** Spark configuration of the run: Glue's platform (local here), then the job's own --conf. */
+  private Map<String, String> sparkConf(GlueJob job, Map<String, String> arguments) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", "local[2]");
+    conf.put("spark.app.name", job.name());
+    conf.put("spark.driver.host", "127.0.0.1");
+    conf.put("spark.driver.bindAddress", "127.0.0.1");
+    conf.put("spark.ui.enabled", "false");
+    conf.put("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
+    conf.put("spark.hadoop.fs.s3a.endpoint", s3Endpoint.toString());
+    conf.put("spark.hadoop.fs.s3a.endpoint.region", region);
+    conf.put("spark.hadoop.fs.s3a.path.style.access", "true");
+    conf.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
+    conf.put("spark.hadoop.fs.s3a.directory.marker.retention", "keep");
+    conf.put("spark.hadoop.fs.s3a.retry.limit", "3");
+    String extra = arguments.get("--conf");
+    if (extra != null) {
+      // Glue's documented way to pass several: "k1=v1 --conf k2=v2"
+      for (String kv : extra.split("\\s+--conf\\s+")) {
+        int eq = kv.indexOf('=');
+        if (eq < 0) {
+          throw new IllegalArgumentException(job.name() + ": --conf " + kv + " is not key=value");
+        }
+        conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+    return conf;
+  }
+
+  private List<String> classpath(String file) throws IOException {
+    Path f = ProjectPaths.root().resolve("deploy-tests/glue-runtime/target").resolve(file);
+    return List.of(Files.readString(f).trim().split(java.io.File.pathSeparator));
+  }
+
+  /** Downloads s3://bucket/key from the S3 server, as Glue copies the script and --extra-jars. */
+  private Path fetch(URI s3, Path dir) throws IOException {
+    if (!"s3".equals(s3.getScheme())) {
+      throw new IllegalArgumentException("--extra-jars takes s3:// paths, got " + s3);
+    }
+    URI http = URI.create(s3Endpoint.toString().replaceAll("/$", "") + "/" + s3.getHost() + s3.getPath());
+    Path target = dir.resolve(Path.of(s3.getPath()).getFileName().toString());
+    java.net.HttpURLConnection c = (java.net.HttpURLConnection) http.toURL().openConnection();
+    if (c.getResponseCode() != 200) {
+      throw new IllegalStateException(s3 + ": the S3 server answered " + c.getResponseCode()
+          + "; the deployment must upload it there");
+    }
+    try (InputStream in = c.getInputStream()) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return target;
+  }
+}

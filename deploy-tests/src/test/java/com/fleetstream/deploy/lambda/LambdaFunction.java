@@ -1,0 +1,81 @@
+package com.fleetstream.deploy.lambda;
+
+import com.fleetstream.deploy.terraform.Expressions;
+import com.fleetstream.deploy.terraform.Terraform;
+import com.fleetstream.testkit.ProjectPaths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Java Lambda function as Terraform defines it ({@code aws_lambda_function}), started as the java17
+ * managed runtime starts one: its code fetched from {@code s3_bucket}/{@code s3_key}, AWS's runtime
+ * interface client ({@code aws-lambda-java-runtime-interface-client}, deploy-tests/lambda-runtime) as
+ * the main, the handler and the function's environment from Terraform, the variables Lambda sets
+ * itself, and a heap sized from {@code memory_size}.
+ */
+public record LambdaFunction(String name, String runtime, String handler, int memoryMb, int timeoutSeconds,
+    String roleArn, String codeBucket, String codeKey, Map<String, String> environment) {
+
+  @SuppressWarnings("unchecked")
+  public static LambdaFunction of(Terraform.Instance f) {
+    Map<String, String> env = new LinkedHashMap<>();
+    Object environment = f.argument("environment");
+    if (environment instanceof List<?> l && !l.isEmpty()) {
+      ((Map<String, Object>) ((Map<String, Object>) l.get(0)).get("variables"))
+          .forEach((k, v) -> env.put(k, Expressions.string(v)));
+    }
+    return new LambdaFunction(Expressions.string(f.get("function_name")), Expressions.string(f.argument("runtime")),
+        Expressions.string(f.argument("handler")), Integer.parseInt(Expressions.string(f.argument("memory_size"))),
+        Integer.parseInt(Expressions.string(f.argument("timeout"))), Expressions.string(f.argument("role")),
+        Expressions.string(f.argument("s3_bucket")), Expressions.string(f.argument("s3_key")), env);
+  }
+
+  /**
+   * Starts the function's runtime against a Runtime API at {@code runtimeApi}.
+   *
+   * @param s3 the S3 server the code is fetched from (Lambda's own fetch, not the function's)
+   * @param platform what Lambda's environment adds: region, the role's credentials, endpoints
+   */
+  public Process start(String runtimeApi, URI s3, Map<String, String> platform, Path work) throws IOException {
+    if (!runtime.equals("java17")) {
+      throw new IllegalStateException(name + ": runtime " + runtime + "; the deploy tests run java17 functions");
+    }
+    Path task = Files.createDirectories(work.resolve("task"));
+    Path code = task.resolve(Path.of(codeKey).getFileName().toString());
+    try (InputStream in = URI.create(s3.toString().replaceAll("/$", "") + "/" + codeBucket + "/" + codeKey).toURL()
+        .openStream()) {
+      Files.copy(in, code, StandardCopyOption.REPLACE_EXISTING);
+    }
+    String ric = Files.readString(ProjectPaths.root().resolve("deploy-tests/lambda-runtime/target/lambda.classpath"))
+        .trim();
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // the java17 runtime's own JVM options: a heap within the function's memory, serial GC, C1 only
+        "-Xmx" + (memoryMb * 85 / 100) + "m", "-XX:+UseSerialGC", "-XX:+TieredCompilation",
+        "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
+        "-cp", code + java.io.File.pathSeparator + ric,
+        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(work.resolve(name + ".log").toFile());
+    Map<String, String> env = pb.environment();
+    env.putAll(environment);
+    env.putAll(platform);
+    env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+    env.put("_HANDLER", handler);
+    env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+    env.put("AWS_LAMBDA_FUNCTION_NAME", name);
+    env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
+    env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
+    env.put("AWS_LAMBDA_LOG_STREAM_NAME", "deploy-test");
+    env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    env.put("LAMBDA_TASK_ROOT", task.toString());
+    return pb.start();
+  }
+}
