@@ -16,9 +16,8 @@ import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestJobArgs;
 import com.fleetstream.jobs.TestPostgres;
 import com.fleetstream.jobs.TestRecords;
-import com.fleetstream.jobs.config.Thresholds;
+import com.fleetstream.jobs.TestS3;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
-import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.SensorReading;
@@ -47,7 +46,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,15 +243,7 @@ class DeployedPipelineTest {
   /** This JVM's Spark, reading what the jobs wrote straight from the S3 server. */
   private static SparkSession reader() {
     SparkSession spark = SparkTestSession.get();
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    conf.set("fs.s3a.endpoint", s3.endpoint().toString());
-    conf.set("fs.s3a.endpoint.region", Terraform.Cloud.TEST.region());
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
-    conf.set("fs.s3a.directory.marker.retention", "keep");
+    TestS3.useS3a(spark.sparkContext().hadoopConfiguration(), s3.endpoint(), Terraform.Cloud.TEST.region());
     return spark;
   }
 
@@ -287,12 +277,7 @@ class DeployedPipelineTest {
   void combineJobsFinalTablesAnswerTheAthenaQueries() {
     SparkSession spark = reader();
     LocalCatalog.register(spark, Map.of("curated", curated(), "final", "s3a://" + buckets.get("final")));
-    new AthenaQueriesCheck(spark,
-        sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof GpsFix).map(r -> (GpsFix) r.event())
-            .toList(),
-        sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof SensorReading)
-            .map(r -> (SensorReading) r.event()).toList(),
-        Thresholds.parse(Thresholds.DEFAULT)).assertAll();
+    AthenaQueriesCheck.of(spark, sent).assertAll();
   }
 
   @Test

@@ -7,6 +7,8 @@ import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.sink.postgres.SqlScript;
 import com.fleetstream.simulator.Geo;
 import com.fleetstream.simulator.GpsFix;
+import com.fleetstream.simulator.OutgoingRecord;
+import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.SensorReading;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -29,6 +31,16 @@ public final class AthenaQueriesCheck {
   private final List<GpsFix> fixes;
   private final List<SensorReading> readings;
   private final Thresholds thresholds;
+
+  /** The check for what a simulation sent: its valid fixes and readings, the default thresholds. */
+  public static AthenaQueriesCheck of(SparkSession spark, List<OutgoingRecord> sent) {
+    return new AthenaQueriesCheck(spark,
+        sent.stream().filter(r -> r.kind() == Kind.VALID
+            && r.event() instanceof GpsFix).map(r -> (GpsFix) r.event()).toList(),
+        sent.stream().filter(r -> r.kind() == Kind.VALID
+            && r.event() instanceof SensorReading).map(r -> (SensorReading) r.event()).toList(),
+        Thresholds.parse(Thresholds.DEFAULT));
+  }
 
   public AthenaQueriesCheck(SparkSession spark, List<GpsFix> fixes, List<SensorReading> readings, Thresholds thresholds) {
     this.spark = spark;

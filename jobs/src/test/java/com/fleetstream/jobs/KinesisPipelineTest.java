@@ -6,11 +6,9 @@ import com.fleetstream.crawlers.LocalCatalog;
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.SensorJobConfig;
-import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord;
-import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
 import com.fleetstream.simulator.SensorReading;
 import com.fleetstream.simulator.Simulation;
@@ -93,12 +91,7 @@ class KinesisPipelineTest {
     assertThat(CombineJob.run(spark, CombineJobConfig.parse("--INPUT_DELTA_PATH", out + "/delta",
         "--FINAL_PATH", finalPath, "--SHUFFLE_PARTITIONS", "2"))).isPresent();
     LocalCatalog.register(spark, Map.of("curated", out, "final", finalPath));
-    new AthenaQueriesCheck(spark,
-        sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof GpsFix).map(r -> (GpsFix) r.event())
-            .toList(),
-        sent.stream().filter(r -> r.kind() == Kind.VALID && r.event() instanceof SensorReading)
-            .map(r -> (SensorReading) r.event()).toList(),
-        Thresholds.parse(Thresholds.DEFAULT)).assertAll();
+    AthenaQueriesCheck.of(spark, sent).assertAll();
   }
 
   private static long read(StreamingQueries job) {

@@ -15,23 +15,27 @@ public final class TestS3 {
 
   private TestS3() {}
 
+  /** Points s3a at an S3 server: path-style, plain HTTP, its static keys, few retries. */
+  public static void useS3a(Configuration conf, java.net.URI endpoint, String region) {
+    conf.set("fs.s3a.endpoint", endpoint.toString());
+    conf.set("fs.s3a.endpoint.region", region);
+    conf.set("fs.s3a.path.style.access", "true");
+    conf.set("fs.s3a.connection.ssl.enabled", "false");
+    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
+    conf.set("fs.s3a.directory.marker.retention", "keep");
+    conf.set("fs.s3a.attempts.maximum", "3");
+    conf.set("fs.s3a.retry.limit", "3");
+  }
+
   /** A fresh base URI under the bucket. */
   public static synchronized String base() {
     if (server == null) {
       server = S3Server.start(Path.of("target/s3mock/s3mock.jar"),
           Path.of("target/s3mock-store-" + UUID.randomUUID()), BUCKET);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-      Configuration conf = SparkTestSession.get().sparkContext().hadoopConfiguration();
-      conf.set("fs.s3a.endpoint", server.endpoint().toString());
-      conf.set("fs.s3a.endpoint.region", "us-east-1");
-      conf.set("fs.s3a.path.style.access", "true");
-      conf.set("fs.s3a.connection.ssl.enabled", "false");
-      conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-      conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
-      conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
-      conf.set("fs.s3a.directory.marker.retention", "keep");
-      conf.set("fs.s3a.attempts.maximum", "3");
-      conf.set("fs.s3a.retry.limit", "3");
+      useS3a(SparkTestSession.get().sparkContext().hadoopConfiguration(), server.endpoint(), "us-east-1");
     }
     return "s3a://" + BUCKET + "/" + UUID.randomUUID();
   }

@@ -3,8 +3,6 @@ package com.fleetstream.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -19,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,21 +48,10 @@ public final class AwsWireRecorder implements AutoCloseable {
   private AwsWireRecorder(String service, URI target) {
     this.service = service;
     this.target = target;
-    threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "aws-wire-" + service);
-      t.setDaemon(true);
-      return t;
-    });
+    threads = LoopbackHttp.daemonThreads("aws-wire-" + service);
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
         .connectTimeout(Duration.ofSeconds(10)).build();
-    try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", this::forward);
-    server.setExecutor(threads);
-    server.start();
+    server = LoopbackHttp.start(this::forward, threads);
   }
 
   public static AwsWireRecorder kinesis(URI target) {

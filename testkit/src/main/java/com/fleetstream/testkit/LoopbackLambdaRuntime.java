@@ -3,8 +3,6 @@ package com.fleetstream.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -43,18 +40,7 @@ public final class LoopbackLambdaRuntime implements AutoCloseable {
 
   public LoopbackLambdaRuntime(String functionArn) {
     this.functionArn = functionArn;
-    try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", this::answer);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "loopback-lambda-runtime");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.start();
+    server = LoopbackHttp.start(this::answer, LoopbackHttp.daemonThreads("loopback-lambda-runtime"));
   }
 
   /** What AWS_LAMBDA_RUNTIME_API is set to: host and port, no scheme. */

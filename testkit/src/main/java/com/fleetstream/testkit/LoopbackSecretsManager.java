@@ -3,8 +3,6 @@ package com.fleetstream.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,18 +27,7 @@ public final class LoopbackSecretsManager implements AutoCloseable {
   private final List<String> requested = new CopyOnWriteArrayList<>();
 
   public LoopbackSecretsManager() {
-    try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", this::answer);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "loopback-secretsmanager");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.start();
+    server = LoopbackHttp.start(this::answer, LoopbackHttp.daemonThreads("loopback-secretsmanager"));
   }
 
   public URI endpoint() {

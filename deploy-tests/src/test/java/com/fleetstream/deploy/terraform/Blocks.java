@@ -53,11 +53,11 @@ final class Blocks {
     List<Object> out = new ArrayList<>();
     if (each instanceof Map<?, ?> m) {
       m.forEach((k, v) -> out.add(body(content,
-          new Terraform.Overlay(scope, Map.of(iterator, item(k, v))))));
+          new Expressions.Overlay(scope, Map.of(iterator, item(k, v))))));
     } else if (each != null) {
       List<Object> items = (List<Object>) each;
       for (int i = 0; i < items.size(); i++) {
-        out.add(body(content, new Terraform.Overlay(scope, Map.of(iterator, item(new java.math.BigDecimal(i),
+        out.add(body(content, new Expressions.Overlay(scope, Map.of(iterator, item(new java.math.BigDecimal(i),
             items.get(i))))));
       }
     }

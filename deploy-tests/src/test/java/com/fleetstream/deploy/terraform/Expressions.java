@@ -645,18 +645,7 @@ public final class Expressions {
       if (locals.isEmpty()) {
         return scope;
       }
-      Map<String, Object> names = new LinkedHashMap<>(locals);
-      return new Scope() {
-        @Override
-        public Object root(String name) {
-          return names.containsKey(name) ? names.get(name) : scope.root(name);
-        }
-
-        @Override
-        public Path moduleDir() {
-          return scope.moduleDir();
-        }
-      };
+      return new Overlay(scope, new LinkedHashMap<>(locals));
     }
 
     /** {@code can(x)}: whether x evaluates; {@code try(a, b, ...)}: the first that does. */
@@ -779,6 +768,19 @@ public final class Expressions {
       }
     }
     return out.toString();
+  }
+
+  /** A scope that adds names (each, a dynamic block's iterator, a for expression's) to another. */
+  record Overlay(Scope base, Map<String, Object> names) implements Scope {
+    @Override
+    public Object root(String name) {
+      return names.containsKey(name) ? names.get(name) : base.root(name);
+    }
+
+    @Override
+    public Path moduleDir() {
+      return base.moduleDir();
+    }
   }
 
   /** A value whose attributes are computed on demand (a resource, a data source, a module). */

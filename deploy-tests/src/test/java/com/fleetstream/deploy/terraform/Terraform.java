@@ -247,7 +247,7 @@ public final class Terraform {
           ((List<Object>) each).forEach(v -> items.put(Expressions.string(v), v));
         }
         items.forEach((key, v) -> out.put(key, new Instance(type, name, key, b,
-            new Overlay(this, Map.of("each", Map.of("key", key, "value", v))))));
+            new Expressions.Overlay(this, Map.of("each", Map.of("key", key, "value", v))))));
         return out;
       });
     }
@@ -356,19 +356,6 @@ public final class Terraform {
     }
   }
 
-  /** A scope that adds names ({@code each}, a dynamic block's iterator) to another. */
-  record Overlay(Expressions.Scope base, Map<String, Object> names) implements Expressions.Scope {
-    @Override
-    public Object root(String name) {
-      return names.containsKey(name) ? names.get(name) : base.root(name);
-    }
-
-    @Override
-    public Path moduleDir() {
-      return base.moduleDir();
-    }
-  }
-
   /** One resource instance: its arguments and nested blocks evaluated on demand, and computed attributes. */
   public static final class Instance implements Reference {
     private final String type;
@@ -431,7 +418,7 @@ public final class Terraform {
 
     private Expressions.Scope module() {
       Expressions.Scope s = scope;
-      while (s instanceof Overlay o) {
+      while (s instanceof Expressions.Overlay o) {
         s = o.base();
       }
       return s;
