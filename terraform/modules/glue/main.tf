@@ -6,10 +6,6 @@ data "aws_region" "current" {}
 locals {
   definitions  = jsondecode(file(var.crawlers_file))
   crawlers     = { for c in local.definitions.crawlers : c.name => c }
-  # A crawler names a table after its folder, plus the crawler's table_prefix: "delta/location/events"
-  # with table "location_events" takes the prefix "location_", so both jobs' events tables stay apart
-  table_folders  = { for name, c in local.crawlers : name => reverse(split("/", c.path))[0] }
-  table_prefixes = { for name, c in local.crawlers : name => trimsuffix(c.table, local.table_folders[name]) }
   jar          = "s3://${var.buckets["artifacts"]}/${var.jobs_jar_key}"
   placeholder  = "s3://${var.buckets["artifacts"]}/scripts/placeholder.scala"
   curated      = "s3://${var.buckets["curated"]}"
@@ -17,6 +13,11 @@ locals {
   final        = "s3://${var.buckets["final"]}"
   bucket_paths = { curated = local.curated, final = local.final }
   catalog_arn  = "arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+
+  # A crawler names a table after its folder, plus the crawler's table_prefix: "delta/location/events"
+  # with table "location_events" takes the prefix "location_", so both jobs' events tables stay apart
+  table_folders  = { for name, c in local.crawlers : name => reverse(split("/", c.path))[0] }
+  table_prefixes = { for name, c in local.crawlers : name => trimsuffix(c.table, local.table_folders[name]) }
 
   common_arguments = {
     "--job-language"        = "scala"
