@@ -5,7 +5,6 @@ import com.fleetstream.deploy.terraform.Expressions.Reference;
 import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * An environment root of {@code terraform/} as Terraform would plan it, for one test account and
@@ -69,10 +67,6 @@ public final class Terraform {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> files = (Map<String, Object>) JSON.readValue(out, Map.class).get(d.toString());
-        Path tfvars = d.resolve("terraform.tfvars");
-        if (Files.isRegularFile(tfvars)) {
-          files.put("terraform.tfvars", tfvarsOf(tfvars));
-        }
         return files;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -81,28 +75,6 @@ public final class Terraform {
         throw new IllegalStateException(e);
       }
     });
-  }
-
-  /** hcl2json reads only .tf: a tfvars file is the same syntax, so it goes through a copy. */
-  private static Object tfvarsOf(Path tfvars) throws IOException, InterruptedException {
-    Path tmp = Files.createTempDirectory("tfvars");
-    try {
-      Files.writeString(tmp.resolve("vars.tf"), Files.readString(tfvars), StandardCharsets.UTF_8);
-      Process p = new ProcessBuilder("node", ProjectPaths.root().resolve("tools/hcl2json/tf2json.js").toString(),
-          tmp.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      p.waitFor(60, TimeUnit.SECONDS);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> files = (Map<String, Object>) JSON.readValue(out, Map.class).get(tmp.toString());
-      return files.get("vars.tf");
-    } finally {
-      try (Stream<Path> s = Files.list(tmp)) {
-        for (Path f : s.toList()) {
-          Files.delete(f);
-        }
-      }
-      Files.delete(tmp);
-    }
   }
 
   /** One module instance: its blocks, and a scope that evaluates them. */
