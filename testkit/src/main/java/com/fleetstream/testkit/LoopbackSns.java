@@ -3,8 +3,6 @@ package com.fleetstream.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +11,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -27,21 +26,15 @@ public final class LoopbackSns implements AutoCloseable {
   /** SNS's limit on a message, in UTF-8 bytes. */
   public static final int MAX_MESSAGE_BYTES = 256 * 1024;
   private final HttpServer server;
-  private final java.util.Set<String> topics;
+  private final Set<String> topics;
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
   private final Deque<int[]> failures = new ArrayDeque<>();
   private final Deque<String> failureCodes = new ArrayDeque<>();
 
   /** An endpoint that knows these topics (as CreateTopic would have made them). */
   public LoopbackSns(String... topicArns) {
-    topics = java.util.Set.of(topicArns);
-    try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", this::answer);
-    server.start();
+    topics = Set.of(topicArns);
+    server = LoopbackHttp.start(this::answer, LoopbackHttp.daemonThreads("loopback-sns"));
   }
 
   public URI endpoint() {
@@ -83,14 +76,12 @@ public final class LoopbackSns implements AutoCloseable {
     synchronized (this) {
       int[] failure = failures.poll();
       String code = failureCodes.poll();
-      String refusal = failure == null ? refusal(params) : null;
-      if (failure != null || refusal != null) {
-        status = failure != null ? failure[0] : refusal.startsWith("NotFound") ? 404 : 400;
-        String message = failure != null ? code + " (loopback)" : refusal.substring(refusal.indexOf(' ') + 1);
-        code = failure != null ? code : refusal.substring(0, refusal.indexOf(' '));
+      Refusal refusal = failure != null ? new Refusal(failure[0], code, code + " (loopback)") : refusal(params);
+      if (refusal != null) {
+        status = refusal.status();
         xml = "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>"
-            + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + code + "</Code><Message>" + message
-            + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
+            + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + refusal.code() + "</Code><Message>"
+            + refusal.message() + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
       } else {
         status = 200;
         xml = "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>"
@@ -106,26 +97,34 @@ public final class LoopbackSns implements AutoCloseable {
     exchange.close();
   }
 
-  /** "Code message" for a request SNS would refuse, or null. */
-  private String refusal(Map<String, String> params) {
+  /** An error answer: HTTP status, SNS error code and message. */
+  private record Refusal(int status, String code, String message) {
+    static Refusal invalid(String message) {
+      return new Refusal(400, "InvalidParameter", message);
+    }
+  }
+
+  /** What SNS would answer a request it refuses, or null. */
+  private Refusal refusal(Map<String, String> params) {
     if (!"Publish".equals(params.get("Action"))) {
-      return "InvalidAction The action " + params.get("Action") + " is not valid for this endpoint.";
+      return new Refusal(400, "InvalidAction",
+          "The action " + params.get("Action") + " is not valid for this endpoint.");
     }
     String topic = params.get("TopicArn");
     if (topic == null || !topics.contains(topic)) {
-      return "NotFound Topic does not exist";
+      return new Refusal(404, "NotFound", "Topic does not exist");
     }
     String subject = params.get("Subject");
     if (subject != null && (subject.isEmpty() || subject.length() >= 100
         || !subject.chars().allMatch(c -> c >= 0x20 && c < 0x7f))) {
-      return "InvalidParameter Invalid parameter: Subject";
+      return Refusal.invalid("Invalid parameter: Subject");
     }
     String message = params.get("Message");
     if (message == null || message.isEmpty()) {
-      return "InvalidParameter Invalid parameter: Empty message";
+      return Refusal.invalid("Invalid parameter: Empty message");
     }
     if (message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-      return "InvalidParameter Invalid parameter: Message too long";
+      return Refusal.invalid("Invalid parameter: Message too long");
     }
     return null;
   }
