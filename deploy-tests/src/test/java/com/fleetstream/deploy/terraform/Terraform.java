@@ -46,15 +46,7 @@ public final class Terraform {
     return new Module(dir, dir, inputs, cloud);
   }
 
-  /** One module on its own, its variables given by the caller (a test of that module alone). */
-  public static Module module(String name, Map<String, Object> variables, Cloud cloud) {
-    Path dir = ProjectPaths.root().resolve("terraform/modules").resolve(name);
-    Map<String, Function<String, Object>> inputs = new TreeMap<>();
-    variables.forEach((k, v) -> inputs.put(k, ignored -> v));
-    return new Module(dir, dir, inputs, cloud);
-  }
-
-  /** Every .tf (and terraform.tfvars) of a folder, as hcl2json gives it, by file name. */
+  /** Every .tf and .tfvars file of a folder, as hcl2json gives it, by file name. */
   static synchronized Map<String, Object> parse(Path dir) {
     return PARSED.computeIfAbsent(dir.normalize(), d -> {
       try {
@@ -233,15 +225,6 @@ public final class Terraform {
       return out;
     }
 
-    /** Every data "aws_iam_policy_document" of this module, evaluated, by name. */
-    @SuppressWarnings("unchecked")
-    public Map<String, Map<String, Object>> policyDocuments() {
-      Map<String, Map<String, Object>> out = new TreeMap<>();
-      Map<String, Object> docs = (Map<String, Object>) section("data").getOrDefault("aws_iam_policy_document", Map.of());
-      docs.forEach((n, b) -> out.put(n, PolicyDocuments.evaluate(((List<Map<String, Object>>) b).get(0), this)));
-      return out;
-    }
-
     /** The names of the module calls. */
     public List<String> moduleCalls() {
       return new ArrayList<>(section("module").keySet());
@@ -347,10 +330,6 @@ public final class Terraform {
 
     public String address() {
       return type + "." + name + (key.isEmpty() ? "" : "[\"" + key + "\"]");
-    }
-
-    public String key() {
-      return key;
     }
 
     /** An argument or nested block as written; null when absent. */
