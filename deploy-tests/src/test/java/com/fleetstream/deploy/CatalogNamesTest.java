@@ -2,8 +2,8 @@ package com.fleetstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fleetstream.deploy.terraform.Expressions;
-import com.fleetstream.deploy.terraform.Terraform;
+import com.fleetstream.rehearsal.terraform.Expressions;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
 import java.nio.file.Files;

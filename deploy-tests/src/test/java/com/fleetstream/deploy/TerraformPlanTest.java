@@ -2,8 +2,8 @@ package com.fleetstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fleetstream.deploy.glue.GlueJob;
-import com.fleetstream.deploy.terraform.Terraform;
+import com.fleetstream.rehearsal.glue.GlueJob;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -17,16 +17,8 @@ public final class TestS3 {
 
   /** Points s3a at an S3 server: path-style, plain HTTP, its static keys, few retries. */
   public static void useS3a(Configuration conf, java.net.URI endpoint, String region) {
-    conf.set("fs.s3a.endpoint", endpoint.toString());
-    conf.set("fs.s3a.endpoint.region", region);
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    conf.set("fs.s3a.access.key", S3Server.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", S3Server.SECRET_KEY);
-    conf.set("fs.s3a.directory.marker.retention", "keep");
+    S3Server.s3aSettings(endpoint, region, true).forEach(conf::set);
     conf.set("fs.s3a.attempts.maximum", "3");
-    conf.set("fs.s3a.retry.limit", "3");
   }
 
   /** A fresh base URI under the bucket. */

@@ -30,7 +30,7 @@ final class AnalystSample {
         }
       }
     }
-    System.out.println("\nAsk PostgreSQL yourself (psql from Debian's postgresql-client; run with --keep-postgres):\n"
+    System.out.println("\nAsk PostgreSQL yourself (psql from Debian's postgresql-client; run with --keep-servers):\n"
         + "  psql -h 127.0.0.1 -p " + postgres.port() + " -U alice " + PostgresServer.DATABASE
         + " -c \"SELECT vehicle_id, event_time, latitude, longitude FROM fleet.vehicle_position_latest"
         + " ORDER BY vehicle_id LIMIT 5\"");

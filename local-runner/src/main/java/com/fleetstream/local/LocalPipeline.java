@@ -2,48 +2,58 @@ package com.fleetstream.local;
 
 import com.fleetstream.crawlers.CrawlerDefinitions;
 import com.fleetstream.crawlers.LocalCatalog;
-import com.fleetstream.jobs.CombineJob;
-import com.fleetstream.jobs.LocationStreamingJob;
-import com.fleetstream.jobs.SensorStreamingJob;
-import com.fleetstream.jobs.config.CombineJobConfig;
-import com.fleetstream.jobs.config.LocationJobConfig;
-import com.fleetstream.jobs.sink.postgres.SqlScript;
-import com.fleetstream.notifier.Email;
-import com.fleetstream.notifier.Manifest;
-import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.runtime.SparkSessions;
+import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.rehearsal.Deployment;
+import com.fleetstream.rehearsal.glue.GlueDriver;
+import com.fleetstream.rehearsal.s3.S3Objects;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
-import com.fleetstream.testkit.KinesisEmulator;
-import com.fleetstream.testkit.LoopbackSns;
 import com.fleetstream.testkit.PostgresServer;
 import com.fleetstream.testkit.ProjectPaths;
+import com.fleetstream.testkit.S3Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
- * README command 1: the whole pipeline on local stand-ins. Starts kinesalite, simulates two hours of
- * fleet and sensor traffic into it, runs both streaming jobs until the streams are drained, and
- * prints what landed where.
+ * README command 1: the whole pipeline as terraform/envs/dev deploys it, on local servers
+ * ({@link Deployment}). Simulates two hours of fleet and sensor traffic into kinesalite; runs both
+ * streaming jobs from the shipped Glue jar, each in a Glue 5.0 driver JVM with the job definitions'
+ * arguments, until the streams are drained; runs the combine job the same way; lets the final bucket's
+ * notification start the notifier jar under Lambda's runtime interface client; then prints what
+ * landed where, read back from S3 and PostgreSQL.
  *
- * <p>Flags: {@code --workdir DIR} (default ./local-run, wiped at start), {@code --keep-postgres}
- * (leave PostgreSQL running for psql until Ctrl-C) and any simulator flag ({@code --vehicles},
+ * <p>Flags: {@code --workdir DIR} (default ./local-run, wiped at start), {@code --keep-servers}
+ * (leave S3 and PostgreSQL running until Ctrl-C) and any simulator flag ({@code --vehicles},
  * {@code --duration-seconds}, {@code --seed}, {@code --malformed-rate}, ...).
  */
 public final class LocalPipeline {
-  private static final String ALERTS_TOPIC = "arn:aws:sns:us-east-1:000000000000:fleetstream-local-alerts";
-  private static final String LOCATIONS = "vehicle-locations";
-  private static final String SENSORS = "sensor-readings";
+  /** Where the run puts the geofences file, as a user sets {@code geofences_key} and uploads it. */
+  private static final String GEOFENCES_KEY = "config/geofences.json";
+  /**
+   * What the local run changes of a Glue run besides endpoints, as StartJobRun arguments: a streaming
+   * job on Glue runs until stopped on a 30 s trigger; here it stops once its stream is drained.
+   */
+  private static final Map<String, String> RUN_CONTROLS = Map.of(
+      "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "600",
+      "--TRIGGER_INTERVAL", "2 seconds", "--WINDOWS_TRIGGER_INTERVAL", "2 seconds", "--SHUFFLE_PARTITIONS", "2");
+  private static final long RUN_TIMEOUT_SECONDS = 900;
+  private static final long STARTED = System.nanoTime();
 
   private LocalPipeline() {}
 
@@ -51,10 +61,10 @@ public final class LocalPipeline {
     Path workdir = Path.of("local-run");
     List<String> simulatorArgs = new ArrayList<>(List.of(
         "--vehicles", "20", "--duration-seconds", "7200", "--malformed-rate", "0.01", "--duplicate-rate", "0.02"));
-    boolean keepPostgres = false;
+    boolean keepServers = false;
     for (int i = 0; i < args.length; i += 2) {
-      if (args[i].equals("--keep-postgres")) {
-        keepPostgres = true;
+      if (args[i].equals("--keep-servers")) {
+        keepServers = true;
         i--;
       } else if (args[i].equals("--workdir")) {
         workdir = Path.of(args[i + 1]);
@@ -67,47 +77,66 @@ public final class LocalPipeline {
     deleteRecursively(workdir);
     Files.createDirectories(workdir);
 
-    try (KinesisEmulator kinesis = KinesisEmulator.start();
-         PostgresServer postgres = PostgresServer.start(workdir.resolve("postgres"));
-         LoopbackSns sns = new LoopbackSns(ALERTS_TOPIC)) {
-      step("Kinesis emulator (kinesalite) on " + kinesis.endpoint());
-      step("SNS stand-in for the alerts topic on " + sns.endpoint() + " (records what the SDK sends)");
-      step("PostgreSQL on " + postgres.jdbcUrl() + " (data in " + workdir.resolve("postgres") + ")");
-      kinesis.createStream(LOCATIONS, 2);
-      kinesis.createStream(SENSORS, 1);
+    // as a user would set them in terraform.tfvars: a geofences file, and the streams provisioned at dev's
+    // shard counts (2 and 1) instead of on-demand's 4 each, fewer tasks per batch on a laptop's cores
+    Terraform.Module plan = Terraform.environment("dev", Deployment.CLOUD,
+        Map.of("geofences_key", GEOFENCES_KEY, "kinesis_stream_mode", "PROVISIONED"));
+    try (PostgresServer postgres = PostgresServer.start(workdir.resolve("postgres"));
+         Deployment aws = Deployment.start(plan, workdir, postgres.jdbcUrl(), PostgresServer.SUPERUSER)) {
+      Map<String, String> buckets = aws.buckets();
+      aws.upload(URI.create("s3://" + buckets.get("artifacts") + "/" + GEOFENCES_KEY),
+          ProjectPaths.root().resolve("etc/geofences.json"));
+      String locations = aws.job("location").defaultArguments().get("--STREAM_NAME");
+      String sensors = aws.job("sensor").defaultArguments().get("--STREAM_NAME");
+      step("terraform/envs/dev deployed on local servers, names and ARNs as Terraform plans them for account "
+          + Deployment.CLOUD.account() + " in " + Deployment.CLOUD.region());
+      System.out.println("  Kinesis (kinesalite)   " + aws.kinesis().endpoint() + "  streams " + locations + ", " + sensors
+          + "\n  S3 (S3Mock)            " + aws.s3Endpoint() + "  buckets " + String.join(", ", buckets.values())
+          + "\n  SNS stand-in           " + aws.sns().endpoint()
+          + "\n  Secrets Manager stand-in " + aws.secrets().endpoint()
+          + "\n  PostgreSQL             " + postgres.jdbcUrl() + "  (data in " + workdir.resolve("postgres") + ")");
 
-      simulatorArgs.addAll(List.of("--endpoint", kinesis.endpoint().toString(),
-          "--location-stream", LOCATIONS, "--sensor-stream", SENSORS));
+      simulatorArgs.addAll(List.of("--endpoint", aws.kinesis().endpoint().toString(),
+          "--location-stream", locations, "--sensor-stream", sensors));
       SimulatorConfig sim = SimulatorConfig.parse(simulatorArgs.toArray(String[]::new));
       step("Simulating " + sim.vehicles() + " vehicles and the sensors in devices.json for "
           + sim.duration().toMinutes() + " minutes of event time from " + sim.startTime());
-      System.out.println("  " + Simulator.send(sim, kinesis.client()));
+      System.out.println("  " + Simulator.send(sim, aws.kinesis().client()));
 
+      step("Glue runs of both streaming jobs, from the jar in s3://" + buckets.get("artifacts")
+          + " (they stop when their stream is drained)");
+      GlueDriver.Running location = aws.start("location", RUN_CONTROLS);
+      GlueDriver.Running sensor = aws.start("sensor", RUN_CONTROLS);
       SparkSession spark = SparkSessions.local("fleetstream-local", 2).getOrCreate();
-      String output = workdir.resolve("output").toUri().toString();
-      step("Location streaming job (stops when the stream is drained)");
-      LocationStreamingJob.run(spark, LocationJobConfig.parse(jobArgs(kinesis, LOCATIONS, workdir, postgres, sns,
-          "--GEOFENCES", ProjectPaths.root().resolve("etc/geofences.json").toUri().toString())));
-      step("Sensor streaming job (stops when the stream is drained)");
-      SensorStreamingJob.run(spark, SensorJobConfig.parse(jobArgs(kinesis, SENSORS, workdir, postgres, sns)));
+      S3Server.s3aSettings(aws.s3Endpoint(), Deployment.CLOUD.region(), true)
+          .forEach(spark.sparkContext().hadoopConfiguration()::set);
+      report(location.await(RUN_TIMEOUT_SECONDS));
+      report(sensor.await(RUN_TIMEOUT_SECONDS));
+      // the combine run's JVM and session start while this one reads back what the streams wrote
+      GlueDriver.Running combine = aws.start("combine", Map.of("--SHUFFLE_PARTITIONS", "2"));
+      String finalBucket = buckets.get("final");
 
-      step("Rows per sink (Parquet under " + workdir.resolve("output") + ", Delta under "
-          + workdir.resolve("output/delta") + ", PostgreSQL database " + PostgresServer.DATABASE + ")");
-      SinkReport.print(spark, output, postgres);
+      String curated = "s3a://" + buckets.get("curated");
+      step("Rows per sink (Parquet under s3://" + buckets.get("curated") + ", Delta under s3://"
+          + buckets.get("curated") + "/delta, PostgreSQL database " + PostgresServer.DATABASE + ")");
+      SinkReport.print(spark, curated, postgres, Map.of("location", locations, "sensor", sensors));
       show(spark, "Vehicles that drove furthest in a closed window",
-          () -> spark.read().parquet(output + "/location/window_stats")
-              .orderBy(org.apache.spark.sql.functions.col("distance_km").desc())
+          () -> spark.read().parquet(curated + "/location/window_stats")
+              .orderBy(functions.col("distance_km").desc())
               .selectExpr("vehicle_id", "window_start", "fix_count", "round(distance_km, 2) AS distance_km",
                   "round(idle_minutes, 1) AS idle_minutes", "round(max_speed_kmh, 1) AS max_speed_kmh"));
-      show(spark, "Quarantine reasons", () -> spark.read().parquet(output + "/location/quarantine")
-          .unionByName(spark.read().parquet(output + "/sensor/quarantine"))
+      show(spark, "Quarantine reasons", () -> spark.read().parquet(curated + "/location/quarantine")
+          .unionByName(spark.read().parquet(curated + "/sensor/quarantine"))
           .groupBy("stream_name", "reason").count().orderBy("stream_name", "reason"));
       AnalystSample.print(postgres);
-      step("Alerts (geofences in etc/geofences.json, sensor thresholds): " + sns.requests().size()
-          + " SNS messages sent; every alert and what became of it is in fleet.alerts");
-      sns.requests().stream().limit(8).forEach(r -> System.out.println("  " + r.get("Subject")));
+      String alertsTopic = aws.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN");
+      List<Map<String, String>> alerts = aws.sns().requests().stream()
+          .filter(r -> alertsTopic.equals(r.get("TopicArn"))).toList();
+      step("Alerts (geofences from s3://" + buckets.get("artifacts") + "/" + GEOFENCES_KEY + ", sensor thresholds): "
+          + alerts.size() + " SNS messages to " + alertsTopic + "; every alert and what became of it is in fleet.alerts");
+      alerts.stream().limit(8).forEach(r -> System.out.println("  " + r.get("Subject")));
       try (var c = postgres.connect(); var q = c.createStatement(); var rs = q.executeQuery(
-          "SELECT job, rule, status, count(*) FROM fleet.alerts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")) {
+          SqlScript.load("sql/postgres/queries/alerts_by_status.sql").single())) {
         System.out.printf("%n  %-10s %-32s %-11s %6s%n", "job", "rule", "status", "alerts");
         while (rs.next()) {
           System.out.printf("  %-10s %-32s %-11s %6d%n", rs.getString(1), rs.getString(2), rs.getString(3),
@@ -115,19 +144,21 @@ public final class LocalPipeline {
         }
       }
 
-      step("Combine job: the streams' Delta tables -> " + workdir.resolve("final"));
-      String finalPath = workdir.resolve("final").toUri().toString();
-      Optional<String> manifest = CombineJob.run(spark, CombineJobConfig.parse(
-          "--INPUT_DELTA_PATH", output + "/delta", "--FINAL_PATH", finalPath, "--SHUFFLE_PARTITIONS", "4"));
-      if (manifest.isPresent()) {
-        String json = Files.readString(Path.of(java.net.URI.create(manifest.get())));
-        Email email = Email.of(Manifest.parse(json), manifest.get(), "fleetstream_final", "fleetstream-final");
-        step("The email the notifier Lambda sends for this run (SNS subject and message)");
-        System.out.println("Subject: " + email.subject() + "\n\n" + email.body());
-      }
+      step("Glue run of the combine job: the streams' Delta tables -> s3://" + finalBucket);
+      report(combine.await(RUN_TIMEOUT_SECONDS));
+      Deployment.Notification notification = aws.notifyFinal();
+      step("The final bucket's notification: " + notification.objects().size() + " ObjectCreated event(s) for "
+          + aws.notifier().name() + ", run by Lambda's runtime interface client (its log: " + notification.log() + ")");
+      notification.outcomes().forEach(o -> System.out.println("  " + (o.error() == null ? "ok: " + o.body()
+          : "error: " + o.error())));
+      String notifyTopic = aws.notifier().environment().get("TOPIC_ARN");
+      aws.sns().requests().stream().filter(r -> notifyTopic.equals(r.get("TopicArn"))).forEach(r ->
+          System.out.println("\nThe email SNS sends to " + notifyTopic + "'s subscribers:\nSubject: "
+              + r.get("Subject") + "\n\n" + r.get("Message")));
 
-      step("Catalog: the crawlers' tables (crawlers/crawlers.json) registered in Spark's catalog");
-      LocalCatalog.register(spark, Map.of("curated", output, "final", finalPath));
+      step("Catalog: the tables the crawlers (crawlers/crawlers.json) make, registered in Spark's catalog");
+      String finalPath = "s3a://" + finalBucket;
+      LocalCatalog.register(spark, Map.of("curated", curated, "final", finalPath));
       show(spark, "sql/athena/queries/fleet_distance_per_day.sql", () -> spark.sql(
           SqlScript.load("sql/athena/queries/fleet_distance_per_day.sql").single()));
       show(spark, "sql/athena/queries/sensor_breaches_per_hour.sql", () -> spark.sql(
@@ -136,41 +167,43 @@ public final class LocalPipeline {
           + "; tables: " + spark.catalog().listTables("fleetstream_final").collectAsList().stream()
               .map(t -> t.name()).toList() + " and " + spark.catalog().listTables("fleetstream_streams")
               .collectAsList().stream().map(t -> t.name()).toList());
-      System.out.println("\nRead it yourself:  spark.read().parquet(\"" + output + "/location/window_stats\")"
-          + "\n                   spark.read().format(\"delta\").load(\"" + output + "/delta/location/window_stats\")"
-          + "\nCheckpoints (rerun resumes from them): " + workdir.resolve("checkpoints"));
       spark.stop();
-      if (keepPostgres) {
-        step("PostgreSQL stays up for psql until Ctrl-C");
+
+      List<S3Objects.Listed> landed = S3Objects.list(aws.s3Endpoint(), finalBucket, "");
+      step(landed.size() + " objects in s3://" + finalBucket + ", " + landed.stream().mapToLong(S3Objects.Listed::size)
+          .sum() / 1024 + " KiB; the Glue drivers' logs are in " + workdir.resolve("glue"));
+      String env = "AWS_ACCESS_KEY_ID=" + S3Server.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + S3Server.SECRET_KEY
+          + " AWS_DEFAULT_REGION=" + Deployment.CLOUD.region();
+      System.out.println("  " + env + " aws --endpoint-url " + aws.s3Endpoint() + " s3 ls s3://" + finalBucket
+          + "/ --recursive\n  " + env + " aws --endpoint-url " + aws.s3Endpoint() + " s3 ls s3://"
+          + buckets.get("curated") + "/location/");
+      if (keepServers) {
+        step("S3 and PostgreSQL stay up for the commands above and psql until Ctrl-C");
         Thread.currentThread().join();
       } else {
-        System.out.println("To query PostgreSQL with psql afterwards: bash scripts/run-local.sh --keep-postgres");
+        System.out.println("The servers stop now; to keep them up for those commands and psql: "
+            + "bash scripts/run-local.sh --keep-servers");
       }
     }
   }
 
-  private static String[] jobArgs(KinesisEmulator kinesis, String stream, Path workdir, PostgresServer postgres,
-      LoopbackSns sns, String... more) {
-    List<String> args = new ArrayList<>(List.of(
-        "--STREAM_NAME", stream, "--KINESIS_ENDPOINT", kinesis.endpoint().toString(),
-        "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY, "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY,
-        "--OUTPUT_PATH", workdir.resolve("output").toUri().toString(),
-        "--CHECKPOINT_PATH", workdir.resolve("checkpoints").toUri().toString(),
-        "--TRIGGER_INTERVAL", "2 seconds", "--SHUFFLE_PARTITIONS", "4",
-        "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "600",
-        "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", postgres.jdbcUrl(), "--PG_USER", PostgresServer.SUPERUSER,
-        "--ALERTS_TOPIC_ARN", ALERTS_TOPIC,
-        "--SNS_ENDPOINT", sns.endpoint().toString()));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
+  /** A run's outcome; a failed run ends the local run with its driver's last lines. */
+  private static void report(GlueDriver.Run run) throws IOException {
+    if (run.exitCode() != 0) {
+      List<String> lines = Files.readAllLines(run.log());
+      System.out.println(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+      throw new IllegalStateException(run.job() + " failed with exit code " + run.exitCode() + "; its driver's log: "
+          + run.log());
+    }
+    System.out.println("  " + run.job() + " succeeded; its driver's log: " + run.log());
   }
 
-  private static void show(SparkSession spark, String title, java.util.function.Supplier<Dataset<Row>> rows) {
+  private static void show(SparkSession spark, String title, Supplier<Dataset<Row>> rows) {
     System.out.println("\n" + title + ":");
     try {
       System.out.println(rows.get().showString(10, 0, false));
     } catch (Exception e) {
-      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+      if (!(e instanceof AnalysisException)) {
         throw e;
       }
       System.out.println("  (none yet)");
@@ -178,7 +211,7 @@ public final class LocalPipeline {
   }
 
   private static void step(String text) {
-    System.out.println("\n==> " + text);
+    System.out.printf("%n==> [%3d s] %s%n", (System.nanoTime() - STARTED) / 1_000_000_000L, text);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
@@ -186,7 +219,7 @@ public final class LocalPipeline {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
         try {
           Files.delete(p);
         } catch (IOException e) {

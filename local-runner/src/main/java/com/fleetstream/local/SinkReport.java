@@ -2,28 +2,35 @@ package com.fleetstream.local;
 
 import com.fleetstream.testkit.PostgresServer;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** Row counts of every output in each sink, side by side, so a gap shows at a glance. */
 final class SinkReport {
-  /** output table, PostgreSQL count query ("" when the table has no PostgreSQL twin) */
+  /**
+   * output table, PostgreSQL count query ("" when the table has no PostgreSQL twin), taking the
+   * table's stream name where it has a parameter
+   */
   private static final String[][] TABLES = {
       {"location/events", "SELECT count(*) FROM fleet.vehicle_position_history"},
-      {"location/quarantine", "SELECT count(*) FROM fleet.quarantine WHERE stream_name = 'vehicle-locations'"},
+      {"location/quarantine", "SELECT count(*) FROM fleet.quarantine WHERE stream_name = ?"},
       {"location/window_stats", "SELECT count(*) FROM fleet.vehicle_window_stats"},
       {"sensor/events", ""},
       {"sensor/breaches", "SELECT count(*) FROM fleet.sensor_threshold_breaches"},
-      {"sensor/quarantine", "SELECT count(*) FROM fleet.quarantine WHERE stream_name = 'sensor-readings'"},
+      {"sensor/quarantine", "SELECT count(*) FROM fleet.quarantine WHERE stream_name = ?"},
       {"sensor/window_stats", "SELECT count(*) FROM fleet.sensor_window_stats"},
   };
 
   private SinkReport() {}
 
-  static void print(SparkSession spark, String output, PostgresServer postgres) throws SQLException {
+  /** @param streams the stream names by job, {@code location} and {@code sensor} */
+  static void print(SparkSession spark, String output, PostgresServer postgres, Map<String, String> streams)
+      throws SQLException {
     System.out.printf("  %-22s %10s %10s %10s%n", "table", "parquet", "delta", "postgres");
     try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
       for (String[] t : TABLES) {
@@ -31,9 +38,14 @@ final class SinkReport {
         String delta = t[0].endsWith("breaches") ? "-" : count(spark, output + "/delta/" + t[0], "delta");
         String pg = "-";
         if (!t[1].isEmpty()) {
-          try (ResultSet rs = s.executeQuery(t[1])) {
-            rs.next();
-            pg = Long.toString(rs.getLong(1));
+          try (PreparedStatement q = c.prepareStatement(t[1])) {
+            if (q.getParameterMetaData().getParameterCount() > 0) {
+              q.setString(1, streams.get(t[0].substring(0, t[0].indexOf('/'))));
+            }
+            try (ResultSet rs = q.executeQuery()) {
+              rs.next();
+              pg = Long.toString(rs.getLong(1));
+            }
           }
         }
         System.out.printf("  %-22s %10s %10s %10s%n", t[0], parquet, delta, pg);

@@ -31,11 +31,33 @@ public final class KinesisEmulator implements AutoCloseable {
   private final Process process;
   private final int port;
   private final KinesisClient client;
+  private volatile boolean closing;
 
-  private KinesisEmulator(Process process, int port) {
+  private KinesisEmulator(Process process, int port, BufferedReader output) {
     this.process = process;
     this.port = port;
     this.client = newClient(endpoint());
+    drain(output);
+  }
+
+  private void drain(BufferedReader reader) {
+    // Keep draining its output (it only speaks when something is wrong) so it never blocks on a full pipe.
+    Thread drain = new Thread(() -> {
+      try {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          System.err.println("kinesalite: " + line);
+        }
+        int exit = process.waitFor();
+        if (!closing) {
+          System.err.println("kinesalite on port " + port + " exited: " + exit);
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // the JVM is going away
+      }
+    }, "kinesalite-output");
+    drain.setDaemon(true);
+    drain.start();
   }
 
   public static KinesisEmulator start() {
@@ -47,8 +69,7 @@ public final class KinesisEmulator implements AutoCloseable {
           .directory(dir.toFile())
           .redirectErrorStream(true)
           .start();
-      awaitReady(process, port);
-      return new KinesisEmulator(process, port);
+      return new KinesisEmulator(process, port, awaitReady(process, port));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start kinesalite (is node on the PATH?)", e);
     }
@@ -78,7 +99,8 @@ public final class KinesisEmulator implements AutoCloseable {
     }
   }
 
-  private static void awaitReady(Process process, int port) throws IOException {
+  /** Waits for kinesalite to listen; returns its output, to be drained from then on. */
+  private static BufferedReader awaitReady(Process process, int port) throws IOException {
     var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
       try {
@@ -101,20 +123,7 @@ public final class KinesisEmulator implements AutoCloseable {
       process.destroyForcibly();
       throw new IllegalStateException("kinesalite did not start on port " + port, e);
     }
-    // Keep draining its output (it only speaks when something is wrong) so it never blocks on a full pipe.
-    Thread drain = new Thread(() -> {
-      try {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          System.err.println("kinesalite: " + line);
-        }
-        System.err.println("kinesalite on port " + port + " exited: " + process.waitFor());
-      } catch (IOException | InterruptedException ignored) {
-        // the JVM is going away
-      }
-    }, "kinesalite-output");
-    drain.setDaemon(true);
-    drain.start();
+    return reader;
   }
 
   public URI endpoint() {
@@ -158,6 +167,7 @@ public final class KinesisEmulator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     client.close();
     process.destroy();
     try {

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +29,29 @@ public final class S3Server implements AutoCloseable {
   private S3Server(Process process, int port) {
     this.process = process;
     this.port = port;
+  }
+
+  /**
+   * Hadoop's s3a settings for an S3 server on plain HTTP: path-style, its region, few retries, and
+   * directory markers kept (S3Mock lists them as objects).
+   *
+   * @param staticKeys whether s3a logs in with this server's keys; a Glue job does not, it takes its
+   *     role's credentials from the environment
+   */
+  public static Map<String, String> s3aSettings(URI endpoint, String region, boolean staticKeys) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    if (staticKeys) {
+      conf.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      conf.put("fs.s3a.access.key", ACCESS_KEY);
+      conf.put("fs.s3a.secret.key", SECRET_KEY);
+    }
+    conf.put("fs.s3a.endpoint", endpoint.toString());
+    conf.put("fs.s3a.endpoint.region", region);
+    conf.put("fs.s3a.path.style.access", "true");
+    conf.put("fs.s3a.connection.ssl.enabled", "false");
+    conf.put("fs.s3a.directory.marker.retention", "keep");
+    conf.put("fs.s3a.retry.limit", "3");
+    return conf;
   }
 
   /** @param jar the s3mock {@code exec} jar; @param storeRoot where objects are kept */

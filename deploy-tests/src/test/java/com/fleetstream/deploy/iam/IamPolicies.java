@@ -1,8 +1,8 @@
 package com.fleetstream.deploy.iam;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fleetstream.deploy.terraform.Expressions;
-import com.fleetstream.deploy.terraform.Terraform;
+import com.fleetstream.rehearsal.terraform.Expressions;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

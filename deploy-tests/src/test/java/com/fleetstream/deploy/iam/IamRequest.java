@@ -1,7 +1,7 @@
 package com.fleetstream.deploy.iam;
 
-import com.fleetstream.deploy.terraform.Expressions;
-import com.fleetstream.deploy.terraform.Terraform;
+import com.fleetstream.rehearsal.terraform.Expressions;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.testkit.AwsWireRecorder;
 import java.util.ArrayList;
 import java.util.List;

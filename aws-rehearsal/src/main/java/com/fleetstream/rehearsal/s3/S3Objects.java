@@ -1,4 +1,4 @@
-package com.fleetstream.deploy;
+package com.fleetstream.rehearsal.s3;
 
 import java.io.IOException;
 import java.net.URI;
@@ -7,22 +7,36 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the test needs of S3 besides the SDKs under test: a listing, and S3's own event notification. */
-final class S3Objects {
+/**
+ * What a deployment needs of S3 besides the SDKs under test: an upload, a listing, and S3's own event
+ * notification.
+ */
+public final class S3Objects {
   private static final Pattern CONTENTS = Pattern.compile("<Contents>(.*?)</Contents>", Pattern.DOTALL);
 
-  record Listed(String key, String eTag, long size) {}
+  public record Listed(String key, String eTag, long size) {}
 
   private S3Objects() {}
 
+  /** A plain PUT of the file to s3://bucket/key on the S3 server (what `aws s3 cp` does). */
+  public static void put(URI endpoint, URI s3, Path file) throws IOException, InterruptedException {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(endpoint + "/" + s3.getHost() + s3.getPath())).PUT(HttpRequest.BodyPublishers.ofFile(file))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("upload of " + file + " to " + s3 + ": " + r.statusCode() + " " + r.body());
+    }
+  }
+
   /** ListObjectsV2 of a prefix on the S3 server (unsigned; the server checks no signature). */
-  static List<Listed> list(URI endpoint, String bucket, String prefix) throws IOException, InterruptedException {
+  public static List<Listed> list(URI endpoint, String bucket, String prefix) throws IOException, InterruptedException {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + "/" + bucket
         + "?list-type=2&prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8))).GET().build(),
         HttpResponse.BodyHandlers.ofString());
@@ -51,7 +65,7 @@ final class S3Objects {
    * The s3:ObjectCreated:Put notification S3 sends a Lambda function (event structure version 2.1);
    * the key is URL-encoded as S3 encodes it (slashes kept, spaces as "+").
    */
-  static String objectCreatedEvent(String region, String bucket, Listed o) {
+  public static String objectCreatedEvent(String region, String bucket, Listed o) {
     return """
         {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"%s","eventTime":"%s",
         "eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:AROAEXAMPLEGLUE:glue"},

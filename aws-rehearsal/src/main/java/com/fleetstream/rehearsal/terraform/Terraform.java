@@ -1,7 +1,7 @@
-package com.fleetstream.deploy.terraform;
+package com.fleetstream.rehearsal.terraform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fleetstream.deploy.terraform.Expressions.Reference;
+import com.fleetstream.rehearsal.terraform.Expressions.Reference;
 import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,19 +35,30 @@ public final class Terraform {
 
   /** {@code terraform/envs/<env>} with its terraform.tfvars. */
   public static Module environment(String env, Cloud cloud) {
+    return environment(env, cloud, Map.of());
+  }
+
+  /**
+   * {@code terraform/envs/<env>} with its terraform.tfvars, then {@code vars} over them, as
+   * {@code terraform plan -var name=value} takes them.
+   */
+  public static Module environment(String env, Cloud cloud, Map<String, Object> vars) {
     Path dir = ProjectPaths.root().resolve("terraform/envs").resolve(env);
     Map<String, Object> tfvars = new TreeMap<>();
     Object parsed = parse(dir).get("terraform.tfvars");
     if (parsed instanceof Map<?, ?> m) {
       m.forEach((k, v) -> tfvars.put((String) k, Expressions.value(v, null)));
     }
+    tfvars.putAll(vars);
     Map<String, Function<String, Object>> inputs = new TreeMap<>();
     tfvars.forEach((k, v) -> inputs.put(k, ignored -> v));
-    return new Module(dir, dir, inputs, cloud);
+    Module root = new Module(dir, dir, inputs, cloud);
+    vars.keySet().forEach(root::variable); // as plan does, refuses a variable the root does not declare
+    return root;
   }
 
   /** Every .tf and .tfvars file of a folder, as hcl2json gives it, by file name. */
-  static synchronized Map<String, Object> parse(Path dir) {
+  public static synchronized Map<String, Object> parse(Path dir) {
     return PARSED.computeIfAbsent(dir.normalize(), d -> {
       try {
         Path tools = ProjectPaths.root().resolve("tools/hcl2json");

@@ -1,6 +1,7 @@
-package com.fleetstream.deploy.glue;
+package com.fleetstream.rehearsal.glue;
 
 import com.fleetstream.testkit.ProjectPaths;
+import com.fleetstream.testkit.S3Server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a Glue job run the way Glue 5.0 does for a Java job: a driver JVM whose classpath is the
- * libraries Glue provides (deploy-tests/glue-runtime, at Glue 5.0's published versions), plus Delta's
+ * libraries Glue provides (aws-rehearsal/glue-runtime, at Glue 5.0's published versions), plus Delta's
  * when {@code --datalake-formats delta} asks for it, plus the job's {@code --extra-jars} fetched from
  * S3; {@code --conf} becomes Spark configuration as spark-submit makes it; the main of {@code --class}
  * gets every job argument and the ones Glue adds itself. What stands in for Glue's platform, and only
@@ -93,8 +94,7 @@ public final class GlueDriver {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // the JVM options Spark's launcher gives a driver on Java 17 (Glue's included)
-    command.addAll(Files.readAllLines(Path.of(System.getProperty("fleetstream.jvmArgs",
-        ProjectPaths.root().resolve("etc/java17-spark.args").toString()))));
+    command.addAll(Files.readAllLines(ProjectPaths.root().resolve("etc/java17-spark.args")));
     command.add("-Xmx2g");
     command.add("-cp");
     command.add(String.join(java.io.File.pathSeparator, classpath));
@@ -127,12 +127,7 @@ public final class GlueDriver {
     conf.put("spark.driver.bindAddress", "127.0.0.1");
     conf.put("spark.ui.enabled", "false");
     conf.put("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
-    conf.put("spark.hadoop.fs.s3a.endpoint", s3Endpoint.toString());
-    conf.put("spark.hadoop.fs.s3a.endpoint.region", region);
-    conf.put("spark.hadoop.fs.s3a.path.style.access", "true");
-    conf.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
-    conf.put("spark.hadoop.fs.s3a.directory.marker.retention", "keep");
-    conf.put("spark.hadoop.fs.s3a.retry.limit", "3");
+    S3Server.s3aSettings(s3Endpoint, region, false).forEach((k, v) -> conf.put("spark.hadoop." + k, v));
     String extra = arguments.get("--conf");
     if (extra != null) {
       // Glue's documented way to pass several: "k1=v1 --conf k2=v2"
@@ -148,7 +143,7 @@ public final class GlueDriver {
   }
 
   private List<String> classpath(String file) throws IOException {
-    Path f = ProjectPaths.root().resolve("deploy-tests/glue-runtime/target").resolve(file);
+    Path f = ProjectPaths.root().resolve("aws-rehearsal/glue-runtime/target").resolve(file);
     return List.of(Files.readString(f).trim().split(java.io.File.pathSeparator));
   }
 

@@ -1,4 +1,4 @@
-package com.fleetstream.deploy.terraform;
+package com.fleetstream.rehearsal.terraform;
 
 import java.math.BigDecimal;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package com.fleetstream.deploy.terraform;
+package com.fleetstream.rehearsal.terraform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,8 +1,10 @@
-package com.fleetstream.deploy.terraform;
+package com.fleetstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fleetstream.rehearsal.terraform.Expressions;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
 import java.io.InputStream;

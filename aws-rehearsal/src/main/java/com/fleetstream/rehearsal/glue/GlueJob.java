@@ -1,7 +1,7 @@
-package com.fleetstream.deploy.glue;
+package com.fleetstream.rehearsal.glue;
 
-import com.fleetstream.deploy.terraform.Expressions;
-import com.fleetstream.deploy.terraform.Terraform;
+import com.fleetstream.rehearsal.terraform.Expressions;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

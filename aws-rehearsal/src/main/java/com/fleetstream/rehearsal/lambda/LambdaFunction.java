@@ -1,7 +1,7 @@
-package com.fleetstream.deploy.lambda;
+package com.fleetstream.rehearsal.lambda;
 
-import com.fleetstream.deploy.terraform.Expressions;
-import com.fleetstream.deploy.terraform.Terraform;
+import com.fleetstream.rehearsal.terraform.Expressions;
+import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * A Java Lambda function as Terraform defines it ({@code aws_lambda_function}), started as the java17
  * managed runtime starts one: its code fetched from {@code s3_bucket}/{@code s3_key}, AWS's runtime
- * interface client ({@code aws-lambda-java-runtime-interface-client}, deploy-tests/lambda-runtime) as
+ * interface client ({@code aws-lambda-java-runtime-interface-client}, aws-rehearsal/lambda-runtime) as
  * the main, the handler and the function's environment from Terraform, the variables Lambda sets
  * itself, and a heap sized from {@code memory_size}.
  */
@@ -53,7 +53,7 @@ public record LambdaFunction(String name, String runtime, String handler, int me
         .openStream()) {
       Files.copy(in, code, StandardCopyOption.REPLACE_EXISTING);
     }
-    String ric = Files.readString(ProjectPaths.root().resolve("deploy-tests/lambda-runtime/target/lambda.classpath"))
+    String ric = Files.readString(ProjectPaths.root().resolve("aws-rehearsal/lambda-runtime/target/lambda.classpath"))
         .trim();
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // the java17 runtime's own JVM options: a heap within the function's memory, serial GC, C1 only
