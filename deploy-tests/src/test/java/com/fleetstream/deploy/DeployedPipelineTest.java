@@ -14,6 +14,7 @@ import com.fleetstream.jobs.TestPostgres;
 import com.fleetstream.jobs.TestRecords;
 import com.fleetstream.jobs.TestS3;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.jobs.sink.postgres.SqlScript;
 import com.fleetstream.rehearsal.Deployment;
 import com.fleetstream.rehearsal.glue.GlueDriver;
 import com.fleetstream.rehearsal.terraform.Terraform;
@@ -26,7 +27,10 @@ import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.AwsWireRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,14 +176,20 @@ class DeployedPipelineTest {
   }
 
   @Test
-  void alertsReachTheTopicTerraformGivesTheJobs() {
+  void alertsReachTheTopicTerraformGivesTheJobs() throws SQLException {
     String topic = deployment.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN");
     assertThat(deployment.sns().requests()).filteredOn(r -> topic.equals(r.get("TopicArn")))
         .extracting(r -> r.get("TopicArn") + " " + r.get("Subject")).containsExactly(
-        deployment.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN")
-            + " fleetstream sensor alert: breach threshold:temperature " + HOT_SENSOR,
-        deployment.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN")
-            + " fleetstream sensor alert: recovered threshold:temperature " + HOT_SENSOR);
+            topic + " fleetstream sensor alert: breach threshold:temperature " + HOT_SENSOR,
+            topic + " fleetstream sensor alert: recovered threshold:temperature " + HOT_SENSOR);
+    List<String> byStatus = new ArrayList<>();
+    try (Connection c = db.open(); Statement q = c.createStatement(); ResultSet rs = q.executeQuery(
+        SqlScript.load("sql/postgres/queries/alerts_by_status.sql").single())) {
+      while (rs.next()) {
+        byStatus.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getLong(4));
+      }
+    }
+    assertThat(byStatus).containsExactly("sensor threshold:temperature published 2");
   }
 
   /**
