@@ -3,19 +3,11 @@ package com.fleetstream.jobs.config;
 import java.util.Locale;
 import java.util.Optional;
 
-/**
- * Where and how to read one Kinesis stream. {@code connector} picks the source: ours
- * ({@code fleetstream}, the default) replays a batch exactly after a crash; Glue's built-in source
- * ({@code glue}, bare option names such as {@code maxRecordPerRead}) and the open-source
- * spark-sql-kinesis connector ({@code spark-sql-kinesis}, {@code kinesis.executor.*} names; it must be
- * on the classpath) re-read a replayed batch up to the moment of the replay, which the sinks' per-batch
- * idempotence cannot make exactly-once.
- */
+/** Where and how the jobs' own source ({@code source/kinesis}) reads one Kinesis stream. */
 public record KinesisSourceConfig(
     String streamName,
     String region,
     String endpointUrl,
-    Connector connector,
     StartingPosition startingPosition,
     int maxRecordsPerRead,
     int maxRecordsPerShard,
@@ -23,13 +15,11 @@ public record KinesisSourceConfig(
     Optional<String> accessKeyId,
     Optional<String> secretKey) {
 
-  public enum Connector { FLEETSTREAM, GLUE, SPARK_SQL_KINESIS }
-
   @Override
   public String toString() {
     // the job logs its configuration at start; never the secret
     return "KinesisSourceConfig[streamName=" + streamName + ", region=" + region + ", endpointUrl=" + endpointUrl
-        + ", connector=" + connector + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
+        + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
         + maxRecordsPerRead + ", maxRecordsPerShard=" + maxRecordsPerShard + ", maxFetchTime=" + maxFetchTime.spark()
         + ", accessKeyId=" + accessKeyId.map(k -> "<set>").orElse("<none>") + "]";
   }
@@ -42,12 +32,15 @@ public record KinesisSourceConfig(
     if (maxFetchTime.value().isZero()) {
       throw new InvalidArgumentException("MAX_FETCH_TIME", "must be greater than zero");
     }
+    if (args.optional("KINESIS_CONNECTOR").isPresent()) {
+      // a job configured for another connector must not quietly run on ours
+      throw new InvalidArgumentException("KINESIS_CONNECTOR", "is not accepted: the jobs read Kinesis with their own"
+          + " source only, the one that replays a batch exactly after a crash; remove the argument");
+    }
     return new KinesisSourceConfig(
         args.string("STREAM_NAME", defaultStream),
         region,
         args.string("KINESIS_ENDPOINT", "https://kinesis." + region + ".amazonaws.com"),
-        args.parsed("KINESIS_CONNECTOR", Connector.FLEETSTREAM,
-            s -> Connector.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'))),
         args.parsed("STARTING_POSITION", StartingPosition.TRIM_HORIZON,
             s -> StartingPosition.valueOf(s.toUpperCase(Locale.ROOT))),
         args.integer("MAX_RECORDS_PER_READ", 10_000, 1, 10_000),

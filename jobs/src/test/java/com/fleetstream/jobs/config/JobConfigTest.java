@@ -21,7 +21,6 @@ class JobConfigTest {
     StreamingConfig s = c.streaming();
     assertThat(s.source().streamName()).isEqualTo("vehicle-locations");
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.us-east-1.amazonaws.com");
-    assertThat(s.source().connector()).isEqualTo(KinesisSourceConfig.Connector.FLEETSTREAM);
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofHours(1));
     assertThat(s.outputPath()).isEqualTo("file:///tmp/fleetstream/output");
     assertThat(s.stopWhenDrained()).isFalse();
@@ -65,13 +64,12 @@ class JobConfigTest {
   @Test
   void readsEveryKey() {
     SensorJobConfig c = SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAME", "s", "--AWS_REGION", "eu-west-1",
-        "--KINESIS_CONNECTOR", "glue", "--STARTING_POSITION", "latest", "--OUTPUT_PATH", "s3://bucket/curated/",
+        "--STARTING_POSITION", "latest", "--OUTPUT_PATH", "s3://bucket/curated/",
         "--CHECKPOINT_PATH=s3://bucket/cp", "--TRIGGER_INTERVAL", "30 seconds", "--WINDOWS_TRIGGER_INTERVAL", "2 minutes",
         "--WINDOW_DURATION", "10 minutes", "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500",
         "--MAX_RECORDS_PER_SHARD", "20000", "--MAX_FETCH_TIME", "2 seconds");
     StreamingConfig s = c.streaming();
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.eu-west-1.amazonaws.com");
-    assertThat(s.source().connector()).isEqualTo(KinesisSourceConfig.Connector.GLUE);
     assertThat(s.source().startingPosition()).isEqualTo(KinesisSourceConfig.StartingPosition.LATEST);
     assertThat(s.outputPath()).isEqualTo("s3://bucket/curated");
     assertThat(s.checkpointPath()).isEqualTo("s3://bucket/cp");
@@ -91,8 +89,8 @@ class JobConfigTest {
         .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("--WINDOW_DURATION cannot parse 'soon'");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--TRIGGER_INTERVAL", "0 seconds")))
         .hasMessage("--TRIGGER_INTERVAL must be greater than zero");
-    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--KINESIS_CONNECTOR", "kcl")))
-        .hasMessageStartingWith("--KINESIS_CONNECTOR cannot parse 'kcl'");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--KINESIS_CONNECTOR", "glue")))
+        .hasMessageStartingWith("--KINESIS_CONNECTOR is not accepted: the jobs read Kinesis with their own source only");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--OUTPUT_PATH", "relative/dir")))
         .hasMessageStartingWith("--OUTPUT_PATH must be a URI with a scheme");
     assertThatThrownBy(() -> SensorJobConfig.parse(withDb("--THRESHOLDS", "pressure:1:2")))

@@ -18,12 +18,13 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /**
  * A Kinesis stream as a micro-batch source whose batches replay exactly: each batch's tasks record
  * where they stopped in each shard, so a batch re-run after a crash reads the same records, not
- * whatever has arrived since. (The spark-sql-kinesis connector reads a replayed batch up to "now",
- * so sinks that had committed the first run of the batch would never see the extra records.)
+ * whatever has arrived since. (A source that ends a batch where reading stops would read a replayed
+ * batch up to "now", and sinks that had committed the first run of the batch would never see the
+ * extra records.)
  *
  * <p>Use with {@code format(KinesisStreamSource.class.getName())}; the options are
- * {@link KinesisReadOptions}'s. The columns are the connector's: {@code data}, {@code streamName},
- * {@code partitionKey}, {@code sequenceNumber}, {@code approximateArrivalTimestamp}.
+ * {@link KinesisReadOptions}'s. The columns: {@code data}, {@code streamName}, {@code partitionKey},
+ * {@code sequenceNumber}, {@code approximateArrivalTimestamp}.
  */
 public final class KinesisStreamSource implements TableProvider {
   static final StructType SCHEMA = new StructType()
