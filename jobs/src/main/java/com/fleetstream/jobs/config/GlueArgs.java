@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * Job arguments the way Glue passes them: {@code --KEY value} (or {@code --KEY=value}). Glue adds
  * arguments of its own ({@code --JOB_NAME}, {@code --TempDir}, ...), so keys a job does not read
- * are tolerated; {@link #unread()} lists them for the start-up log.
+ * are tolerated; {@link #unread()} lists them for the start-up log. No value may carry credentials
+ * in a URL ({@link UrlCredentials}), so none reaches a log.
  */
 public final class GlueArgs {
   private final Map<String, String> values;
@@ -38,6 +39,13 @@ public final class GlueArgs {
         values.put(key, "true");
       }
     }
+    values.forEach((key, value) -> {
+      if (UrlCredentials.present(value)) {
+        throw new InvalidArgumentException(key, "must not carry credentials ('" + UrlCredentials.redacted(value)
+            + "'): job arguments are visible in the Glue console and the run's log; the job's role reaches AWS,"
+            + " and the PostgreSQL login comes from PG_SECRET_ID");
+      }
+    });
     return new GlueArgs(values);
   }
 

@@ -62,6 +62,30 @@ class JobConfigTest {
   }
 
   @Test
+  void noArgumentCarriesCredentialsInAUrlAndTheMessageDoesNotRepeatThem() {
+    assertThatThrownBy(() -> LocationJobConfig.parse("--PG_JDBC_URL",
+        "jdbc:postgresql://db:5432/fleet?user=etl&password=hunter2&ssl=true"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageStartingWith("--PG_JDBC_URL must not carry credentials "
+            + "('jdbc:postgresql://db:5432/fleet?user=etl&password=***&ssl=true')")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> LocationJobConfig.parse("--PG_JDBC_URL=jdbc:postgresql://etl:hunter2@db/fleet"))
+        .hasMessageStartingWith("--PG_JDBC_URL must not carry credentials ('jdbc:postgresql://***@db/fleet')")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--OUTPUT_PATH", "s3a://AKIAEXAMPLE:s3cr3t@bucket/out")))
+        .hasMessageStartingWith("--OUTPUT_PATH must not carry credentials ('s3a://***@bucket/out')")
+        .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--KINESIS_ENDPOINT", "https://u:p4ss@kinesis.local")))
+        .hasMessageStartingWith("--KINESIS_ENDPOINT must not carry credentials").hasMessageNotContaining("p4ss");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--conf",
+        "spark.x=jdbc:postgresql://h/db;PASSWORD=hunter2"))).hasMessageNotContaining("hunter2");
+    // an @ in a path, an ARN and a mail address are not credentials
+    assertThat(LocationJobConfig.parse(withDb("--OUTPUT_PATH", "s3://bucket/team@fleet/out",
+        "--ALERTS_TOPIC_ARN", "arn:aws:sns:eu-central-1:123456789012:alerts", "--owner", "ops@example.com"))
+        .streaming().outputPath()).isEqualTo("s3://bucket/team@fleet/out");
+  }
+
+  @Test
   void readsEveryKey() {
     SensorJobConfig c = SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAME", "s", "--AWS_REGION", "eu-west-1",
         "--STARTING_POSITION", "latest", "--OUTPUT_PATH", "s3://bucket/curated/",
