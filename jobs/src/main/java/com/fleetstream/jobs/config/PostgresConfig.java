@@ -13,7 +13,9 @@ public record PostgresConfig(
     Optional<String> secretId,
     String secretsRegion,
     boolean migrate,
-    int maxAttempts) {
+    int maxAttempts,
+    SparkDuration socketTimeout,
+    SparkDuration lockTimeout) {
 
   public static PostgresConfig from(GlueArgs args) {
     String url = args.required("PG_JDBC_URL");
@@ -31,6 +33,9 @@ public record PostgresConfig(
         args.string("AWS_REGION", "us-east-1"),
         // apply sql/postgres/migrations at start; off where a deploy step owns the schema
         args.bool("PG_MIGRATE", true),
-        args.integer("PG_MAX_ATTEMPTS", 5, 1, 20));
+        args.integer("PG_MAX_ATTEMPTS", 5, 1, 20),
+        // bounded waits: a server that stops answering, a lock held by another session
+        StreamingConfig.duration(args, "PG_SOCKET_TIMEOUT", "5 minutes"),
+        StreamingConfig.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"));
   }
 }

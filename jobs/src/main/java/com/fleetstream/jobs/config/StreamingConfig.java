@@ -41,7 +41,7 @@ public record StreamingConfig(
         AlertsConfig.from(args, sinks));
   }
 
-  private static SparkDuration duration(GlueArgs args, String key, String dflt) {
+  static SparkDuration duration(GlueArgs args, String key, String dflt) {
     SparkDuration d = args.parsed(key, SparkDuration.parse(dflt), SparkDuration::parse);
     if (d.value().isZero()) {
       throw new InvalidArgumentException(key, "must be greater than zero");

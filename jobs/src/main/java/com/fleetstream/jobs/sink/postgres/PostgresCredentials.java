@@ -14,6 +14,10 @@ public final class PostgresCredentials {
   private PostgresCredentials() {}
 
   public static PgConnectionSpec resolve(PostgresConfig config) {
+    return login(config).withTimeouts(config.socketTimeout().value(), config.lockTimeout().value());
+  }
+
+  private static PgConnectionSpec login(PostgresConfig config) {
     if (config.secretId().isPresent()) {
       JsonNode secret = readSecret(config.secretId().get(), config.secretsRegion());
       String user = config.user().orElseGet(() -> text(secret, "username"));

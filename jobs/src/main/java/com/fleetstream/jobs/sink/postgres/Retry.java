@@ -51,7 +51,10 @@ public final class Retry {
     }
   }
 
-  /** Connection failures (08xxx), server shutdown (57P0x), resource limits (53xxx), serialization and deadlock. */
+  /**
+   * Connection failures (08xxx, a socket timeout included), server shutdown (57P0x), resource limits
+   * (53xxx), serialization, deadlock, and a lock not granted within lock_timeout (55P03).
+   */
   static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConnectException) {
@@ -60,7 +63,7 @@ public final class Retry {
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
         String state = sql.getSQLState();
         if (state.startsWith("08") || state.startsWith("57P0") || state.startsWith("53")
-            || state.equals("40001") || state.equals("40P01")) {
+            || state.equals("40001") || state.equals("40P01") || state.equals("55P03")) {
           return true;
         }
       }

@@ -8,14 +8,19 @@ import com.fleetstream.jobs.TestPostgres;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.testkit.FreePort;
 import com.fleetstream.testkit.PostgresServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -173,6 +178,90 @@ class PostgresBatchSinkTest {
         .hasMessageContaining("postgres:location_events")
         .hasMessageContaining("still unavailable after 3 attempts");
     assertThat(nowhere.toString()).doesNotContain("secret");
+  }
+
+  /**
+   * An analyst's transaction holds a lock the batch needs: each attempt gives up after lock_timeout
+   * instead of waiting for it, the batch fails loudly after its attempts, and once the lock is
+   * released a retry writes the batch.
+   */
+  @Test
+  void aLockHeldByAnotherSessionFailsTheAttemptWithinTheBoundAndARetrySucceeds() throws Exception {
+    PgConnectionSpec spec = TestPostgres.database("sink_lock_test").withTimeouts(Duration.ofMinutes(5),
+        Duration.ofMillis(300));
+    PostgresSchema.migrate(spec);
+    Dataset<Row> batch = rows(FIXES, fix("v7", "e7", "2026-03-07T10:00:00Z", 1.0));
+    try (Connection analyst = spec.open()) {
+      analyst.setAutoCommit(false);
+      analyst.createStatement().execute("LOCK TABLE fleet.vehicle_position_history IN ACCESS EXCLUSIVE MODE");
+
+      PostgresBatchSink twice = new PostgresBatchSink(spec, "location_events", new Retry(2, Duration.ofMillis(50)),
+          UnaryOperator.identity());
+      CompletableFuture<?> blocked = CompletableFuture.supplyAsync(() ->
+          twice.write(batch, new BatchId(UUID.randomUUID().toString(), 0)));
+      // a minute is the bound for this test: without lock_timeout the write waits for the lock forever
+      assertThatThrownBy(() -> blocked.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("still unavailable after 2 attempts")
+          .hasStackTraceContaining("ERROR: canceling statement due to lock timeout");
+
+      CompletableFuture<Void> released = CompletableFuture.runAsync(() -> {
+        sleep(1000);
+        try {
+          analyst.rollback();
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      PostgresBatchSink patient = new PostgresBatchSink(spec, "location_events", new Retry(8, Duration.ofMillis(300)),
+          UnaryOperator.identity());
+      assertThat(patient.write(batch, new BatchId(UUID.randomUUID().toString(), 0))).isEqualTo(1);
+      released.get();
+    }
+    assertThat(TestPostgres.rows(spec, "SELECT event_id FROM fleet.vehicle_position_history"))
+        .containsExactly(List.of("e7"));
+  }
+
+  /**
+   * A server that stops answering (every PostgreSQL process SIGSTOPped): each attempt gives up after
+   * socketTimeout, the batch fails loudly after its attempts, and once the server runs again a retry
+   * writes the batch.
+   */
+  @Test
+  void aServerThatHangsFailsTheAttemptWithinTheBoundAndARetrySucceeds() throws Exception {
+    PostgresServer server = PostgresServer.start(dir.resolve("hung"));
+    PgConnectionSpec spec = new PgConnectionSpec(server.jdbcUrl(), PostgresServer.SUPERUSER, null)
+        .withTimeouts(Duration.ofSeconds(2), PgConnectionSpec.DEFAULT_LOCK_TIMEOUT);
+    try (server) {
+      PostgresSchema.migrate(spec);
+      long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("hung/postmaster.pid")).get(0).trim());
+      List<Long> processes = new ArrayList<>(List.of(postmaster));
+      ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(p -> processes.add(p.pid()));
+      Dataset<Row> batch = rows(FIXES, fix("v8", "e8", "2026-03-08T10:00:00Z", 1.0));
+
+      signal("STOP", processes);
+      try {
+        PostgresBatchSink twice = new PostgresBatchSink(spec, "location_events", new Retry(2, Duration.ofMillis(50)),
+            UnaryOperator.identity());
+        CompletableFuture<?> hung = CompletableFuture.supplyAsync(() ->
+            twice.write(batch, new BatchId(UUID.randomUUID().toString(), 0)));
+        // without socketTimeout the attempt waits for an answer forever
+        assertThatThrownBy(() -> hung.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("still unavailable after 2 attempts");
+      } finally {
+        signal("CONT", processes);
+      }
+      PostgresBatchSink sink = new PostgresBatchSink(spec, "location_events", new Retry(4, Duration.ofMillis(300)),
+          UnaryOperator.identity());
+      assertThat(sink.write(batch, new BatchId(UUID.randomUUID().toString(), 0))).isEqualTo(1);
+      assertThat(TestPostgres.rows(spec, "SELECT event_id FROM fleet.vehicle_position_history"))
+          .containsExactly(List.of("e8"));
+    }
+  }
+
+  private static void signal(String signal, List<Long> pids) throws Exception {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(p -> command.add(Long.toString(p)));
+    assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as("kill -" + signal).isZero();
   }
 
   private static void sleep(long ms) {
