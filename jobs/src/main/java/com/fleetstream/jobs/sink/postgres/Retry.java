@@ -36,7 +36,8 @@ public final class Retry {
           throw e instanceof RuntimeException r ? r : new IllegalStateException(what + " failed", e);
         }
         if (attempt >= maxAttempts) {
-          throw new IllegalStateException(what + ": PostgreSQL still unavailable after " + attempt + " attempts", e);
+          throw new IllegalStateException(what + ": " + system(e) + " still unavailable after " + attempt + " attempts",
+              e);
         }
         long delay = Math.min(firstDelay.toMillis() << Math.min(attempt - 1, 20), MAX_DELAY.toMillis());
         delay += ThreadLocalRandom.current().nextLong(delay / 2 + 1);
@@ -69,6 +70,19 @@ public final class Retry {
       }
     }
     return false;
+  }
+
+  /**
+   * Which system failed: PostgreSQL for a driver error, otherwise the endpoint that refused the
+   * connection (work such as alert publication also calls SNS).
+   */
+  static String system(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return "PostgreSQL";
+      }
+    }
+    return "the server behind '" + rootMessage(e) + "'";
   }
 
   private static String rootMessage(Throwable e) {
