@@ -4,7 +4,6 @@ import com.fleetstream.testkit.ProjectPaths;
 import com.fleetstream.testkit.S3Server;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,16 +54,8 @@ public final class GlueDriver {
     }
   }
 
-  /** A finished run: its exit code and the driver's output. */
-  public record Run(String job, int exitCode, Path log) {
-    public String output() {
-      try {
-        return Files.readString(log);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
+  /** A finished run: its exit code and where the driver's output is. */
+  public record Run(String job, int exitCode, Path log) {}
 
   /** Starts a run; {@code overrides} replace job arguments, as a StartJobRun's Arguments do. */
   public Running start(GlueJob job, Map<String, String> overrides) throws IOException {
@@ -110,12 +101,6 @@ public final class GlueDriver {
     pb.environment().putAll(environment);
     pb.environment().put("AWS_REGION", region);
     return new Running(job, pb.start(), log);
-  }
-
-  /** Runs to the end, at most {@code timeoutSeconds}. */
-  public Run run(GlueJob job, Map<String, String> overrides, long timeoutSeconds) throws IOException,
-      InterruptedException {
-    return start(job, overrides).await(timeoutSeconds);
   }
 
   /** Spark configuration of the run: Glue's platform (local here), then the job's own --conf. */

@@ -30,8 +30,4 @@ public record GlueJob(String name, String glueVersion, String command, String sc
     }
     return c;
   }
-
-  public boolean streaming() {
-    return command.equals("gluestreaming");
-  }
 }
