@@ -1,13 +1,12 @@
 package com.fleetstream.rehearsal.glue;
 
+import com.fleetstream.rehearsal.s3.S3Objects;
 import com.fleetstream.testkit.ProjectPaths;
 import com.fleetstream.testkit.S3Server;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,21 +131,16 @@ public final class GlueDriver {
     return List.of(Files.readString(f).trim().split(java.io.File.pathSeparator));
   }
 
-  /** Downloads s3://bucket/key from the S3 server, as Glue copies the script and --extra-jars. */
+  /** Copies s3://bucket/key from the S3 server, as Glue copies the script and --extra-jars. */
   private Path fetch(URI s3, Path dir) throws IOException {
     if (!"s3".equals(s3.getScheme())) {
       throw new IllegalArgumentException("--extra-jars takes s3:// paths, got " + s3);
     }
-    URI http = URI.create(s3Endpoint.toString().replaceAll("/$", "") + "/" + s3.getHost() + s3.getPath());
-    Path target = dir.resolve(Path.of(s3.getPath()).getFileName().toString());
-    java.net.HttpURLConnection c = (java.net.HttpURLConnection) http.toURL().openConnection();
-    if (c.getResponseCode() != 200) {
-      throw new IllegalStateException(s3 + ": the S3 server answered " + c.getResponseCode()
-          + "; the deployment must upload it there");
+    try {
+      return S3Objects.get(s3Endpoint, s3, dir.resolve(Path.of(s3.getPath()).getFileName().toString()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted fetching " + s3, e);
     }
-    try (InputStream in = c.getInputStream()) {
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return target;
   }
 }

@@ -2,13 +2,12 @@ package com.fleetstream.rehearsal.lambda;
 
 import com.fleetstream.rehearsal.terraform.Expressions;
 import com.fleetstream.rehearsal.terraform.Terraform;
+import com.fleetstream.rehearsal.s3.S3Objects;
 import com.fleetstream.testkit.ProjectPaths;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +42,14 @@ public record LambdaFunction(String name, String runtime, String handler, int me
    * @param s3 the S3 server the code is fetched from (Lambda's own fetch, not the function's)
    * @param platform what Lambda's environment adds: region, the role's credentials, endpoints
    */
-  public Process start(String runtimeApi, URI s3, Map<String, String> platform, Path work) throws IOException {
+  public Process start(String runtimeApi, URI s3, Map<String, String> platform, Path work) throws IOException,
+      InterruptedException {
     if (!runtime.equals("java17")) {
-      throw new IllegalStateException(name + ": runtime " + runtime + "; the deploy tests run java17 functions");
+      throw new IllegalStateException(name + ": runtime " + runtime + "; a rehearsed deployment runs java17 functions");
     }
     Path task = Files.createDirectories(work.resolve("task"));
-    Path code = task.resolve(Path.of(codeKey).getFileName().toString());
-    try (InputStream in = URI.create(s3.toString().replaceAll("/$", "") + "/" + codeBucket + "/" + codeKey).toURL()
-        .openStream()) {
-      Files.copy(in, code, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Path code = S3Objects.get(s3, URI.create("s3://" + codeBucket + "/" + codeKey),
+        task.resolve(Path.of(codeKey).getFileName().toString()));
     String ric = Files.readString(ProjectPaths.root().resolve("aws-rehearsal/lambda-runtime/target/lambda.classpath"))
         .trim();
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

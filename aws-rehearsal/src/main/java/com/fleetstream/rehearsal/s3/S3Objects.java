@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,19 @@ public final class S3Objects {
     if (r.statusCode() != 200) {
       throw new IllegalStateException("upload of " + file + " to " + s3 + ": " + r.statusCode() + " " + r.body());
     }
+  }
+
+  /** A plain GET of s3://bucket/key from the S3 server into {@code target} (what `aws s3 cp` does). */
+  public static Path get(URI endpoint, URI s3, Path target) throws IOException, InterruptedException {
+    HttpResponse<Path> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(endpoint.toString().replaceAll("/$", "") + "/" + s3.getHost() + s3.getPath())).GET().build(),
+        HttpResponse.BodyHandlers.ofFile(target));
+    if (r.statusCode() != 200) {
+      Files.deleteIfExists(target);
+      throw new IllegalStateException(s3 + ": the S3 server answered " + r.statusCode()
+          + "; the deployment must upload it there");
+    }
+    return target;
   }
 
   /** ListObjectsV2 of a prefix on the S3 server (unsigned; the server checks no signature). */
