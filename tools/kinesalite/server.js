@@ -1,6 +1,13 @@
 // Starts kinesalite in memory on 127.0.0.1 (the CLI would bind every interface).
 // Usage: node server.js PORT. Prints "kinesalite listening on PORT" once ready; exits with its parent's stdin.
+// A line "advance-clock MILLIS" on stdin moves the server's clock on (kinesalite reads Date.now for arrival
+// times, retention and iterator expiry), so a test can let records expire without waiting a day.
 const kinesalite = require('kinesalite');
+const readline = require('readline');
+
+const realNow = Date.now;
+let skewMillis = 0;
+Date.now = () => realNow() + skewMillis;
 
 const port = parseInt(process.argv[2], 10);
 if (!Number.isInteger(port) || port <= 0) {
@@ -16,5 +23,14 @@ server.listen(port, '127.0.0.1', (err) => {
   console.log(`kinesalite listening on ${port}`);
 });
 // The Java harness owns this process: when it goes away (even kill -9), stdin closes and so do we.
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+const commands = readline.createInterface({ input: process.stdin });
+commands.on('line', (line) => {
+  const advance = /^advance-clock (\d+)$/.exec(line.trim());
+  if (!advance) {
+    console.error(`unknown command: ${line}`);
+    return;
+  }
+  skewMillis += parseInt(advance[1], 10);
+  console.log(`clock advanced to ${new Date(Date.now()).toISOString()}`);
+});
+commands.on('close', () => process.exit(0));

@@ -30,7 +30,6 @@ locals {
   streaming_arguments = merge(local.common_arguments, {
     "--KINESIS_ENDPOINT"         = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
     "--OUTPUT_PATH"              = local.curated
-    "--CHECKPOINT_PATH"          = "${local.checkpoints}/streaming"
     "--TRIGGER_INTERVAL"         = var.trigger_interval
     "--WINDOWS_TRIGGER_INTERVAL" = var.windows_trigger_interval
     "--PG_JDBC_URL"              = var.postgres_jdbc_url
@@ -88,6 +87,9 @@ resource "aws_glue_job" "streaming" {
   default_arguments = merge(local.streaming_arguments, each.value.arguments, {
     "--class"       = each.value.class
     "--STREAM_NAME" = each.value.stream
+    # a checkpoint holds positions in one stream, and the job refuses it for any other: a job given
+    # another stream starts on a checkpoint of its own
+    "--CHECKPOINT_PATH" = "${local.checkpoints}/streaming/${each.value.stream}"
   })
   execution_property {
     # one writer per Delta table and staging table

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -31,6 +32,7 @@ public final class KinesisEmulator implements AutoCloseable {
   private final Process process;
   private final int port;
   private final KinesisClient client;
+  private final Semaphore clockAdvanced = new Semaphore(0);
   private volatile boolean closing;
 
   private KinesisEmulator(Process process, int port, BufferedReader output) {
@@ -47,6 +49,9 @@ public final class KinesisEmulator implements AutoCloseable {
         String line;
         while ((line = reader.readLine()) != null) {
           System.err.println("kinesalite: " + line);
+          if (line.startsWith("clock advanced")) {
+            clockAdvanced.release();
+          }
         }
         int exit = process.waitFor();
         if (!closing) {
@@ -141,6 +146,26 @@ public final class KinesisEmulator implements AutoCloseable {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .httpClientBuilder(ApacheHttpClient.builder())
         .build();
+  }
+
+  /**
+   * Moves the emulator's clock on: records older than a stream's retention then expire (as on AWS,
+   * they are no longer returned), and iterators older than five minutes are refused.
+   */
+  public void advanceClock(Duration by) {
+    try {
+      var stdin = process.getOutputStream();
+      stdin.write(("advance-clock " + by.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+      if (!clockAdvanced.tryAcquire(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("kinesalite did not confirm advancing its clock");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Creates the stream and waits until it is ACTIVE. */

@@ -12,6 +12,7 @@ public record KinesisSourceConfig(
     int maxRecordsPerRead,
     int maxRecordsPerShard,
     SparkDuration maxFetchTime,
+    boolean failOnDataLoss,
     Optional<String> accessKeyId,
     Optional<String> secretKey) {
 
@@ -21,6 +22,7 @@ public record KinesisSourceConfig(
     return "KinesisSourceConfig[streamName=" + streamName + ", region=" + region + ", endpointUrl=" + endpointUrl
         + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
         + maxRecordsPerRead + ", maxRecordsPerShard=" + maxRecordsPerShard + ", maxFetchTime=" + maxFetchTime.spark()
+        + ", failOnDataLoss=" + failOnDataLoss
         + ", accessKeyId=" + accessKeyId.map(k -> "<set>").orElse("<none>") + "]";
   }
 
@@ -48,6 +50,8 @@ public record KinesisSourceConfig(
         // stop is worked off in batches of a bounded size rather than one batch of all of it
         args.integer("MAX_RECORDS_PER_SHARD", 100_000, 1, Integer.MAX_VALUE),
         maxFetchTime,
+        // records after the checkpoint that expired unread stop the job, unless the operator accepts the gap
+        args.bool("FAIL_ON_DATA_LOSS", true),
         // Only for emulators: on AWS the job's IAM role is used and no key is ever an argument.
         args.optional("KINESIS_ACCESS_KEY_ID"),
         args.optional("KINESIS_SECRET_KEY"));

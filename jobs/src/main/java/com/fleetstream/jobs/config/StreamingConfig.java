@@ -22,10 +22,12 @@ public record StreamingConfig(
     String outputPath = uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output");
     SinkConfig sinks = SinkConfig.from(args, outputPath);
     SparkDuration trigger = duration(args, "TRIGGER_INTERVAL", "5 seconds");
+    KinesisSourceConfig source = KinesisSourceConfig.from(args, defaultStream);
     return new StreamingConfig(
-        KinesisSourceConfig.from(args, defaultStream),
+        source,
         outputPath,
-        uri(args, "CHECKPOINT_PATH", "file:///tmp/fleetstream/checkpoints"),
+        // a checkpoint holds positions in one stream (the source refuses any other): by default, named after it
+        uri(args, "CHECKPOINT_PATH", "file:///tmp/fleetstream/checkpoints/" + source.streamName()),
         trigger,
         // a window's row is final only once the watermark passes its end, minutes after its events:
         // its query may run less often than the events query, which is what readers wait for

@@ -29,6 +29,7 @@ public final class KinesisSource {
     o.put(KinesisReadOptions.MAX_RECORDS_PER_READ, Integer.toString(c.maxRecordsPerRead()));
     o.put(KinesisReadOptions.MAX_RECORDS_PER_SHARD, Integer.toString(c.maxRecordsPerShard()));
     o.put(KinesisReadOptions.MAX_FETCH_MILLIS, Long.toString(c.maxFetchTime().value().toMillis()));
+    o.put(KinesisReadOptions.FAIL_ON_DATA_LOSS, Boolean.toString(c.failOnDataLoss()));
     c.accessKeyId().ifPresent(k -> o.put(KinesisReadOptions.ACCESS_KEY_ID, k));
     c.secretKey().ifPresent(k -> o.put(KinesisReadOptions.SECRET_KEY, k));
     return o;

@@ -23,6 +23,8 @@ class JobConfigTest {
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.us-east-1.amazonaws.com");
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofHours(1));
     assertThat(s.outputPath()).isEqualTo("file:///tmp/fleetstream/output");
+    assertThat(s.checkpointPath()).isEqualTo("file:///tmp/fleetstream/checkpoints/vehicle-locations");
+    assertThat(s.source().failOnDataLoss()).isTrue();
     assertThat(s.stopWhenDrained()).isFalse();
     assertThat(c.idleSpeedKmh()).isEqualTo(1.0);
     assertThat(s.sinks().kinds()).containsExactly(SinkConfig.Kind.PARQUET, SinkConfig.Kind.DELTA,
@@ -92,7 +94,8 @@ class JobConfigTest {
         "--STARTING_POSITION", "latest", "--OUTPUT_PATH", "s3://bucket/curated/",
         "--CHECKPOINT_PATH=s3://bucket/cp", "--TRIGGER_INTERVAL", "30 seconds", "--WINDOWS_TRIGGER_INTERVAL", "2 minutes",
         "--WINDOW_DURATION", "10 minutes", "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500",
-        "--MAX_RECORDS_PER_SHARD", "20000", "--MAX_FETCH_TIME", "2 seconds");
+        "--MAX_RECORDS_PER_SHARD", "20000", "--MAX_FETCH_TIME", "2 seconds",
+        "--FAIL_ON_DATA_LOSS", "false");
     StreamingConfig s = c.streaming();
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.eu-west-1.amazonaws.com");
     assertThat(s.source().startingPosition()).isEqualTo(KinesisSourceConfig.StartingPosition.LATEST);
@@ -103,6 +106,7 @@ class JobConfigTest {
     assertThat(s.source().maxRecordsPerRead()).isEqualTo(500);
     assertThat(s.source().maxRecordsPerShard()).isEqualTo(20_000);
     assertThat(s.source().maxFetchTime().value()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.source().failOnDataLoss()).isFalse();
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.thresholds().byMetric()).isEqualTo(Map.of(
         "temperature", new Thresholds.Range(-5.0, 8.0), "energy", new Thresholds.Range(null, 100.0)));

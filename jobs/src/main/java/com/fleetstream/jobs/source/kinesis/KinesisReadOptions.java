@@ -20,9 +20,12 @@ import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
  * @param accessKeyId null to use the default credentials chain (the Glue job's role)
  * @param maxRecordsPerShard a batch stops reading a shard after about this many records
  * @param maxFetch a batch stops reading a shard after this long, so a backlog is worked off in steps
+ * @param failOnDataLoss whether a query fails when records after its checkpoint expired before it read them
+ *     (as Kafka's source option of that name); if not, it logs and counts the gap and reads on
  */
 public record KinesisReadOptions(String streamName, String region, String endpoint, String startingPosition,
-    int maxRecordsPerRead, int maxRecordsPerShard, Duration maxFetch, String accessKeyId, String secretKey)
+    int maxRecordsPerRead, int maxRecordsPerShard, Duration maxFetch, boolean failOnDataLoss, String accessKeyId,
+    String secretKey)
     implements Serializable {
 
   public static final String STREAM_NAME = "streamName";
@@ -32,6 +35,7 @@ public record KinesisReadOptions(String streamName, String region, String endpoi
   public static final String MAX_RECORDS_PER_READ = "maxRecordsPerRead";
   public static final String MAX_RECORDS_PER_SHARD = "maxRecordsPerShard";
   public static final String MAX_FETCH_MILLIS = "maxFetchMillis";
+  public static final String FAIL_ON_DATA_LOSS = "failOnDataLoss";
   public static final String ACCESS_KEY_ID = "awsAccessKeyId";
   public static final String SECRET_KEY = "awsSecretKey";
 
@@ -48,6 +52,7 @@ public record KinesisReadOptions(String streamName, String region, String endpoi
         Integer.parseInt(o.getOrDefault(MAX_RECORDS_PER_READ, "10000")),
         Integer.parseInt(o.getOrDefault(MAX_RECORDS_PER_SHARD, "100000")),
         Duration.ofMillis(Long.parseLong(o.getOrDefault(MAX_FETCH_MILLIS, "5000"))),
+        Boolean.parseBoolean(o.getOrDefault(FAIL_ON_DATA_LOSS, "true")),
         o.get(ACCESS_KEY_ID), o.get(SECRET_KEY));
   }
 

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.source.kinesis;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,34 +8,68 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
-import org.apache.spark.sql.connector.read.streaming.SupportsAdmissionControl;
+import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
+import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Plans micro-batches over a stream's shards. A batch starts where the previous one's tasks recorded
  * they stopped ({@link BatchEnds}); one is planned only when a shard has a record past that point.
+ * The checkpoint records the stream it belongs to ({@link StreamIdentity}) and is refused by any other.
  */
-final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl {
+final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics {
+  static final String EXPIRED_GAPS = "expiredGaps";
+  private static final Logger LOG = LoggerFactory.getLogger(ShardMicroBatchStream.class);
+  private static final int OLDEST_RECORD_PAGES = 5;
+
   private final KinesisReadOptions options;
   private final BatchEnds ends;
   private final KinesisClient client;
+  private final StreamIdentity stream;
   private final Map<String, Probe> idleProbes = new HashMap<>();
+  private final AtomicLong expiredGaps = new AtomicLong();
+  private boolean retentionChecked;
 
   ShardMicroBatchStream(KinesisReadOptions options, String checkpointLocation, Configuration hadoop) {
     this.options = options;
-    this.ends = new BatchEnds(checkpointLocation, hadoop);
+    CheckpointFiles checkpoint = new CheckpointFiles(checkpointLocation, hadoop);
+    this.ends = new BatchEnds(checkpoint);
     this.client = options.client();
+    try {
+      this.stream = StreamIdentity.describe(client, options.streamName());
+      stream.claim(checkpoint);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Refused: the wrapper Spark would put around this source reads one batch to a fixed end offset, but
+   * this source's offsets hold where batches start, not where they end. STOP_WHEN_DRAINED (a
+   * ProcessingTime trigger that stops once the stream is drained) does what AvailableNow is for.
+   */
+  @Override
+  public void prepareForTriggerAvailableNow() {
+    throw new UnsupportedOperationException("KinesisStreamSource[" + options.streamName() + "] does not support"
+        + " Trigger.AvailableNow; use a ProcessingTime trigger (the jobs' TRIGGER_INTERVAL) and stop the query once"
+        + " it is drained (the jobs' STOP_WHEN_DRAINED true). Nothing was read or written to the checkpoint");
   }
 
   /** Batch 0 is never run: its "end" is where the stream is first read from. */
@@ -61,6 +96,10 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
     ShardOffset last = ShardOffset.of(startOffset);
     Map<String, String> next = withNewShards(last.batch == 0 ? last.starts : endsOf(last), shards());
     boolean changed = !next.keySet().equals(last.starts.keySet());
+    if (!retentionChecked) { // while the query runs it reads the shards' records well within their retention
+      changed |= skipExpired(next);
+      retentionChecked = true;
+    }
     for (var e : next.entrySet()) {
       if (ShardPosition.isEnd(e.getValue())) {
         continue;
@@ -103,6 +142,65 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsAdmission
   }
 
   private record Probe(String position, String iterator) {}
+
+  /**
+   * Whether the record each shard's checkpointed position follows is still in the stream. If not,
+   * records after it may have expired unread (the stream keeps them for its retention period):
+   * fails, or with failOnDataLoss false logs the gap, counts it in {@link #metrics} and moves the
+   * shard's position to its oldest record.
+   *
+   * @return whether a position was moved
+   */
+  private boolean skipExpired(Map<String, String> positions) {
+    boolean moved = false;
+    for (var e : positions.entrySet()) {
+      if (!ShardPosition.isSequence(e.getValue())) {
+        continue;
+      }
+      BigInteger after = ShardPosition.sequence(e.getValue());
+      Optional<Record> oldest = oldestRecord(e.getKey());
+      if (oldest.isPresent() && new BigInteger(oldest.get().sequenceNumber()).compareTo(after) <= 0) {
+        continue;
+      }
+      String gap = "shard " + e.getKey() + " of " + stream.arn() + ": the checkpoint goes on after sequence number "
+          + after + ", which the stream no longer holds (it keeps records for " + stream.retention().toHours()
+          + " h); " + oldest.map(r -> "its oldest record is " + r.sequenceNumber() + ", which arrived at "
+              + r.approximateArrivalTimestamp()).orElse("it holds no records")
+          + ". Records between them, if there were any, expired unread: the job was stopped or behind for longer"
+          + " than the retention (or the shard got no records for that long).";
+      if (options.failOnDataLoss()) {
+        throw new IllegalStateException(gap + " To go on from the oldest record, logging and counting the gap,"
+            + " start the job with FAIL_ON_DATA_LOSS false (the source's option " + KinesisReadOptions.FAIL_ON_DATA_LOSS
+            + ")");
+      }
+      LOG.warn("{} Reading on from the oldest record (FAIL_ON_DATA_LOSS is false)", gap);
+      expiredGaps.incrementAndGet();
+      e.setValue(ShardPosition.TRIM_HORIZON);
+      moved = true;
+    }
+    return moved;
+  }
+
+  /** A shard's oldest record; a few pages in, as an emulator may return expired records' pages empty. */
+  private Optional<Record> oldestRecord(String shardId) {
+    String iterator = client.getShardIterator(
+        ShardPosition.iterator(options.streamName(), shardId, ShardPosition.TRIM_HORIZON)).shardIterator();
+    for (int page = 0; page < OLDEST_RECORD_PAGES && iterator != null; page++) {
+      String from = iterator;
+      GetRecordsResponse r = client.getRecords(b -> b.shardIterator(from).limit(100));
+      if (!r.records().isEmpty()) {
+        return Optional.of(r.records().get(0));
+      }
+      iterator = r.nextShardIterator();
+    }
+    return Optional.empty();
+  }
+
+  /** In each progress report's source entry: how many gaps of expired records the query read past. */
+  @Override
+  public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
+    return Map.of(EXPIRED_GAPS, Long.toString(expiredGaps.get()));
+  }
 
   private Map<String, String> endsOf(ShardOffset batch) {
     Map<String, String> next = new LinkedHashMap<>();

@@ -94,7 +94,110 @@ class KinesisStreamSourceTest {
     assertThat(kinesis.client().listShards(b -> b.streamName("split")).shards()).hasSize(3);
   }
 
+  @Test
+  void aCheckpointIsRefusedForAnotherStreamAndForAStreamCreatedAgainUnderItsName() throws Exception {
+    kinesis.createStream("first", 2);
+    kinesis.createStream("second", 1);
+    put("first", 0, 4);
+    put("second", 0, 3);
+    Path shared = checkpoint.resolve("shared");
+    List<String> batches = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery first = start(kinesis, "first", shared, Map.of(), Trigger.ProcessingTime(100), batches, (b, id) -> {});
+    first.processAllAvailable();
+    first.stop();
+
+    StreamingQuery second = start(kinesis, "second", shared, Map.of(), Trigger.ProcessingTime(100), batches,
+        (b, id) -> {});
+    assertThatThrownBy(() -> second.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+        .hasMessageContaining("holds positions in Kinesis stream arn:aws:kinesis:us-east-1:000000000000:stream/first,"
+            + " not in arn:aws:kinesis:us-east-1:000000000000:stream/second")
+        .hasMessageContaining("give the job a CHECKPOINT_PATH of its own")
+        .hasMessageContaining("start it with STREAM_NAME first");
+
+    kinesis.client().deleteStream(b -> b.streamName("first"));
+    Thread.sleep(1_100); // creation times are in seconds
+    kinesis.createStream("first", 1);
+    put("first", 10, 12);
+    StreamingQuery recreated = start(kinesis, "first", shared, Map.of(), Trigger.ProcessingTime(100), batches,
+        (b, id) -> {});
+    assertThatThrownBy(() -> recreated.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+        .hasMessageContaining("Kinesis stream arn:aws:kinesis:us-east-1:000000000000:stream/first was created at")
+        .hasMessageContaining("which was deleted with its records")
+        .hasMessageContaining("a new CHECKPOINT_PATH");
+
+    assertThat(batches).containsExactly("0:" + payloads(0, 4));
+  }
+
+  @Test
+  void triggerAvailableNowIsRefusedBeforeAnyBatchIsPlanned() throws Exception {
+    kinesis.createStream("available-now", 1);
+    put("available-now", 0, 3);
+    Path dir = checkpoint.resolve("available-now");
+    List<String> batches = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery query = start(kinesis, "available-now", dir, Map.of(), Trigger.AvailableNow(), batches,
+        (b, id) -> {});
+    assertThatThrownBy(() -> query.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+        .hasMessageContaining("does not support Trigger.AvailableNow")
+        .hasMessageContaining("STOP_WHEN_DRAINED");
+    assertThat(batches).isEmpty();
+    assertThat(dir.resolve("offsets")).isEmptyDirectory();
+
+    // the checkpoint is not spoilt: a ProcessingTime query on it reads everything
+    StreamingQuery after = start(kinesis, "available-now", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+        (b, id) -> {});
+    after.processAllAvailable();
+    after.stop();
+    assertThat(batches).containsExactly("0:" + payloads(0, 3));
+  }
+
+  /**
+   * On its own emulator, whose clock is moved a day on. Records 5-7 arrive while the query is stopped
+   * and expire unread: the restart fails naming the shard; with failOnDataLoss off it reads on from
+   * the oldest record left, counting the gap.
+   */
+  @Test
+  void recordsThatExpiredUnreadFailTheRestartOrWithFailOnDataLossOffAreCountedAndSkipped() throws Exception {
+    try (KinesisEmulator expiring = KinesisEmulator.start()) {
+      expiring.createStream("expiring", 1);
+      put(expiring, "expiring", 0, 5);
+      Path dir = checkpoint.resolve("expiring");
+      List<String> batches = Collections.synchronizedList(new ArrayList<>());
+      StreamingQuery first = start(expiring, "expiring", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {});
+      first.processAllAvailable();
+      first.stop();
+
+      put(expiring, "expiring", 5, 8);
+      expiring.advanceClock(java.time.Duration.ofHours(25)); // the stream keeps records 24 h
+      put(expiring, "expiring", 8, 10);
+
+      StreamingQuery failing = start(expiring, "expiring", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {});
+      assertThatThrownBy(() -> failing.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+          .hasMessageContaining("shard shardId-000000000000 of arn:aws:kinesis:us-east-1:000000000000:stream/expiring:"
+              + " the checkpoint goes on after sequence number")
+          .hasMessageContaining("which the stream no longer holds (it keeps records for 24 h)")
+          .hasMessageContaining("expired unread")
+          .hasMessageContaining("start the job with FAIL_ON_DATA_LOSS false");
+
+      StreamingQuery onward = start(expiring, "expiring", dir, Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"),
+          Trigger.ProcessingTime(100), batches, (b, id) -> {});
+      onward.processAllAvailable();
+      String gaps = onward.lastProgress().sources()[0].metrics().get(ShardMicroBatchStream.EXPIRED_GAPS);
+      onward.stop();
+
+      assertThat(batches).containsExactly("0:" + payloads(0, 5), "1:" + payloads(8, 10));
+      assertThat(gaps).isEqualTo("1");
+    }
+  }
+
   private StreamingQuery start(String stream, List<String> batches, VoidFunction2<Dataset<Row>, Long> then)
+      throws Exception {
+    return start(kinesis, stream, checkpoint.resolve(stream), Map.of(), Trigger.ProcessingTime(100), batches, then);
+  }
+
+  private static StreamingQuery start(KinesisEmulator kinesis, String stream, Path checkpoint,
+      Map<String, String> options, Trigger trigger, List<String> batches, VoidFunction2<Dataset<Row>, Long> then)
       throws Exception {
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> records = spark.readStream().format(KinesisStreamSource.class.getName())
@@ -102,10 +205,11 @@ class KinesisStreamSourceTest {
             KinesisReadOptions.ENDPOINT, kinesis.endpoint().toString(),
             KinesisReadOptions.ACCESS_KEY_ID, KinesisEmulator.ACCESS_KEY,
             KinesisReadOptions.SECRET_KEY, KinesisEmulator.SECRET_KEY))
+        .options(options)
         .load();
     return records.selectExpr("cast(data as string) as payload").writeStream()
-        .option("checkpointLocation", checkpoint.resolve(stream).toString())
-        .trigger(Trigger.ProcessingTime(100))
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(trigger)
         .foreachBatch((Dataset<Row> batch, Long id) -> {
           List<String> payloads = batch.orderBy("payload").as(Encoders.STRING()).collectAsList();
           batches.add(id + ":" + String.join(",", payloads));
@@ -115,6 +219,10 @@ class KinesisStreamSourceTest {
   }
 
   private static void put(String stream, int from, int to) {
+    put(kinesis, stream, from, to);
+  }
+
+  private static void put(KinesisEmulator kinesis, String stream, int from, int to) {
     for (int i = from; i < to; i++) {
       String payload = "r" + i;
       kinesis.client().putRecord(b -> b.streamName(stream).partitionKey(payload)
