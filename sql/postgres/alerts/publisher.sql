@@ -22,3 +22,8 @@ SELECT EXISTS (
 
 -- name: mark
 UPDATE fleet.alerts SET status = ?, sns_message_id = ?, published_at = now() WHERE alert_id = ?;
+
+-- name: fail
+-- SNS refused this alert's message itself (not the topic, not the service being down): kept with
+-- SNS's answer for an operator, never retried.
+UPDATE fleet.alerts SET status = 'failed', publish_error = ? WHERE alert_id = ?;

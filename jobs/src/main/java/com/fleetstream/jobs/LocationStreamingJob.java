@@ -19,7 +19,6 @@ import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +26,6 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine and deduplicated events (late ones
@@ -63,13 +61,11 @@ public final class LocationStreamingJob {
         GeofenceAlerts.detect(EventValidation.valid(fixes), GeofenceFile.read(spark, uri)), "event_time"));
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
-    List<StreamingQuery> started = new ArrayList<>(List.of(
-        queries.start("events", checked, sinks.events("events", UnaryOperator.identity()), Deduplication.QUERY_CONF),
-        queries.start("windows", windows,
-            sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")),
-            Map.of(), s.windowsTriggerInterval())));
-    alerts.ifPresent(a -> started.add(queries.start("alerts", a, sinks.alerts())));
-    queries.awaitAll(started);
+    queries.start("events", checked, sinks.events("events", UnaryOperator.identity()), Deduplication.QUERY_CONF);
+    queries.start("windows", windows, sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")),
+        Map.of(), s.windowsTriggerInterval());
+    alerts.ifPresent(a -> queries.startRestarting("alerts", a, sinks.alerts()));
+    queries.awaitAll();
     return queries;
   }
 }

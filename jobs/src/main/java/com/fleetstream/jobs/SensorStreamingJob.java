@@ -62,15 +62,15 @@ public final class SensorStreamingJob {
         config.alertConsecutiveReadings()), "event_time");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
-    queries.awaitAll(List.of(
-        queries.start("events", checked, concat(
+    queries.start("events", checked, concat(
             sinks.events("events", ThresholdBreaches::breaches),
-            sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(JobSinks.stored(Deduplication.onTime(rows))))),
-            Deduplication.QUERY_CONF),
-        queries.start("windows", windows,
-            sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")),
-            Map.of(), s.windowsTriggerInterval()),
-        queries.start("alerts", alerts, sinks.alerts())));
+        sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(JobSinks.stored(Deduplication.onTime(rows))))),
+            Deduplication.QUERY_CONF);
+    queries.start("windows", windows,
+        sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")),
+        Map.of(), s.windowsTriggerInterval());
+    queries.startRestarting("alerts", alerts, sinks.alerts());
+    queries.awaitAll();
     return queries;
   }
 

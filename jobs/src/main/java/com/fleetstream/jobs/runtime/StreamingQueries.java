@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.ObjLongConsumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -28,20 +29,42 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a job's streaming queries and runs them until they fail, are stopped, or (local runs) the
  * stream is drained. Each query writes every batch to its sinks from one foreachBatch, reading the
- * batch once (persisted) however many sinks there are.
+ * batch once (persisted) however many sinks there are. A query started with {@link #startRestarting}
+ * (alerts) does not take the others down when it fails: it is restarted from its checkpoint after a
+ * back-off, and only fails the job after {@value #MAX_RESTARTS} failures in a row.
  */
 public final class StreamingQueries {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingQueries.class);
   /** Spark puts the running query's id into this local property of the thread running foreachBatch. */
   private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
   private static final int DRAINED_POLLS = 2;
+  static final int MAX_RESTARTS = 5;
+  private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(10);
+  private static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(5);
 
   private final SparkSession spark;
   private final StreamingConfig config;
   private final String job;
   private final BatchAccounting accounting = new BatchAccounting();
   private final UnaryOperator<BatchSink> decorate;
-  private final Map<String, StreamingQuery> started = new LinkedHashMap<>();
+  private final Map<String, Running> running = new LinkedHashMap<>();
+
+  /** A started query, the way to start it again, and (restarting queries) its failures in a row. */
+  private static final class Running {
+    final Supplier<StreamingQuery> starter;
+    final boolean restarting;
+    StreamingQuery query;
+    StreamingQuery last;
+    int failures;
+    long restartAt;
+
+    Running(Supplier<StreamingQuery> starter, boolean restarting) {
+      this.starter = starter;
+      this.restarting = restarting;
+      this.query = starter.get();
+      this.last = query;
+    }
+  }
 
   /** @param decorate wraps every sink; tests inject faults with it, jobs pass the identity */
   public StreamingQueries(SparkSession spark, StreamingConfig config, String job, UnaryOperator<BatchSink> decorate) {
@@ -54,7 +77,7 @@ public final class StreamingQueries {
 
   /** A query this job started, by its short name ("events", "windows", ...); also after it stopped. */
   public StreamingQuery query(String name) {
-    return started.get(name);
+    return running.get(name).last;
   }
 
   /** Starts query {@code job-name}, checkpointed under the job's checkpoint path. */
@@ -74,6 +97,20 @@ public final class StreamingQueries {
   /** @param trigger this query's micro-batch interval, when not the job's {@code TRIGGER_INTERVAL} */
   public StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured,
       Map<String, String> sessionConf, SparkDuration trigger) {
+    return start(name, rows, configured, sessionConf, trigger, false);
+  }
+
+  /**
+   * A query whose failure must not stop the job's others (alerts: an SNS or PostgreSQL outage must
+   * not stop ingestion): logged, then restarted from its checkpoint after 10 s, doubling to 5 min.
+   * {@value #MAX_RESTARTS} failures in a row, with no batch read between them, fail the job.
+   */
+  public StreamingQuery startRestarting(String name, Dataset<Row> rows, List<BatchSink> configured) {
+    return start(name, rows, configured, Map.of(), config.triggerInterval(), true);
+  }
+
+  private StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured,
+      Map<String, String> sessionConf, SparkDuration trigger, boolean restarting) {
     String queryName = job + "-" + name;
     List<BatchSink> sinks = configured.stream().map(decorate).toList();
     VoidFunction2<Dataset<Row>, Long> writeBatch = (batch, batchId) -> {
@@ -94,9 +131,14 @@ public final class StreamingQueries {
       }
       LOG.info("{} batch {} took {} ms: {}", queryName, batchId, (System.nanoTime() - start) / 1_000_000, millis);
     };
-    synchronized (StreamingQueries.class) { // jobs sharing a session start queries concurrently
-      return SessionSettings.with(spark, sessionConf, () -> startQuery(name, queryName, rows, writeBatch, trigger));
-    }
+    Supplier<StreamingQuery> starter = () -> {
+      synchronized (StreamingQueries.class) { // jobs sharing a session start queries concurrently
+        return SessionSettings.with(spark, sessionConf, () -> startQuery(queryName, rows, writeBatch, trigger));
+      }
+    };
+    Running r = new Running(starter, restarting);
+    running.put(name, r);
+    return r.query;
   }
 
   /**
@@ -141,18 +183,16 @@ public final class StreamingQueries {
     }
   }
 
-  private StreamingQuery startQuery(String name, String queryName, Dataset<Row> rows,
+  private StreamingQuery startQuery(String queryName, Dataset<Row> rows,
       VoidFunction2<Dataset<Row>, Long> writeBatch, SparkDuration trigger) {
     try {
-      StreamingQuery query = rows.writeStream()
+      return rows.writeStream()
           .queryName(queryName)
           .option("checkpointLocation", checkpoint(queryName))
           .trigger(Trigger.ProcessingTime(trigger.value().toMillis()))
           .outputMode("append")
           .foreachBatch(writeBatch)
           .start();
-      started.put(name, query);
-      return query;
     } catch (TimeoutException e) {
       throw new IllegalStateException("query " + queryName + " did not start", e);
     }
@@ -160,28 +200,27 @@ public final class StreamingQueries {
 
   /**
    * Blocks while the queries run. Returns when all are drained (with {@code STOP_WHEN_DRAINED}) or
-   * {@code MAX_RUN_SECONDS} is up; throws as soon as one fails, after stopping the others.
+   * {@code MAX_RUN_SECONDS} is up; throws as soon as one fails (a restarting one: once it is out of
+   * restarts), after stopping the others.
    */
-  public void awaitAll(List<StreamingQuery> queries) {
+  public void awaitAll() {
     long deadline = config.maxRunSeconds() == 0 ? Long.MAX_VALUE
         : System.nanoTime() + Duration.ofSeconds(config.maxRunSeconds()).toNanos();
     long poll = Math.max(200, Math.min(config.triggerInterval().value().toMillis(), 5_000));
     int drainedPolls = 0;
     try {
       while (true) {
-        for (StreamingQuery q : queries) {
-          if (!q.isActive()) {
-            try {
-              q.awaitTermination(); // rethrows the query's failure
-            } catch (StreamingQueryException e) {
-              stopQuietly(queries);
-              throw new IllegalStateException(CheckpointCompatibility.explain(e, q.name(), checkpoint(q.name()))
-                  .orElse(job + ": a streaming query failed: " + e.message()), e);
+        for (Running r : running.values()) {
+          if (r.query == null) {
+            if (System.nanoTime() >= r.restartAt) {
+              r.query = r.starter.get();
+              r.last = r.query;
             }
-            throw new IllegalStateException("query " + q.name() + " stopped unexpectedly");
+          } else if (!r.query.isActive()) {
+            failed(r);
           }
         }
-        boolean drained = queries.stream().allMatch(StreamingQueries::idle);
+        boolean drained = running.values().stream().allMatch(r -> r.query != null && idle(r.query));
         drainedPolls = drained ? drainedPolls + 1 : 0;
         if (config.stopWhenDrained() && drainedPolls >= DRAINED_POLLS) {
           LOG.info("{}: stream drained, stopping", job);
@@ -193,14 +232,46 @@ public final class StreamingQueries {
         }
         Thread.sleep(poll);
       }
-      stopBetweenBatches(queries);
+      stopBetweenBatches(active());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      stopQuietly(queries);
+      stopQuietly(active());
       throw new IllegalStateException(job + " interrupted", e);
     } finally {
       spark.streams().removeListener(accounting);
     }
+  }
+
+  /** A query that is no longer active: restarted later, or the job fails. */
+  private void failed(Running r) {
+    StreamingQuery q = r.query;
+    String failure;
+    StreamingQueryException cause = null;
+    try {
+      q.awaitTermination(); // rethrows the query's failure
+      failure = "query " + q.name() + " stopped unexpectedly";
+    } catch (StreamingQueryException e) {
+      cause = e;
+      failure = CheckpointCompatibility.explain(e, q.name(), checkpoint(q.name()))
+          .orElse(job + ": a streaming query failed: " + e.message());
+    }
+    boolean readSince = java.util.Arrays.stream(q.recentProgress()).anyMatch(p -> p.numInputRows() > 0);
+    r.failures = readSince ? 1 : r.failures + 1;
+    if (r.restarting && cause != null && r.failures <= MAX_RESTARTS) {
+      long delay = Math.min(FIRST_RESTART_DELAY.toMillis() << (r.failures - 1), MAX_RESTART_DELAY.toMillis());
+      LOG.error("{} (failure {} of at most {} in a row); the job's other queries go on, and {} restarts from its"
+          + " checkpoint in {} s", failure, r.failures, MAX_RESTARTS, q.name(), delay / 1000, cause);
+      r.query = null;
+      r.restartAt = System.nanoTime() + delay * 1_000_000;
+      return;
+    }
+    stopQuietly(active());
+    throw new IllegalStateException(r.restarting && cause != null
+        ? failure + " (" + r.failures + " failures in a row)" : failure, cause);
+  }
+
+  private List<StreamingQuery> active() {
+    return running.values().stream().map(r -> r.query).filter(java.util.Objects::nonNull).toList();
   }
 
   /** Where query {@code job-name} keeps its checkpoint. */

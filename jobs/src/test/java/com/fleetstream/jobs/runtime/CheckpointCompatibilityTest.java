@@ -72,6 +72,7 @@ class CheckpointCompatibilityTest {
 
   private static void run(SparkSession spark, StreamingConfig config, Dataset<Row> rows, Counting sink) {
     StreamingQueries queries = new StreamingQueries(spark, config, "test", UnaryOperator.identity());
-    queries.awaitAll(List.of(queries.start("dedup", rows, List.of(sink))));
+    queries.start("dedup", rows, List.of(sink));
+    queries.awaitAll();
   }
 }

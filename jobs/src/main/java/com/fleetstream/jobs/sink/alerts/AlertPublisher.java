@@ -26,20 +26,24 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.SnsException;
 
 /**
  * Sends the job's pending alerts from {@code fleet.alerts} to SNS, from the driver, after the batch's
  * alerts were stored. Each alert is marked published (with SNS's message id) or suppressed right
  * after its own publish, so a replayed batch or a restarted job sends nothing twice; only a crash
  * between one publish and its mark can repeat that one message. A session advisory lock keeps two
- * drivers of the same job from publishing at once. With {@code SNS_ENDPOINT} (local stand-ins) the
- * requests are not signed.
+ * drivers of the same job from publishing at once. An alert SNS refuses for its content
+ * ({@code InvalidParameter}) is marked failed with SNS's answer and the others go on; any other
+ * refusal (a missing topic, no permission) fails the batch. With {@code SNS_ENDPOINT} (local
+ * stand-ins) the requests are not signed.
  */
 public final class AlertPublisher implements BatchSink {
   private static final Logger LOG = LoggerFactory.getLogger(AlertPublisher.class);
   private static final SqlScript SQL = SqlScript.load("sql/postgres/alerts/publisher.sql");
   private static final int SNS_ATTEMPTS = 6;
-  private static final int SUBJECT_MAX = 100;
+  /** SNS's subject: printable ASCII, under 100 characters. */
+  private static final int SUBJECT_MAX = 99;
 
   private final PgConnectionSpec db;
   private final String job;
@@ -85,13 +89,22 @@ public final class AlertPublisher implements BatchSink {
       List<Pending> overflow = new ArrayList<>();
       int published = 0;
       int suppressed = 0;
+      int failed = 0;
       for (Pending a : pending) {
         if (recentlyPublished(c, a)) {
           mark(c, "suppressed", null, a.id());
           suppressed++;
-        } else if (published < config.maxPerBatch()) {
-          mark(c, "published", publish(a), a.id());
-          published++;
+        } else if (published + failed < config.maxPerBatch()) {
+          try {
+            mark(c, "published", publish(a), a.id());
+            published++;
+          } catch (SnsException e) {
+            if (!refusesTheMessage(e)) {
+              throw e;
+            }
+            fail(c, a, e);
+            failed++;
+          }
         } else {
           overflow.add(a);
         }
@@ -102,8 +115,8 @@ public final class AlertPublisher implements BatchSink {
           mark(c, "digested", digest, a.id());
         }
       }
-      LOG.info("{} alerts: {} pending, {} published, {} suppressed by the rate limit, {} in a digest", job,
-          pending.size(), published, suppressed, overflow.size());
+      LOG.info("{} alerts: {} pending, {} published, {} suppressed by the rate limit, {} in a digest, {} refused by SNS",
+          job, pending.size(), published, suppressed, overflow.size(), failed);
       return published + (overflow.isEmpty() ? 0 : 1);
     } // closing the session releases the advisory lock
   }
@@ -150,12 +163,36 @@ public final class AlertPublisher implements BatchSink {
     }
   }
 
+  /** SNS refused this message's content; a topic or permission problem is every message's and fails the batch. */
+  private static boolean refusesTheMessage(SnsException e) {
+    return e.statusCode() == 400 && e.awsErrorDetails() != null
+        && ("InvalidParameter".equals(e.awsErrorDetails().errorCode())
+            || "InvalidParameterValue".equals(e.awsErrorDetails().errorCode()));
+  }
+
+  private void fail(Connection c, Pending a, SnsException e) throws SQLException {
+    String error = e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+    LOG.error("{} alert {} ({} {} {}) refused by SNS, marked failed in fleet.alerts: {}", job, a.id(), a.kind(),
+        a.rule(), a.entity(), error);
+    try (PreparedStatement s = c.prepareStatement(SQL.sql("fail"))) {
+      s.setString(1, error);
+      s.setString(2, a.id());
+      s.executeUpdate();
+    }
+  }
+
+  /** Printable ASCII under SNS's limit: an entity id may hold anything validation lets through. */
+  static String subject(String text) {
+    StringBuilder s = new StringBuilder();
+    text.codePoints().forEach(c -> s.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+    return s.length() <= SUBJECT_MAX ? s.toString() : s.substring(0, SUBJECT_MAX - 3) + "...";
+  }
+
   private String publish(Pending a) {
-    String subject = "fleetstream " + job + " alert: " + a.kind() + " " + a.rule() + " " + a.entity();
     String body = a.detail() + "\n\nevent time: " + a.time().toInstant() + "\nevent id: " + a.eventId()
         + "\nalert id: " + a.id();
     return client().publish(p -> p.topicArn(config.topicArn().orElseThrow())
-        .subject(subject.length() > SUBJECT_MAX ? subject.substring(0, SUBJECT_MAX) : subject)
+        .subject(subject("fleetstream " + job + " alert: " + a.kind() + " " + a.rule() + " " + a.entity()))
         .message(body)
         .messageAttributes(Map.of(
             "kind", attribute(a.kind()), "rule", attribute(a.rule()), "entity_id", attribute(a.entity()))))
@@ -168,7 +205,7 @@ public final class AlertPublisher implements BatchSink {
         .append(". All are in fleet.alerts (status 'digested').\n\n");
     alerts.stream().limit(50).forEach(a -> body.append(a.time().toInstant()).append(' ').append(a.detail()).append('\n'));
     return client().publish(p -> p.topicArn(config.topicArn().orElseThrow())
-        .subject("fleetstream " + job + ": " + alerts.size() + " more alerts")
+        .subject(subject("fleetstream " + job + ": " + alerts.size() + " more alerts"))
         .message(body.toString())
         .messageAttributes(Map.of("kind", attribute("digest")))).messageId();
   }
