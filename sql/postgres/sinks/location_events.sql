@@ -5,7 +5,8 @@
 -- staging order: vehicle_id, event_time, event_id
 
 -- name: new_partitions
-SELECT fleet.ensure_history_partitions(min(event_time), max(event_time)) FROM fleet_staging.location_events;
+SELECT fleet.ensure_history_partitions(array_agg(DISTINCT (event_time AT TIME ZONE 'UTC')::date))
+FROM fleet_staging.location_events;
 
 -- name: vehicle_position_history
 INSERT INTO fleet.vehicle_position_history (vehicle_id, event_time, event_id, latitude, longitude, speed_kmh,

@@ -91,7 +91,7 @@ final class PostgresSinkBenchmark {
   private static double jdbc(PgConnectionSpec db, Dataset<Row> fixes) throws Exception {
     truncate(db);
     try (Connection c = db.open(); Statement s = c.createStatement()) {
-      s.execute("SELECT fleet.ensure_history_partitions('2026-03-01T00:00:00Z', '2026-03-01T23:59:59Z')");
+      s.execute("SELECT fleet.ensure_history_partitions(ARRAY[date '2026-03-01'])");
     }
     Properties p = new Properties();
     p.setProperty("user", db.user());

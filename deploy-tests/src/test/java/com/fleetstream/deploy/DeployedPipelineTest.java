@@ -125,6 +125,8 @@ class DeployedPipelineTest {
   private static Map<String, String> streamingOverrides(String window) {
     Map<String, String> o = new LinkedHashMap<>(RUN_CONTROLS);
     o.put("--WINDOW_DURATION", window);
+    // the simulated day is fixed (2026-01-01), older than the default 30 days by now
+    o.put("--MAX_EVENT_AGE", "3650 days");
     return o;
   }
 

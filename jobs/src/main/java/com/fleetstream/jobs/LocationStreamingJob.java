@@ -52,7 +52,7 @@ public final class LocationStreamingJob {
     JobSinks sinks = JobSinks.open(NAME, s);
 
     Dataset<Row> fixes = countValidated(
-        LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
+        LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
     Dataset<Row> checked = countKept(Deduplication.keepingLate(fixes, s.dedupWatermark()));
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
         countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),

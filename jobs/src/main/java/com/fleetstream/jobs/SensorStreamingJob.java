@@ -51,7 +51,7 @@ public final class SensorStreamingJob {
     JobSinks sinks = JobSinks.open(NAME, s);
 
     Dataset<Row> readings = countValidated(
-        SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source()))));
+        SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
     Dataset<Row> checked = ThresholdBreaches.flag(
         countKept(Deduplication.keepingLate(readings, s.dedupWatermark())), config.thresholds());
     Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(

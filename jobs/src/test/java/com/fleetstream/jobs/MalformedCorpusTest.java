@@ -54,9 +54,9 @@ class MalformedCorpusTest {
   void everySpoiledRecordGetsTheReasonItWasSpoiledFor() {
     List<MalformedCorpus.Entry> locations = MalformedCorpus.locations(10_000, 1);
     List<MalformedCorpus.Entry> sensors = MalformedCorpus.sensors(2_000, 2);
-    assertThat(reasons(LocationEvents.parse(KinesisRecords.decode(raw(locations)))))
+    assertThat(reasons(LocationEvents.parse(KinesisRecords.decode(raw(locations)), TestRecords.MAX_EVENT_AGE)))
         .isEqualTo(expected(locations));
-    assertThat(reasons(SensorEvents.parse(KinesisRecords.decode(raw(sensors))))).isEqualTo(expected(sensors));
+    assertThat(reasons(SensorEvents.parse(KinesisRecords.decode(raw(sensors)), TestRecords.MAX_EVENT_AGE))).isEqualTo(expected(sensors));
   }
 
   @Test

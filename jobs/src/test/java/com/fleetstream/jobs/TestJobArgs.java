@@ -11,6 +11,8 @@ import java.util.List;
 
 /** Glue-style arguments for a streaming job on the test's emulator, work folder and database. */
 public final class TestJobArgs {
+  public static final String MAX_EVENT_AGE_ARG = "3650 days";
+
   private TestJobArgs() {}
 
   public static List<String> streaming(KinesisEmulator kinesis, String stream, String window, Path work,
@@ -24,6 +26,8 @@ public final class TestJobArgs {
         "--TRIGGER_INTERVAL", "1 second", "--WINDOW_DURATION", window, "--WINDOW_WATERMARK", "1 minute",
         "--DEDUP_WATERMARK", "10 minutes", "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "240",
         "--SHUFFLE_PARTITIONS", "2",
+        // the tests' event times are fixed days of 2026, older than the default 30 days by now
+        "--MAX_EVENT_AGE", MAX_EVENT_AGE_ARG,
         "--SINKS", "parquet,delta,postgres", "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user()));
   }
 

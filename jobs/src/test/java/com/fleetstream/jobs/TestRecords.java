@@ -31,6 +31,9 @@ public final class TestRecords {
   }
 
   /** Puts the payloads on the emulator's stream, in order, under one partition key. */
+  /** TestJobArgs' MAX_EVENT_AGE: the tests' event times are fixed days of 2026. */
+  public static final java.time.Duration MAX_EVENT_AGE = java.time.Duration.ofDays(3650);
+
   public static void put(com.fleetstream.testkit.KinesisEmulator kinesis, String stream, String key,
       List<String> payloads) {
     var entries = payloads.stream().map(p -> software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry

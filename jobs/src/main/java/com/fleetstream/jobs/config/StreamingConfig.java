@@ -12,6 +12,7 @@ public record StreamingConfig(
     SparkDuration dedupWatermark,
     SparkDuration windowWatermark,
     SparkDuration windowDuration,
+    SparkDuration maxEventAge,
     int shufflePartitions,
     boolean stopWhenDrained,
     int maxRunSeconds,
@@ -35,12 +36,26 @@ public record StreamingConfig(
         duration(args, "DEDUP_WATERMARK", "1 hour"),
         duration(args, "WINDOW_WATERMARK", "10 minutes"),
         duration(args, "WINDOW_DURATION", defaultWindow),
+        maxEventAge(args),
         args.integer("SHUFFLE_PARTITIONS", 8, 1, 10_000),
         // Glue streaming jobs run until stopped; local runs and tests stop once the stream is drained.
         args.bool("STOP_WHEN_DRAINED", false),
         args.integer("MAX_RUN_SECONDS", 0, 0, Integer.MAX_VALUE),
         sinks,
         AlertsConfig.from(args, sinks));
+  }
+
+  /**
+   * A tracker offline for weeks uploads what it buffered; older than this, an event time is a reset
+   * clock (1970, 2000-01-01), and each day of events is a history partition of its own.
+   */
+  private static SparkDuration maxEventAge(GlueArgs args) {
+    SparkDuration age = duration(args, "MAX_EVENT_AGE", "30 days");
+    if (age.value().compareTo(java.time.Duration.ofDays(3650)) > 0) {
+      throw new InvalidArgumentException("MAX_EVENT_AGE",
+          "must be at most 3650 days, got " + age.value().toDays() + " days");
+    }
+    return age;
   }
 
   static SparkDuration duration(GlueArgs args, String key, String dflt) {

@@ -6,6 +6,7 @@ import static com.fleetstream.jobs.transform.FieldSpec.requiredDouble;
 import static com.fleetstream.jobs.transform.FieldSpec.requiredString;
 import static com.fleetstream.jobs.transform.FieldSpec.requiredTimestamp;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -28,9 +29,13 @@ public final class LocationEvents {
 
   private LocationEvents() {}
 
-  /** Decoded Kinesis records to fixes with {@code event_time} and {@code quarantine_reason}. */
-  public static Dataset<Row> parse(Dataset<Row> records) {
-    return EventValidation.parse(records, FIELDS, Map.of("vehicle_id", "truck_id"), TimestampRules.rules())
+  /**
+   * Decoded Kinesis records to fixes with {@code event_time} and {@code quarantine_reason}.
+   *
+   * @param maxEventAge an event time further before its arrival is quarantined as {@code timestamp_too_old}
+   */
+  public static Dataset<Row> parse(Dataset<Row> records, Duration maxEventAge) {
+    return EventValidation.parse(records, FIELDS, Map.of("vehicle_id", "truck_id"), TimestampRules.rules(maxEventAge))
         .withColumnRenamed("timestamp", "event_time");
   }
 }

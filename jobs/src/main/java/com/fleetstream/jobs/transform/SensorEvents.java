@@ -8,6 +8,7 @@ import static com.fleetstream.jobs.transform.FieldSpec.requiredTimestamp;
 import static org.apache.spark.sql.functions.col;
 
 import com.fleetstream.jobs.config.Thresholds;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,12 @@ public final class SensorEvents {
 
   private SensorEvents() {}
 
-  public static Dataset<Row> parse(Dataset<Row> records) {
+  /** @param maxEventAge a reading taken further before its arrival is quarantined as {@code timestamp_too_old} */
+  public static Dataset<Row> parse(Dataset<Row> records, Duration maxEventAge) {
     List<EventValidation.Rule> rules = new ArrayList<>();
     rules.add(new EventValidation.Rule(col("metric").isin(Thresholds.METRICS.toArray()).unary_$bang(),
         "unknown_metric"));
-    rules.addAll(TimestampRules.rules());
+    rules.addAll(TimestampRules.rules(maxEventAge));
     return EventValidation.parse(records, FIELDS, Map.of(), rules)
         .withColumnRenamed("timestamp", "event_time");
   }

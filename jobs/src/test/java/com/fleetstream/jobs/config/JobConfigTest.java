@@ -25,6 +25,7 @@ class JobConfigTest {
     assertThat(s.outputPath()).isEqualTo("file:///tmp/fleetstream/output");
     assertThat(s.checkpointPath()).isEqualTo("file:///tmp/fleetstream/checkpoints/vehicle-locations");
     assertThat(s.source().failOnDataLoss()).isTrue();
+    assertThat(s.maxEventAge().value()).isEqualTo(Duration.ofDays(30));
     assertThat(s.stopWhenDrained()).isFalse();
     assertThat(c.idleSpeedKmh()).isEqualTo(1.0);
     assertThat(s.sinks().kinds()).containsExactly(SinkConfig.Kind.PARQUET, SinkConfig.Kind.DELTA,
@@ -95,7 +96,7 @@ class JobConfigTest {
         "--CHECKPOINT_PATH=s3://bucket/cp", "--TRIGGER_INTERVAL", "30 seconds", "--WINDOWS_TRIGGER_INTERVAL", "2 minutes",
         "--WINDOW_DURATION", "10 minutes", "--THRESHOLDS", "temperature:-5:8,energy::100", "--MAX_RECORDS_PER_READ", "500",
         "--MAX_RECORDS_PER_SHARD", "20000", "--MAX_FETCH_TIME", "2 seconds",
-        "--FAIL_ON_DATA_LOSS", "false");
+        "--FAIL_ON_DATA_LOSS", "false", "--MAX_EVENT_AGE", "7 days");
     StreamingConfig s = c.streaming();
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.eu-west-1.amazonaws.com");
     assertThat(s.source().startingPosition()).isEqualTo(KinesisSourceConfig.StartingPosition.LATEST);
@@ -107,6 +108,7 @@ class JobConfigTest {
     assertThat(s.source().maxRecordsPerShard()).isEqualTo(20_000);
     assertThat(s.source().maxFetchTime().value()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.source().failOnDataLoss()).isFalse();
+    assertThat(s.maxEventAge().value()).isEqualTo(Duration.ofDays(7));
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.thresholds().byMetric()).isEqualTo(Map.of(
         "temperature", new Thresholds.Range(-5.0, 8.0), "energy", new Thresholds.Range(null, 100.0)));
@@ -126,6 +128,8 @@ class JobConfigTest {
         .hasMessageContaining("--THRESHOLDS").hasMessageContaining("unknown metric 'pressure'");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--MAX_RECORDS_PER_READ", "0")))
         .hasMessage("--MAX_RECORDS_PER_READ must be within 1..10000, got 0");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--MAX_EVENT_AGE", "4000 days")))
+        .hasMessage("--MAX_EVENT_AGE must be at most 3650 days, got 4000 days");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("stray")))
         .hasMessage("--stray expected --KEY value");
   }

@@ -32,9 +32,12 @@ class LocationEventsTest {
             ok.replace("\"timestamp\":\"2026-01-01T10:00:00Z\"", "\"timestamp\":\"yesterday\""),
             ok.replace("2026-01-01T10:00:00Z", "2026-01-01T12:00:00Z"),
             ok.replace("2026-01-01T10:00:00Z", "1999-12-31T23:59:59Z"),
+            ok.replace("2026-01-01T10:00:00Z", "2000-01-01T00:00:00Z"), // a reset clock
+            ok.replace("2026-01-01T10:00:00Z", "2025-11-30T10:00:00Z"), // older than MAX_EVENT_AGE (30 days)
+            ok.replace("2026-01-01T10:00:00Z", "2025-12-05T10:00:00Z"), // buffered offline for 27 days
             ok.replace("\"vehicle_id\"", "\"truck_id\""),
             ok.replace("\"vehicle_id\":\"truck-1\"", "\"vehicle_id\":\"  \""),
-            ok.replace("\"latitude\":53.5", "\"latitude\":\"53.5\"")))
+            ok.replace("\"latitude\":53.5", "\"latitude\":\"53.5\"")), TestRecords.MAX_EVENT_AGE)
         .select("sequence_number", "event_id", "vehicle_id", "latitude", "quarantine_reason")
         .orderBy("sequence_number").collectAsList();
 
@@ -54,12 +57,15 @@ class LocationEventsTest {
         "invalid_type:timestamp",
         "timestamp_in_future",
         "timestamp_too_old",
+        "timestamp_too_old",
+        "timestamp_too_old",
+        null,
         null,
         "missing_field:vehicle_id",
         null);
     assertThat(rows.get(0)).extracting(r -> r.getString(1), r -> r.getString(2), r -> r.getDouble(3))
         .containsExactly("e1", "truck-1", 53.5);
-    assertThat(List.of(rows.get(15), rows.get(17)))
+    assertThat(List.of(rows.get(18), rows.get(20)))
         .extracting(r -> r.getString(2), r -> r.getDouble(3))
         .containsExactly(tuple("truck-1", 53.5), tuple("truck-1", 53.5));
   }
@@ -67,7 +73,7 @@ class LocationEventsTest {
   @Test
   void parsesTypedColumnsAndEventTime() {
     Row row = LocationEvents.parse(TestRecords.decoded(ARRIVAL,
-            fix("e9", "truck-9", "2026-01-01T10:00:00.250Z", -33.9, 151.2, 0.0)))
+            fix("e9", "truck-9", "2026-01-01T10:00:00.250Z", -33.9, 151.2, 0.0)), TestRecords.MAX_EVENT_AGE)
         .selectExpr("vehicle_id", "event_id", "CAST(event_time AS STRING)", "latitude", "longitude", "speed_kmh",
             "heading", "altitude_m", "accuracy_m", "fuel_level_pct", "engine_status")
         .first();
@@ -82,7 +88,7 @@ class LocationEventsTest {
   @Test
   void filteringOnTheReasonParsesEachRecordOnce() {
     var valid = EventValidation.valid(LocationEvents.parse(TestRecords.decoded(ARRIVAL,
-        fix("e1", "truck-1", "2026-01-01T10:00:00Z", 53.5, 9.9, 42.5))));
+        fix("e1", "truck-1", "2026-01-01T10:00:00Z", 53.5, 9.9, 42.5)), TestRecords.MAX_EVENT_AGE));
     String plan = valid.queryExecution().executedPlan().toString();
     assertThat(plan.split("from_json", -1).length - 1).isEqualTo(2);
     assertThat(valid.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())

@@ -21,7 +21,7 @@ class SensorEventsTest {
         reading("r4", "s2", "2026-01-01T10:00:20Z", "temperature", -30.5),
         reading("r5", "s3", "2026-01-01T10:00:20Z", "energy", 500.0),
         reading("r6", "s3", "2026-01-01T10:00:20Z", "humidity", 99.0),
-        reading("r7", "s3", "2026-01-01T10:00:20Z", "energy", 1.0).replace("\"value\":1.0", "\"value\":null")));
+        reading("r7", "s3", "2026-01-01T10:00:20Z", "energy", 1.0).replace("\"value\":1.0", "\"value\":null")), TestRecords.MAX_EVENT_AGE);
 
     assertThat(parsed.orderBy("sequence_number").collectAsList())
         .extracting(r -> r.getAs("event_id"), r -> r.getAs("quarantine_reason"))

@@ -27,7 +27,7 @@ class WindowStatsTest {
                 fix("d", "truck-1", "2026-01-01T10:59:50Z", 53.0, 10.500, 80.0),
                 fix("b", "truck-1", "2026-01-01T10:00:30Z", 53.0, 10.005, 36.0),
                 fix("e", "truck-1", "2026-01-01T11:00:10Z", 53.0, 10.510, 70.0),
-                fix("x", "truck-2", "2026-01-01T10:30:00Z", 40.0, -3.0, 0.5)))),
+                fix("x", "truck-2", "2026-01-01T10:30:00Z", 40.0, -3.0, 0.5)), TestRecords.MAX_EVENT_AGE)),
             SparkDuration.parse("1 hour"), 1.0)
         .orderBy("vehicle_id", "window_start").collectAsList();
 
@@ -66,7 +66,7 @@ class WindowStatsTest {
                 reading("r1", "s1", "2026-01-01T10:00:00Z", "temperature", 20.0),
                 reading("r2", "s1", "2026-01-01T10:02:00Z", "temperature", 22.0),
                 reading("r3", "s1", "2026-01-01T10:04:59Z", "temperature", 45.0),
-                reading("r4", "s1", "2026-01-01T10:05:00Z", "temperature", 19.0)))),
+                reading("r4", "s1", "2026-01-01T10:05:00Z", "temperature", 19.0)), TestRecords.MAX_EVENT_AGE)),
             Thresholds.parse(Thresholds.DEFAULT)), SparkDuration.parse("5 minutes"))
         .orderBy("window_start")
         .selectExpr("sensor_id", "metric", "CAST(window_start AS STRING)", "CAST(window_end AS STRING)",

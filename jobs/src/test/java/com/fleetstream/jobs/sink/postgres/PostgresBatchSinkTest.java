@@ -127,6 +127,32 @@ class PostgresBatchSinkTest {
   }
 
   @Test
+  void aBatchGetsPartitionsForTheDaysItHasFixesOnAndNeverMoreThanACap() throws SQLException {
+    PostgresBatchSink sink = new PostgresBatchSink(db, "location_events", NO_RETRY, UnaryOperator.identity());
+    String query = UUID.randomUUID().toString();
+    // a reset clock's fix (validation quarantines it now) beside today's: two partitions, not the
+    // ~9,800 days between them
+    sink.write(rows(FIXES, fix("v9", "e90", "2000-01-01T00:00:00Z", 1.0), fix("v9", "e91", "2026-11-30T10:00:00Z", 2.0)),
+        new BatchId(query, 0));
+    assertThat(TestPostgres.rows(db, "SELECT counts->>'new_partitions' FROM fleet.batch_ledger WHERE query_id = '"
+        + query + "'")).containsExactly(List.of("2"));
+    assertThat(TestPostgres.rows(db, "SELECT tableoid::regclass::text FROM fleet.vehicle_position_history"
+        + " WHERE vehicle_id = 'v9' ORDER BY 1")).containsExactly(
+            List.of("fleet.vehicle_position_history_20000101"), List.of("fleet.vehicle_position_history_20261130"));
+
+    try (Connection c = db.open(); var s = c.createStatement()) {
+      assertThatThrownBy(() -> s.execute("SELECT fleet.ensure_history_partitions(array_agg(d::date))"
+          + " FROM generate_series(date '2010-01-01', date '2011-02-05', interval '1 day') AS d"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("a batch of fixes needs 401 new day partitions of fleet.vehicle_position_history"
+              + " (2010-01-01 to 2011-02-05), more than 400 at once")
+          .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("54000");
+    }
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM pg_class WHERE relname LIKE 'vehicle_position_history_2010%'"))
+        .isZero();
+  }
+
+  @Test
   void copiesAwkwardTextExactly() {
     PostgresBatchSink sink = new PostgresBatchSink(db, "location_quarantine", NO_RETRY, UnaryOperator.identity());
     Timestamp t = Timestamp.from(Instant.parse("2026-03-01T10:00:00Z"));
