@@ -53,7 +53,8 @@ public final class LocationStreamingJob {
 
     Dataset<Row> fixes = countValidated(
         LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
-    Dataset<Row> checked = countKept(Deduplication.keepingLate(fixes, s.dedupWatermark()));
+    Dataset<Row> checked = Deduplication.withoutRepeats(
+        countKept(Deduplication.keepingLate(fixes, s.dedupWatermark())));
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
         countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");

@@ -53,7 +53,8 @@ public final class SensorStreamingJob {
     Dataset<Row> readings = countValidated(
         SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
     Dataset<Row> checked = ThresholdBreaches.flag(
-        countKept(Deduplication.keepingLate(readings, s.dedupWatermark())), config.thresholds());
+        Deduplication.withoutRepeats(countKept(Deduplication.keepingLate(readings, s.dedupWatermark()))),
+        config.thresholds());
     Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(
         countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
         config.thresholds()), s.windowDuration()), "window_start");

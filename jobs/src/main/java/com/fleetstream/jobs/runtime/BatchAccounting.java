@@ -22,17 +22,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Per batch and query, one log line whose numbers add up:
  * {@code read = quarantined + valid} and {@code valid = kept + duplicates + late} (for queries that
- * deduplicate), plus the rows each query's sinks wrote. The counts come from {@code Dataset.observe}
- * points in the plan and Spark's state operator metrics, so they cost no extra pass over the data.
+ * deduplicate), plus the rows each query's sinks wrote. Each outcome is counted where it happens,
+ * from {@code Dataset.observe} points in the plan and Spark's deduplication operators' metrics (so
+ * at no extra pass over the data), and a batch whose counts do not add up is logged as an error: a
+ * row lost between the steps would otherwise pass for a duplicate.
  */
 public final class BatchAccounting extends StreamingQueryListener {
   public static final String VALIDATED = "validated";
   public static final String KEPT = "kept";
   private static final Logger LOG = LoggerFactory.getLogger(BatchAccounting.class);
+  private static final String DEDUPLICATION_OPERATORS = "dedupe";
+  /** The metric Spark's deduplication operators report the repeats they drop under. */
+  private static final String DROPPED_DUPLICATES = "numDroppedDuplicateRows";
 
   /** Counts for one finished batch. */
   public record Counts(String query, long batch, long read, long quarantined, long valid, Long kept, long late,
       Long duplicates, Map<String, Long> written) {
+    /** Valid rows that are neither kept, nor duplicates, nor late: lost, if ever not zero. */
+    public long unaccounted() {
+      return kept == null ? 0 : valid - kept - duplicates - late;
+    }
+
     public String line() {
       StringBuilder s = new StringBuilder()
           .append(query).append(" batch ").append(batch).append(": read=").append(read)
@@ -52,15 +62,19 @@ public final class BatchAccounting extends StreamingQueryListener {
   }
 
   /**
-   * Counts the valid rows left after deduplication; rows tagged {@link Deduplication#LATE} count as
-   * late, not kept, and invalid ones passed through for quarantine (already counted) not at all.
+   * Counts the valid rows after deduplication: rows tagged {@link Deduplication#LATE} count as late,
+   * those tagged {@link Deduplication#DUPLICATE} as duplicates, the rest as kept; invalid ones passed
+   * through for quarantine (already counted) not at all. Where Spark's own deduplication ran, its
+   * operators' metrics count the duplicates and late rows it dropped.
    */
   public static Dataset<Row> countKept(Dataset<Row> deduplicated) {
     java.util.List<String> columns = java.util.List.of(deduplicated.columns());
     Column late = columns.contains(Deduplication.LATE) ? col(Deduplication.LATE) : lit(false);
+    Column duplicate = columns.contains(Deduplication.DUPLICATE) ? col(Deduplication.DUPLICATE) : lit(false);
     Column valid = columns.contains(EventValidation.REASON) ? col(EventValidation.REASON).isNull() : lit(true);
-    return deduplicated.observe(KEPT, count(when(valid.and(not(late)), 1)).as("kept"),
-        count(when(valid.and(late), 1)).as("late"));
+    return deduplicated.observe(KEPT, count(when(valid.and(not(late)).and(not(duplicate)), 1)).as("kept"),
+        count(when(valid.and(late).and(not(duplicate)), 1)).as("late"),
+        count(when(valid.and(duplicate), 1)).as("duplicates"));
   }
 
   void recordWritten(String query, long batch, String sink, long rows) {
@@ -74,20 +88,33 @@ public final class BatchAccounting extends StreamingQueryListener {
     if (rows == null) {
       return; // no batch ran: an idle progress report
     }
+    Counts counts = counts(p, rows);
+    if (counts.unaccounted() != 0) {
+      LOG.error("{}: {} valid rows are neither kept, duplicates nor late: lost between the query's steps",
+          counts.line(), counts.unaccounted());
+    } else {
+      LOG.info(counts.line());
+    }
+  }
+
+  /** One finished batch's counts, from its progress report. */
+  public static Counts counts(StreamingQueryProgress p, Map<String, Long> written) {
     Row validated = p.observedMetrics().get(VALIDATED);
     // a batch run only to move the watermark (and close windows) reads nothing and observes nothing
     long read = validated == null ? 0 : validated.getLong(0);
     long invalid = validated == null ? 0 : validated.getLong(1);
     Row keptRow = p.observedMetrics().get(KEPT);
     long late = keptRow == null ? 0 : keptRow.getLong(1);
+    long duplicates = keptRow == null ? 0 : keptRow.getLong(2);
     for (StateOperatorProgress op : p.stateOperators()) {
-      late += op.numRowsDroppedByWatermark();
+      if (op.operatorName().startsWith(DEDUPLICATION_OPERATORS)) { // dedupe, dedupeWithinWatermark
+        late += op.numRowsDroppedByWatermark();
+        duplicates += op.customMetrics().getOrDefault(DROPPED_DUPLICATES, 0L);
+      }
     }
     Long kept = keptRow == null ? null : keptRow.getLong(0);
-    Long duplicates = kept == null ? null : read - invalid - kept - late;
-    Counts counts = new Counts(p.name(), p.batchId(), read, invalid, read - invalid, kept, late, duplicates,
-        Map.copyOf(rows));
-    LOG.info(counts.line());
+    return new Counts(p.name(), p.batchId(), read, invalid, read - invalid, kept, late,
+        kept == null ? null : duplicates, Map.copyOf(written));
   }
 
   @Override

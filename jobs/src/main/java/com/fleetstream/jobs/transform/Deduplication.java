@@ -24,6 +24,8 @@ import org.apache.spark.sql.types.StructType;
 public final class Deduplication {
   /** Set on rows older than the watermark when they arrived. */
   public static final String LATE = "late";
+  /** Set on repeats of an event id already emitted, so they are counted before {@link #withoutRepeats} drops them. */
+  public static final String DUPLICATE = "duplicate";
 
   /**
    * Spark would run a batch without data at every trigger to look for processing-time timeouts;
@@ -45,11 +47,12 @@ public final class Deduplication {
    * query that reads the stream for events also carries its quarantine. Spark's own deduplication,
    * and any state function with event-time timeouts, drops late rows before user code sees them;
    * with processing-time timeouts it filters nothing. The timeout only wakes a key up to compare its
-   * event time with the watermark. Run the query with {@link #QUERY_CONF}.
+   * event time with the watermark. Repeats come out too, with {@link #DUPLICATE} set, to be counted
+   * and then dropped by {@link #withoutRepeats}. Run the query with {@link #QUERY_CONF}.
    */
   public static Dataset<Row> keepingLate(Dataset<Row> validated, SparkDuration watermark) {
     StructType schema = validated.schema();
-    StructType tagged = schema.add(LATE, DataTypes.BooleanType, false);
+    StructType tagged = schema.add(LATE, DataTypes.BooleanType, false).add(DUPLICATE, DataTypes.BooleanType, false);
     int reason = schema.fieldIndex(EventValidation.REASON);
     int eventId = schema.fieldIndex("event_id");
     int sequence = schema.fieldIndex("sequence_number");
@@ -59,6 +62,11 @@ public final class Deduplication {
         .flatMapGroupsWithState(new FirstSighting(schema.fieldIndex("event_time"), reason,
                 watermark.value().toMillis()), OutputMode.Append(), Encoders.LONG(), Encoders.row(tagged),
             GroupStateTimeout.ProcessingTimeTimeout());
+  }
+
+  /** {@link #keepingLate}'s rows but the repeats. */
+  public static Dataset<Row> withoutRepeats(Dataset<Row> tagged) {
+    return tagged.filter(functions.not(functions.col(DUPLICATE))).drop(DUPLICATE);
   }
 
   /** The valid rows of {@link #keepingLate} that were on time. */
@@ -86,34 +94,36 @@ public final class Deduplication {
         return Collections.emptyIterator();
       }
       Row first = rows.next(); // a group that has not timed out has rows
+      List<Row> out = new ArrayList<>();
       if (!first.isNullAt(reason)) { // invalid: keyed by its sequence number, it goes to quarantine as it came
-        List<Row> out = new ArrayList<>();
-        out.add(tag(first, false));
-        rows.forEachRemaining(r -> out.add(tag(r, false)));
+        out.add(tag(first, false, false));
+        rows.forEachRemaining(r -> out.add(tag(r, false, false)));
         return out.iterator();
       }
-      if (state.exists()) {
-        return Collections.emptyIterator(); // every row is a repeat of one already emitted
+      if (state.exists()) { // every row is a repeat of one already emitted
+        out.add(tag(first, false, true));
+      } else {
+        long time = ((Timestamp) first.get(eventTime)).getTime();
+        boolean late = time < watermark;
+        if (!late) {
+          state.update(time);
+          state.setTimeoutDuration(wakeUpMs);
+        }
+        // a late event keeps no state: the watermark has passed it already (the late table merges on
+        // the event id instead)
+        out.add(tag(first, late, false));
       }
-      long time = ((Timestamp) first.get(eventTime)).getTime();
-      boolean late = time < watermark;
-      if (!late) {
-        state.update(time);
-        state.setTimeoutDuration(wakeUpMs);
-      }
-      // a late event keeps no state: the watermark has passed it already (the late table merges on
-      // the event id instead)
-      List<Row> out = new ArrayList<>(1);
-      out.add(tag(first, late));
+      rows.forEachRemaining(r -> out.add(tag(r, false, true)));
       return out.iterator();
     }
 
-    private static Row tag(Row row, boolean late) {
-      Object[] values = new Object[row.size() + 1];
+    private static Row tag(Row row, boolean late, boolean duplicate) {
+      Object[] values = new Object[row.size() + 2];
       for (int i = 0; i < row.size(); i++) {
         values[i] = row.get(i);
       }
       values[row.size()] = late;
+      values[row.size() + 1] = duplicate;
       return RowFactory.create(values);
     }
   }

@@ -1,0 +1,22 @@
+package com.fleetstream.jobs.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BatchAccountingTest {
+  @Test
+  void aRowThatIsNeitherKeptNorADuplicateNorLateIsUnaccountedForNotCountedAsADuplicate() {
+    BatchAccounting.Counts lost = new BatchAccounting.Counts("location-events", 7, 10, 2, 8, 5L, 1, 1L,
+        Map.of("parquet:events", 5L));
+    assertThat(lost.unaccounted()).isEqualTo(1);
+    assertThat(lost.line()).isEqualTo("location-events batch 7: read=10 quarantined=2 valid=8 kept=5 duplicates=1"
+        + " late=1 written={parquet:events=5}");
+
+    assertThat(new BatchAccounting.Counts("location-events", 8, 10, 2, 8, 5L, 1, 2L, Map.of()).unaccounted()).isZero();
+    // a query that does not deduplicate (alerts) has nothing to account for beyond validation
+    assertThat(new BatchAccounting.Counts("location-alerts", 8, 10, 2, 8, null, 0, null, Map.of()).unaccounted())
+        .isZero();
+  }
+}
