@@ -5,17 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
-import com.fleetstream.jobs.sink.DeltaCompaction;
 import com.fleetstream.jobs.sink.FinalTableWriter;
 import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.sink.RunManifest;
 import com.fleetstream.jobs.source.DeltaChanges;
 import com.fleetstream.jobs.transform.FinalSummaries;
 import com.fleetstream.jobs.transform.NearestPosition;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,9 +38,6 @@ public final class CombineJob {
   private static final String SENSOR_WINDOWS = "sensor/window_stats";
   private static final String LOCATION_LATE = "location/" + JobSinks.LATE_EVENTS;
   private static final String SENSOR_LATE = "sensor/" + JobSinks.LATE_EVENTS;
-  /** The streams' tables that only ever get appended to: compacted here, not in the streams. */
-  private static final List<String> APPEND_ONLY = List.of(LOCATION_EVENTS, SENSOR_EVENTS,
-      "location/" + JobSinks.QUARANTINE, "sensor/" + JobSinks.QUARANTINE);
   /** Each stream's events table and the table of its events that came after the watermark. */
   private static final Map<String, String> LATE_OF = Map.of(LOCATION_EVENTS, LOCATION_LATE, SENSOR_EVENTS, SENSOR_LATE);
 
@@ -57,9 +51,8 @@ public final class CombineJob {
   /** @return the manifest's URI, or empty when no input changed since the last run */
   public static Optional<String> run(SparkSession spark, CombineJobConfig config) {
     SparkSessions.configure(spark, config.shufflePartitions());
+    // the streams' tables are only read here: their one writer is their stream's driver (DeltaCompactionSchedule)
     var hadoop = spark.sparkContext().hadoopConfiguration();
-    Instant started = Instant.now();
-    APPEND_ONLY.forEach(table -> DeltaCompaction.compactHoursBefore(spark, input(config, table), started));
 
     Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());
     Map<String, Long> now = new LinkedHashMap<>();

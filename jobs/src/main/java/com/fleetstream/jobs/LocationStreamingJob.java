@@ -9,6 +9,7 @@ import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.jobs.sink.BatchSink;
+import com.fleetstream.jobs.sink.DeltaCompactionSchedule;
 import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.source.GeofenceFile;
 import com.fleetstream.jobs.source.KinesisSource;
@@ -18,6 +19,7 @@ import com.fleetstream.jobs.transform.GeofenceAlerts;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
 import java.util.List;
 import java.util.Map;
@@ -58,15 +60,18 @@ public final class LocationStreamingJob {
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
         countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
-    Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(
-        GeofenceAlerts.detect(EventValidation.valid(fixes), GeofenceFile.read(spark, uri)), "event_time"));
+    Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(GeofenceAlerts.detect(
+        EventValidation.valid(fixes), GeofenceFile.read(spark, uri), s.alerts().stateTimeout().value()), "event_time"));
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.start("events", checked, sinks.events("events", UnaryOperator.identity()), Deduplication.QUERY_CONF);
     queries.start("windows", windows, sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")),
         Map.of(), s.windowsTriggerInterval());
-    alerts.ifPresent(a -> queries.startRestarting("alerts", a, sinks.alerts()));
-    queries.awaitAll();
+    alerts.ifPresent(a -> queries.startRestarting("alerts", a, sinks.alerts(), ThresholdAlerts.QUERY_CONF));
+    try (var compaction = DeltaCompactionSchedule.start(spark, NAME, sinks.appendOnlyDeltaTables(),
+        s.sinks().compactionInterval().value())) {
+      queries.awaitAll();
+    }
     return queries;
   }
 }

@@ -9,6 +9,7 @@ import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.jobs.sink.BatchSink;
+import com.fleetstream.jobs.sink.DeltaCompactionSchedule;
 import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.source.KinesisSource;
 import com.fleetstream.jobs.transform.Deduplication;
@@ -60,7 +61,7 @@ public final class SensorStreamingJob {
         config.thresholds()), s.windowDuration()), "window_start");
     Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(
         ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds()), config.thresholds(),
-        config.alertConsecutiveReadings()), "event_time");
+        config.alertConsecutiveReadings(), s.alerts().stateTimeout().value()), "event_time");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.start("events", checked, concat(
@@ -70,8 +71,11 @@ public final class SensorStreamingJob {
     queries.start("windows", windows,
         sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")),
         Map.of(), s.windowsTriggerInterval());
-    queries.startRestarting("alerts", alerts, sinks.alerts());
-    queries.awaitAll();
+    queries.startRestarting("alerts", alerts, sinks.alerts(), ThresholdAlerts.QUERY_CONF);
+    try (var compaction = DeltaCompactionSchedule.start(spark, NAME, sinks.appendOnlyDeltaTables(),
+        s.sinks().compactionInterval().value())) {
+      queries.awaitAll();
+    }
     return queries;
   }
 

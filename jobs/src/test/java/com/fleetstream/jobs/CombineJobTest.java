@@ -104,7 +104,12 @@ class CombineJobTest {
   void runsTheSameOnS3() {
     base = TestS3.base();
     handMadeInput();
+    long eventsVersion = io.delta.tables.DeltaTable.forPath(SparkTestSession.get(), base + "/in/location/events")
+        .history(1).first().getLong(0);
     Optional<String> manifest = CombineJob.run(SparkTestSession.get(), config("20260302T010000Z"));
+    // the streams' tables are read, never written: a second driver's commit could overwrite a stream's
+    assertThat(io.delta.tables.DeltaTable.forPath(SparkTestSession.get(), base + "/in/location/events")
+        .history(1).first().getLong(0)).isEqualTo(eventsVersion);
     assertThat(manifest).contains(base + "/final/_manifests/20260302T010000Z.json");
     assertThat(enriched()).containsExactly(ENRICHED_ROWS);
     assertThat(output(CombineJob.VEHICLE_DAILY).count()).isEqualTo(2);

@@ -8,10 +8,11 @@ import java.util.Optional;
  * {@code fleet.alerts}); they are sent to SNS when {@code ALERTS_TOPIC_ARN} is set, at most one
  * message per entity, rule and kind of transition per {@code ALERT_MIN_INTERVAL} of event time, and at most
  * {@code ALERTS_MAX_PER_BATCH} messages per batch, the rest summed up in one digest message.
- * {@code SNS_ENDPOINT} points the client at a local stand-in.
+ * {@code SNS_ENDPOINT} points the client at a local stand-in. An entity that sends nothing for
+ * {@code ALERT_STATE_TIMEOUT} of processing time loses its alert state: its next event starts afresh.
  */
 public record AlertsConfig(Optional<String> topicArn, Optional<URI> snsEndpoint, String region,
-    SparkDuration minInterval, int maxPerBatch) {
+    SparkDuration minInterval, int maxPerBatch, SparkDuration stateTimeout) {
 
   static AlertsConfig from(GlueArgs args, SinkConfig sinks) {
     Optional<String> topic = args.optional("ALERTS_TOPIC_ARN");
@@ -26,6 +27,8 @@ public record AlertsConfig(Optional<String> topicArn, Optional<URI> snsEndpoint,
         Optional.ofNullable(args.parsed("SNS_ENDPOINT", null, URI::create)),
         args.string("AWS_REGION", "us-east-1"),
         args.parsed("ALERT_MIN_INTERVAL", SparkDuration.parse("15 minutes"), SparkDuration::parse),
-        args.integer("ALERTS_MAX_PER_BATCH", 20, 1, 1000));
+        args.integer("ALERTS_MAX_PER_BATCH", 20, 1, 1000),
+        // a parked vehicle's GPS may be off for a weekend: its exit from the depot on Monday still counts
+        StreamingConfig.duration(args, "ALERT_STATE_TIMEOUT", "7 days"));
   }
 }

@@ -6,11 +6,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** Which sinks a streaming job writes every batch to, and their settings. */
+/**
+ * Which sinks a streaming job writes every batch to, and their settings.
+ *
+ * @param compactionInterval how often the job compacts its append-only Delta tables' closed hours
+ */
 public record SinkConfig(
     Set<Kind> kinds,
     String deltaPath,
     int deltaTargetFileSizeMb,
+    SparkDuration compactionInterval,
     Optional<PostgresConfig> postgres) {
 
   public enum Kind { PARQUET, DELTA, POSTGRES }
@@ -27,6 +32,7 @@ public record SinkConfig(
         kinds,
         StreamingConfig.uri(args, "DELTA_PATH", outputPath + "/delta"),
         args.integer("DELTA_TARGET_FILE_SIZE_MB", 128, 1, 4096),
+        StreamingConfig.duration(args, "COMPACTION_INTERVAL", "1 hour"),
         kinds.contains(Kind.POSTGRES) ? Optional.of(PostgresConfig.from(args)) : Optional.empty());
   }
 

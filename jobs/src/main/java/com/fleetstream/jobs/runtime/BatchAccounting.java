@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
+import com.fleetstream.jobs.transform.Alerts;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
 import java.util.Map;
@@ -36,8 +37,9 @@ public final class BatchAccounting extends StreamingQueryListener {
   private static final String DROPPED_DUPLICATES = "numDroppedDuplicateRows";
 
   /** Counts for one finished batch. */
+  /** @param outOfOrder events an alert state machine skipped as older than its entity's last; null elsewhere */
   public record Counts(String query, long batch, long read, long quarantined, long valid, Long kept, long late,
-      Long duplicates, Map<String, Long> written) {
+      Long duplicates, Long outOfOrder, Map<String, Long> written) {
     /** Valid rows that are neither kept, nor duplicates, nor late: lost, if ever not zero. */
     public long unaccounted() {
       return kept == null ? 0 : valid - kept - duplicates - late;
@@ -49,6 +51,9 @@ public final class BatchAccounting extends StreamingQueryListener {
           .append(" quarantined=").append(quarantined).append(" valid=").append(valid);
       if (kept != null) {
         s.append(" kept=").append(kept).append(" duplicates=").append(duplicates).append(" late=").append(late);
+      }
+      if (outOfOrder != null) {
+        s.append(" out_of_order=").append(outOfOrder);
       }
       return s.append(" written=").append(new java.util.TreeMap<>(written)).toString();
     }
@@ -113,8 +118,9 @@ public final class BatchAccounting extends StreamingQueryListener {
       }
     }
     Long kept = keptRow == null ? null : keptRow.getLong(0);
+    Row alertInputs = p.observedMetrics().get(Alerts.OBSERVED);
     return new Counts(p.name(), p.batchId(), read, invalid, read - invalid, kept, late,
-        kept == null ? null : duplicates, Map.copyOf(written));
+        kept == null ? null : duplicates, alertInputs == null ? null : alertInputs.getLong(0), Map.copyOf(written));
   }
 
   @Override

@@ -105,8 +105,9 @@ public final class StreamingQueries {
    * not stop ingestion): logged, then restarted from its checkpoint after 10 s, doubling to 5 min.
    * {@value #MAX_RESTARTS} failures in a row, with no batch read between them, fail the job.
    */
-  public StreamingQuery startRestarting(String name, Dataset<Row> rows, List<BatchSink> configured) {
-    return start(name, rows, configured, Map.of(), config.triggerInterval(), true);
+  public StreamingQuery startRestarting(String name, Dataset<Row> rows, List<BatchSink> configured,
+      Map<String, String> sessionConf) {
+    return start(name, rows, configured, sessionConf, config.triggerInterval(), true);
   }
 
   private StreamingQuery start(String name, Dataset<Row> rows, List<BatchSink> configured,

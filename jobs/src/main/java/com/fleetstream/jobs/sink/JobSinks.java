@@ -35,6 +35,7 @@ public final class JobSinks {
   private final StreamingConfig config;
   private final PgConnectionSpec postgres;
   private final Retry retry;
+  private final List<String> appendOnlyDelta = new ArrayList<>();
 
   private JobSinks(String job, StreamingConfig config, PgConnectionSpec postgres, Retry retry) {
     this.job = job;
@@ -106,9 +107,21 @@ public final class JobSinks {
       list.add(parquet(table));
     }
     if (sinks.writes(Kind.DELTA)) {
-      list.add(new DeltaBatchSink(sinks.deltaPath() + "/" + job + "/" + table, mergeKeys, Partitioning.COLUMNS));
+      String path = sinks.deltaPath() + "/" + job + "/" + table;
+      list.add(new DeltaBatchSink(path, mergeKeys, Partitioning.COLUMNS));
+      if (mergeKeys.isEmpty()) {
+        appendOnlyDelta.add(path);
+      }
     }
     return list;
+  }
+
+  /**
+   * The job's Delta tables that are only appended to, for {@link DeltaCompactionSchedule}: their
+   * only writers are this job's queries, so this driver is the only one to write them.
+   */
+  public List<String> appendOnlyDeltaTables() {
+    return List.copyOf(appendOnlyDelta);
   }
 
   /**

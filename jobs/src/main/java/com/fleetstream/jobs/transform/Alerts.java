@@ -1,6 +1,11 @@
 package com.fleetstream.jobs.transform;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.when;
+
 import java.sql.Timestamp;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -23,7 +28,23 @@ public final class Alerts {
       .add("longitude", DataTypes.DoubleType, true)
       .add("detail", DataTypes.StringType, false);
 
+  /** The observation that counts the events an alert state machine skipped as out of order. */
+  public static final String OBSERVED = "alert_inputs";
+  /** The kind of a marker row for a skipped event: counted, then dropped, never an alert. */
+  private static final String SKIPPED = "skipped:out_of_order";
+
   private Alerts() {}
+
+  /** An event older than its entity's last (or a repeat of it): it cannot change the sequence any more. */
+  static Row skipped(String entity, String rule, Timestamp time, String eventId) {
+    return RowFactory.create("", entity, rule, SKIPPED, time, eventId, null, null, null, "");
+  }
+
+  /** The state machines' output, its skipped events counted (observation {@link #OBSERVED}) and dropped. */
+  static Dataset<Row> countingSkipped(Dataset<Row> output) {
+    return output.observe(OBSERVED, count(when(col("kind").equalTo(SKIPPED), 1)).as("out_of_order"))
+        .filter(col("kind").notEqual(SKIPPED));
+  }
 
   static Row alert(String entity, String rule, String kind, Timestamp time, String eventId, Double value,
       Double latitude, Double longitude, String detail) {

@@ -4,6 +4,7 @@ import static com.fleetstream.jobs.transform.ThresholdAlerts.nullableDouble;
 
 import com.fleetstream.jobs.config.Geofence;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -26,7 +27,9 @@ import org.apache.spark.sql.types.StructType;
  * Per vehicle: an {@code enter} or {@code exit} alert when a fix lands on the other side of a
  * geofence's boundary than the vehicle's previous fix, as the fence's {@code alert_on} asks. A
  * vehicle's first fix only says where it is. Fixes are taken in event-time order; one older than the
- * last seen for its vehicle (or a repeat of it) is skipped.
+ * last seen for its vehicle (or a repeat of it) is skipped, and counted ({@link Alerts#OBSERVED}). A
+ * vehicle's state is dropped after {@code stateTimeout} without fixes. Run the query with
+ * {@link ThresholdAlerts#QUERY_CONF}.
  */
 public final class GeofenceAlerts {
   private static final StructType STATE = new StructType()
@@ -35,16 +38,22 @@ public final class GeofenceAlerts {
 
   private GeofenceAlerts() {}
 
-  public static Dataset<Row> detect(Dataset<Row> fixes, List<Geofence> geofences) {
-    return fixes.select("vehicle_id", "event_time", "event_id", "latitude", "longitude")
+  /** @param stateTimeout a vehicle's state is dropped after this long (processing time) without fixes */
+  public static Dataset<Row> detect(Dataset<Row> fixes, List<Geofence> geofences, Duration stateTimeout) {
+    return Alerts.countingSkipped(fixes.select("vehicle_id", "event_time", "event_id", "latitude", "longitude")
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
-        .flatMapGroupsWithState(new Crossings(geofences), OutputMode.Append(), Encoders.row(STATE),
-            Encoders.row(Alerts.SCHEMA), GroupStateTimeout.NoTimeout());
+        .flatMapGroupsWithState(new Crossings(geofences, stateTimeout.toMillis()), OutputMode.Append(),
+            Encoders.row(STATE), Encoders.row(Alerts.SCHEMA), GroupStateTimeout.ProcessingTimeTimeout()));
   }
 
-  private record Crossings(List<Geofence> geofences) implements FlatMapGroupsWithStateFunction<String, Row, Row, Row> {
+  private record Crossings(List<Geofence> geofences, long timeoutMs)
+      implements FlatMapGroupsWithStateFunction<String, Row, Row, Row> {
     @Override
     public Iterator<Row> call(String vehicle, Iterator<Row> rows, GroupState<Row> state) {
+      if (state.hasTimedOut()) {
+        state.remove();
+        return java.util.Collections.emptyIterator();
+      }
       long last = state.exists() ? state.get().getLong(0) : Long.MIN_VALUE;
       Set<String> inside = state.exists() ? new TreeSet<>(state.get().<String>getList(1)) : null;
       List<Row> fixes = new ArrayList<>();
@@ -54,6 +63,7 @@ public final class GeofenceAlerts {
       for (Row r : fixes) {
         Timestamp time = r.getTimestamp(1);
         if (time.getTime() <= last) {
+          alerts.add(Alerts.skipped(vehicle, "geofence", time, r.getString(2)));
           continue;
         }
         last = time.getTime();
@@ -72,6 +82,7 @@ public final class GeofenceAlerts {
         inside = now;
       }
       state.update(RowFactory.create(last, (inside == null ? Set.<String>of() : inside).toArray(String[]::new)));
+      state.setTimeoutDuration(timeoutMs);
       return alerts.iterator();
     }
   }

@@ -2,10 +2,12 @@ package com.fleetstream.jobs.transform;
 
 import com.fleetstream.jobs.config.Thresholds;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -22,7 +24,9 @@ import org.apache.spark.sql.types.StructType;
  * Per sensor and metric: a {@code breach} alert when readings stay outside the limits for
  * {@code consecutive} readings in a row, a {@code recovered} alert at the first reading back inside.
  * Readings are taken in event-time order; one older than the last seen for its sensor (or a repeat of
- * it) cannot change the sequence any more and is skipped.
+ * it) cannot change the sequence any more and is skipped, and counted ({@link Alerts#OBSERVED}). A
+ * sensor's state is dropped after {@code stateTimeout} without readings. Run the query with
+ * {@link #QUERY_CONF}.
  */
 public final class ThresholdAlerts {
   private static final StructType STATE = new StructType()
@@ -32,19 +36,33 @@ public final class ThresholdAlerts {
 
   private ThresholdAlerts() {}
 
-  /** @param flagged readings with {@code breach} set by {@link ThresholdBreaches#flag} */
-  public static Dataset<Row> detect(Dataset<Row> flagged, Thresholds thresholds, int consecutive) {
-    return flagged
+  /**
+   * Spark would run a batch without data at every trigger to look for processing-time timeouts; the
+   * batches with data look for them too, which is often enough to bound the state.
+   */
+  public static final Map<String, String> QUERY_CONF = Deduplication.QUERY_CONF;
+
+  /**
+   * @param flagged readings with {@code breach} set by {@link ThresholdBreaches#flag}
+   * @param stateTimeout a sensor's state is dropped after this long (processing time) without readings
+   */
+  public static Dataset<Row> detect(Dataset<Row> flagged, Thresholds thresholds, int consecutive,
+      Duration stateTimeout) {
+    return Alerts.countingSkipped(flagged
         .select("sensor_id", "metric", "value", "breach", "event_time", "event_id", "latitude", "longitude")
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0) + "\u0000" + r.getString(1), Encoders.STRING())
-        .flatMapGroupsWithState(new Sequence(thresholds, consecutive), OutputMode.Append(), Encoders.row(STATE),
-            Encoders.row(Alerts.SCHEMA), GroupStateTimeout.NoTimeout());
+        .flatMapGroupsWithState(new Sequence(thresholds, consecutive, stateTimeout.toMillis()), OutputMode.Append(),
+            Encoders.row(STATE), Encoders.row(Alerts.SCHEMA), GroupStateTimeout.ProcessingTimeTimeout()));
   }
 
-  private record Sequence(Thresholds thresholds, int consecutive)
+  private record Sequence(Thresholds thresholds, int consecutive, long timeoutMs)
       implements FlatMapGroupsWithStateFunction<String, Row, Row, Row> {
     @Override
     public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<Row> state) {
+      if (state.hasTimedOut()) {
+        state.remove();
+        return java.util.Collections.emptyIterator();
+      }
       int count = state.exists() ? state.get().getInt(0) : 0;
       boolean alerting = state.exists() && state.get().getBoolean(1);
       long last = state.exists() ? state.get().getLong(2) : Long.MIN_VALUE;
@@ -55,6 +73,7 @@ public final class ThresholdAlerts {
       for (Row r : readings) {
         Timestamp time = r.getTimestamp(4);
         if (time.getTime() <= last) {
+          alerts.add(Alerts.skipped(r.getString(0), "threshold:" + r.getString(1), time, r.getString(5)));
           continue;
         }
         last = time.getTime();
@@ -77,6 +96,7 @@ public final class ThresholdAlerts {
         }
       }
       state.update(RowFactory.create(count, alerting, last));
+      state.setTimeoutDuration(timeoutMs);
       return alerts.iterator();
     }
 
