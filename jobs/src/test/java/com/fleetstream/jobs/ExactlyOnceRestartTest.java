@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
+import com.fleetstream.simulator.SensorReading;
 import com.fleetstream.simulator.Simulation;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
@@ -38,10 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 
 /**
- * The location job is made to die in the middle of batches, three times inside this JVM (after the
- * Parquet sink, after Delta, after PostgreSQL but before Spark commits the batch) and once by
- * {@code kill -9} of a job JVM in the middle of a batch. Restarted from its checkpoint each time, it
- * must end with every sink holding each record and window exactly once.
+ * Both jobs are made to die in the middle of batches, three times each inside this JVM: Parquet
+ * written and the others not, then Delta too, then PostgreSQL too but Spark's commit not (each
+ * partial state is checked to have happened); the location job once more by {@code kill -9} of a job
+ * JVM in the middle of a batch. Restarted from its checkpoint each time, each must end with every
+ * sink holding each record and window exactly once.
  */
 class ExactlyOnceRestartTest {
   private static final Instant START = Instant.parse("2026-02-01T00:00:00Z");
@@ -55,16 +58,42 @@ class ExactlyOnceRestartTest {
   @TempDir
   static Path work;
 
-  /** Lets the named sinks write, then fails the batch, as a crash right after them would. */
-  private static UnaryOperator<BatchSink> crashAfter(Set<String> sinks) {
-    return SinkHooks.around(sinks, (sink, batch, id) -> {
-      sink.write(batch, id);
+  /** The sink kinds in the order the crashes reach them. */
+  private static final List<String> KINDS = List.of("parquet", "delta", "postgres");
+
+  /**
+   * The sinks of {@code kinds} write every batch and then fail it, as a crash right after them
+   * would; the others do not write it at all, as if the crash had come before their turn (the lanes
+   * run concurrently, so without this they would write too, and the partial state never happen).
+   * A quarantine sink writes without failing: in PostgreSQL's lane the events' sink comes after it
+   * and must get its turn. Only the events query crashes: a crash of another query stops the job,
+   * which could cut the events batch short before its partial state is reached.
+   */
+  private static UnaryOperator<BatchSink> crashAfter(Set<String> kinds) {
+    return SinkHooks.around(name -> !name.contains("window") && !name.contains("alerts"), (sink, batch, id) -> {
+      if (!kinds.contains(kind(sink.name()))) {
+        return 0;
+      }
+      long written = sink.write(batch, id);
+      if (sink.name().endsWith("quarantine")) {
+        return written;
+      }
       throw new IllegalStateException("injected crash after " + sink.name() + " wrote batch " + id);
     });
   }
 
+  /** "delta:events" is Delta's, "postgres:location_events" PostgreSQL's, a bare table name Parquet's. */
+  private static String kind(String sink) {
+    return sink.contains(":") ? sink.substring(0, sink.indexOf(':')) : "parquet";
+  }
+
   private static String[] args() {
     return TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes", work, servers.db()).toArray(String[]::new);
+  }
+
+  private static String[] sensorArgs() {
+    return TestJobArgs.streaming(servers.kinesis(), SENSOR_STREAM, "5 minutes", work, servers.db())
+        .toArray(String[]::new);
   }
 
   @Test
@@ -75,30 +104,53 @@ class ExactlyOnceRestartTest {
     List<OutgoingRecord> sent = new ArrayList<>();
     sent.addAll(send(0));
 
-    for (Set<String> crashAfter : List.of(
-        Set.of("events", "window_stats"),
-        Set.of("delta:events", "delta:window_stats", "delta:quarantine"),
-        Set.of("postgres:location_events", "postgres:location_windows", "postgres:location_quarantine"))) {
-      assertThatThrownBy(() -> LocationStreamingJob.run(spark, LocationJobConfig.parse(args()),
-          crashAfter(crashAfter)))
+    for (int crash = 0; crash < KINDS.size(); crash++) {
+      Set<String> written = Set.copyOf(KINDS.subList(0, crash + 1));
+      assertThatThrownBy(() -> LocationStreamingJob.run(spark, LocationJobConfig.parse(args()), crashAfter(written)))
           .hasStackTraceContaining("injected crash after");
+      assertThat(eventsPerSink("location")).as("after a crash past " + written).isEqualTo(partial(written));
+      assertThatThrownBy(() -> SensorStreamingJob.run(spark, SensorJobConfig.parse(sensorArgs()), crashAfter(written)))
+          .hasStackTraceContaining("injected crash after");
+      assertThat(eventsPerSink("sensor")).as("after a crash past " + written).isEqualTo(partial(written));
     }
     LocationStreamingJob.run(spark, LocationJobConfig.parse(args()));
+    SensorStreamingJob.run(spark, SensorJobConfig.parse(sensorArgs()));
 
     sent.addAll(send(1));
     killJobJvmMidBatch();
     sent.add(sendMalformed());
     LocationStreamingJob.run(spark, LocationJobConfig.parse(args()));
+    SensorStreamingJob.run(spark, SensorJobConfig.parse(sensorArgs()));
 
     assertExactlyOnce(spark, sent);
   }
 
-  /** @return the location records sent (the sensor stream is not read here) */
+  /** Which sinks hold the first batch of events: a crash past {@code written} leaves it in those only. */
+  private static Map<String, Boolean> partial(Set<String> written) {
+    Map<String, Boolean> holds = new TreeMap<>();
+    KINDS.forEach(k -> holds.put(k, written.contains(k)));
+    return holds;
+  }
+
+  private static Map<String, Boolean> eventsPerSink(String job) {
+    SparkSession spark = SparkTestSession.get();
+    Path parquet = work.resolve("out/" + job + "/events");
+    String delta = work.resolve("out/delta/" + job + "/events").toUri().toString();
+    Map<String, Boolean> holds = new TreeMap<>();
+    holds.put("parquet", Files.isDirectory(parquet) && spark.read().parquet(parquet.toUri().toString()).count() > 0);
+    holds.put("delta", io.delta.tables.DeltaTable.isDeltaTable(spark, delta)
+        && spark.read().format("delta").load(delta).count() > 0);
+    holds.put("postgres", TestPostgres.count(servers.db(), "SELECT count(*) FROM fleet.batch_ledger WHERE job = '"
+        + job + "_events'") > 0);
+    return holds;
+  }
+
+  /** @return the records sent to both streams */
   private static List<OutgoingRecord> send(int phase) {
     SimulatorConfig sim = TestJobArgs.simulation(servers.kinesis(), STREAM, SENSOR_STREAM,
         START.plus(PHASE.multipliedBy(phase)), PHASE, 300 + phase);
     Simulator.send(sim, servers.kinesis().client());
-    return Simulation.records(sim).stream().filter(r -> r.stream() == Stream.LOCATION).toList();
+    return Simulation.records(sim);
   }
 
   /**
@@ -165,18 +217,26 @@ class ExactlyOnceRestartTest {
   private static void assertExactlyOnce(SparkSession spark, List<OutgoingRecord> sent) {
     String out = work.resolve("out").toUri().toString();
     SinkContents sinks = new SinkContents(spark, out, out + "/delta", servers.db());
-    List<GpsFix> valid = sent.stream().filter(r -> r.kind() == Kind.VALID).map(r -> (GpsFix) r.event()).toList();
+    List<GpsFix> valid = sent.stream().filter(r -> r.stream() == Stream.LOCATION && r.kind() == Kind.VALID)
+        .map(r -> (GpsFix) r.event()).toList();
 
     assertThat(sinks.parquet("location", "events").select("event_id").collectAsList())
         .extracting(r -> r.getString(0))
         .containsExactlyInAnyOrderElementsOf(valid.stream().map(GpsFix::eventId).toList());
     assertThat(sinks.parquet("location", "quarantine").count())
-        .isEqualTo(sent.stream().filter(r -> r.kind() == Kind.MALFORMED).count());
+        .isEqualTo(sent.stream().filter(r -> r.stream() == Stream.LOCATION && r.kind() == Kind.MALFORMED).count());
+    assertThat(sinks.parquet("sensor", "events").select("event_id").collectAsList())
+        .extracting(r -> r.getString(0))
+        .containsExactlyInAnyOrderElementsOf(sent.stream().filter(r -> r.stream() == Stream.SENSOR
+            && r.kind() == Kind.VALID).map(r -> ((SensorReading) r.event()).eventId()).toList());
+    assertThat(sinks.parquet("sensor", "quarantine").count())
+        .isEqualTo(sent.stream().filter(r -> r.stream() == Stream.SENSOR && r.kind() == Kind.MALFORMED).count());
+    sinks.assertSinksAgree("sensor");
     Dataset<Row> windows = sinks.parquet("location", "window_stats");
     assertThat(windows.select("vehicle_id", "window_start").distinct().count()).isEqualTo(windows.count())
         .isEqualTo(5 * 3);
     sinks.assertSinksAgree("location");
-    sinks.assertLedgerHoldsEachBatchOnce("location");
+    sinks.assertLedgerHoldsEachBatchOnce("location", "sensor");
 
     Map<String, String> latest = valid.stream().collect(Collectors.groupingBy(GpsFix::vehicleId, TreeMap::new,
         Collectors.collectingAndThen(Collectors.maxBy(Comparator.comparing(GpsFix::timestamp)

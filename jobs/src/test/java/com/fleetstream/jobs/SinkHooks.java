@@ -3,6 +3,7 @@ package com.fleetstream.jobs;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,7 +18,12 @@ public final class SinkHooks {
   private SinkHooks() {}
 
   public static UnaryOperator<BatchSink> around(Set<String> sinks, Write write) {
-    return sink -> !sinks.contains(sink.name()) ? sink : new BatchSink() {
+    return around(sinks::contains, write);
+  }
+
+  /** @param sinks which sinks, by name, the hook replaces the writes of */
+  public static UnaryOperator<BatchSink> around(Predicate<String> sinks, Write write) {
+    return sink -> !sinks.test(sink.name()) ? sink : new BatchSink() {
       @Override
       public String name() {
         return sink.name();

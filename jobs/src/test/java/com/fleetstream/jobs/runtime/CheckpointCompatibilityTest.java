@@ -20,17 +20,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A query restarted on its checkpoint after a change: a stateless change resumes where it stopped;
- * a change to what it keeps in state is refused with a message that says what to do.
+ * A query restarted on its checkpoint after a change: a stateless change resumes where it stopped,
+ * reading only what came after; a change to what it keeps in state is refused with a message that
+ * says what to do.
  */
 class CheckpointCompatibilityTest {
   @TempDir
   Path work;
 
-  /** Counts the rows of the batches it is given, and the highest batch id. */
+  /** Counts the rows of the batches it is given, the highest batch id and the rate source's values seen. */
   private static final class Counting implements BatchSink {
     final AtomicLong rows = new AtomicLong();
     final AtomicLong lastBatch = new AtomicLong(-1);
+    final AtomicLong minValue = new AtomicLong(Long.MAX_VALUE);
+    final AtomicLong maxValue = new AtomicLong(Long.MIN_VALUE);
 
     @Override
     public String name() {
@@ -40,6 +43,12 @@ class CheckpointCompatibilityTest {
     @Override
     public long write(Dataset<Row> batch, BatchId id) {
       lastBatch.set(id.batch());
+      Row range = batch.agg(org.apache.spark.sql.functions.min("value"), org.apache.spark.sql.functions.max("value"))
+          .first();
+      if (!range.isNullAt(0)) {
+        minValue.accumulateAndGet(range.getLong(0), Math::min);
+        maxValue.accumulateAndGet(range.getLong(1), Math::max);
+      }
       return rows.addAndGet(batch.count());
     }
   }
@@ -61,6 +70,10 @@ class CheckpointCompatibilityTest {
     Counting second = new Counting();
     run(spark, config, deduplicated.withColumn("doubled", col("value").multiply(2)), second);
     assertThat(second.rows.get()).isPositive();
+    // the rate source counts 0, 1, 2, ...: the resumed query starts right after the last value read
+    assertThat(first.minValue.get()).isZero();
+    assertThat(second.minValue.get()).isEqualTo(first.maxValue.get() + 1);
+    assertThat(second.rows.get()).isEqualTo(second.maxValue.get() - second.minValue.get() + 1);
 
     Dataset<Row> rekeyed = rate.withColumn("bucket", col("value").mod(10))
         .withWatermark("timestamp", "1 minute").dropDuplicatesWithinWatermark("value", "bucket");

@@ -37,7 +37,7 @@ class LocationEventsTest {
             ok.replace("2026-01-01T10:00:00Z", "2025-12-05T10:00:00Z"), // buffered offline for 27 days
             ok.replace("\"vehicle_id\"", "\"truck_id\""),
             ok.replace("\"vehicle_id\":\"truck-1\"", "\"vehicle_id\":\"  \""),
-            ok.replace("\"latitude\":53.5", "\"latitude\":\"53.5\"")), TestRecords.MAX_EVENT_AGE)
+            ok.replace("\"latitude\":53.5", "\"latitude\":\"53.5\"")), java.time.Duration.ofDays(30))
         .select("sequence_number", "event_id", "vehicle_id", "latitude", "quarantine_reason")
         .orderBy("sequence_number").collectAsList();
 
