@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.testkit.LoopbackSns;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,11 +50,7 @@ class AlertFailuresTest {
   void anAlertSnsRefusesIsMarkedFailedAndNeitherItNorAnSnsOutageStopsIngestion() throws IOException {
     servers.kinesis().createStream("odd-locations", 1);
     SparkSession spark = SparkTestSession.get();
-    Path geofences = work.resolve("geofences.json");
-    Files.writeString(geofences, """
-        [{"geofence_id": "depot", "name": "Depot", "type": "circle",
-          "center": {"latitude": 52.52, "longitude": 13.405}, "radius_meters": 500, "alert_on": "enter"}]
-        """);
+    Path geofences = TestRecords.depotGeofence(work);
 
     // phase 1: ids SNS would refuse in a subject as they are
     TestRecords.put(servers.kinesis(), "odd-locations", "k", List.of(

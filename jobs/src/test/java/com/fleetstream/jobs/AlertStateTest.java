@@ -6,7 +6,6 @@ import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.runtime.BatchAccounting;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,11 +36,7 @@ class AlertStateTest {
   void outOfOrderFixesAreCountedAndASilentVehiclesStateTimesOut() throws Exception {
     servers.kinesis().createStream("state-locations", 1);
     SparkSession spark = SparkTestSession.get();
-    Path geofences = work.resolve("geofences.json");
-    Files.writeString(geofences, """
-        [{"geofence_id": "depot", "name": "Depot", "type": "circle",
-          "center": {"latitude": 52.52, "longitude": 13.405}, "radius_meters": 500, "alert_on": "enter"}]
-        """);
+    Path geofences = TestRecords.depotGeofence(work);
 
     TestRecords.put(servers.kinesis(), "state-locations", "k", List.of(fix("g1", "v-gone", 0), fix("s5", "v-stays", 5)));
     StreamingQuery first = run(spark, geofences).query("alerts");

@@ -55,4 +55,12 @@ public final class TestRecords {
         "{\"sensor_id\":\"%s\",\"device_id\":\"dev-1\",\"event_id\":\"%s\",\"timestamp\":\"%s\",\"metric\":\"%s\","
             + "\"value\":%s,\"unit\":\"u\"}", sensor, eventId, ts, metric, value);
   }
+
+  /** A geofences file of one circle, "depot", 500 m around 52.52 N 13.405 E, alerting on entering it. */
+  public static java.nio.file.Path depotGeofence(java.nio.file.Path dir) throws java.io.IOException {
+    return java.nio.file.Files.writeString(dir.resolve("geofences.json"), """
+        [{"geofence_id": "depot", "name": "Depot", "type": "circle",
+          "center": {"latitude": 52.52, "longitude": 13.405}, "radius_meters": 500, "alert_on": "enter"}]
+        """);
+  }
 }

@@ -1,9 +1,10 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.kinesis.KinesisReadOptions;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Where and how the jobs' own source ({@code source/kinesis}) reads one Kinesis stream. */
+/** Where and how our Kinesis source (module {@code kinesis-source}) reads one Kinesis stream. */
 public record KinesisSourceConfig(
     String streamName,
     String region,
@@ -30,7 +31,8 @@ public record KinesisSourceConfig(
 
   public static KinesisSourceConfig from(GlueArgs args, String defaultStream) {
     String region = args.string("AWS_REGION", "us-east-1");
-    SparkDuration maxFetchTime = args.parsed("MAX_FETCH_TIME", SparkDuration.parse("5 seconds"), SparkDuration::parse);
+    SparkDuration maxFetchTime = args.parsed("MAX_FETCH_TIME", new SparkDuration(KinesisReadOptions.DEFAULT_MAX_FETCH),
+        SparkDuration::parse);
     if (maxFetchTime.value().isZero()) {
       throw new InvalidArgumentException("MAX_FETCH_TIME", "must be greater than zero");
     }
@@ -43,12 +45,12 @@ public record KinesisSourceConfig(
         args.string("STREAM_NAME", defaultStream),
         region,
         args.string("KINESIS_ENDPOINT", "https://kinesis." + region + ".amazonaws.com"),
-        args.parsed("STARTING_POSITION", StartingPosition.TRIM_HORIZON,
+        args.parsed("STARTING_POSITION", StartingPosition.valueOf(KinesisReadOptions.DEFAULT_STARTING_POSITION),
             s -> StartingPosition.valueOf(s.toUpperCase(Locale.ROOT))),
-        args.integer("MAX_RECORDS_PER_READ", 10_000, 1, 10_000),
+        args.integer("MAX_RECORDS_PER_READ", KinesisReadOptions.DEFAULT_MAX_RECORDS_PER_READ, 1, 10_000),
         // what one micro-batch takes from a shard at most (our source only): a backlog after a
         // stop is worked off in batches of a bounded size rather than one batch of all of it
-        args.integer("MAX_RECORDS_PER_SHARD", 100_000, 1, Integer.MAX_VALUE),
+        args.integer("MAX_RECORDS_PER_SHARD", KinesisReadOptions.DEFAULT_MAX_RECORDS_PER_SHARD, 1, Integer.MAX_VALUE),
         maxFetchTime,
         // records after the checkpoint that expired unread stop the job, unless the operator accepts the gap
         args.bool("FAIL_ON_DATA_LOSS", true),

@@ -1,8 +1,8 @@
 package com.fleetstream.jobs.source;
 
 import com.fleetstream.jobs.config.KinesisSourceConfig;
-import com.fleetstream.jobs.source.kinesis.KinesisReadOptions;
-import com.fleetstream.jobs.source.kinesis.KinesisStreamSource;
+import com.fleetstream.kinesis.KinesisReadOptions;
+import com.fleetstream.kinesis.KinesisStreamSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -10,14 +10,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A Kinesis stream as a streaming DataFrame, read by the jobs' own source, with its columns: {@code data} (binary),
- * {@code streamName}, {@code partitionKey}, {@code sequenceNumber}, {@code approximateArrivalTimestamp}.
+ * A Kinesis stream as a streaming DataFrame, read by our source (module {@code kinesis-source}), with
+ * its columns: {@code data} (binary), {@code streamName}, {@code partitionKey}, {@code sequenceNumber},
+ * {@code approximateArrivalTimestamp}.
  */
 public final class KinesisSource {
   private KinesisSource() {}
 
   public static Dataset<Row> read(SparkSession spark, KinesisSourceConfig config) {
-    return spark.readStream().format(KinesisStreamSource.class.getName()).options(options(config)).load();
+    return spark.readStream().format(KinesisStreamSource.SHORT_NAME).options(options(config)).load();
   }
 
   private static Map<String, String> options(KinesisSourceConfig c) {

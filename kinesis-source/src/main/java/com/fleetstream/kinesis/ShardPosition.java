@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import java.math.BigInteger;
 import java.time.Instant;

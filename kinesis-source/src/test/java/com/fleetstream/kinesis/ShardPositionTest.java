@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

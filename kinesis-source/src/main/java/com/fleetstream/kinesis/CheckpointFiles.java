@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,9 +1,8 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.testkit.KinesisEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,7 +61,12 @@ class KinesisStreamSourceTest {
     put("replay", 10, 15);
     StreamingQuery second = start("replay", batches, (batch, id) -> {});
     second.processAllAvailable();
+    Map<String, String> metrics = second.lastProgress().sources()[0].metrics();
     second.stop();
+    // kinesalite reports every read as caught up with the tip
+    assertThat(metrics).containsEntry(ShardMicroBatchStream.MAX_MILLIS_BEHIND, "0")
+        .containsEntry(ShardMicroBatchStream.MILLIS_BEHIND, "{\"shardId-000000000000\":0,\"shardId-000000000001\":0}")
+        .containsEntry(ShardMicroBatchStream.EXPIRED_GAPS, "0");
 
     assertThat(batches).containsExactly(
         "0:" + payloads(0, 10), "0:" + payloads(0, 10), "1:" + payloads(10, 15));
@@ -199,8 +203,8 @@ class KinesisStreamSourceTest {
   private static StreamingQuery start(KinesisEmulator kinesis, String stream, Path checkpoint,
       Map<String, String> options, Trigger trigger, List<String> batches, VoidFunction2<Dataset<Row>, Long> then)
       throws Exception {
-    SparkSession spark = SparkTestSession.get();
-    Dataset<Row> records = spark.readStream().format(KinesisStreamSource.class.getName())
+    SparkSession spark = TestSpark.session();
+    Dataset<Row> records = spark.readStream().format(KinesisStreamSource.SHORT_NAME)
         .options(Map.of(KinesisReadOptions.STREAM_NAME, stream,
             KinesisReadOptions.ENDPOINT, kinesis.endpoint().toString(),
             KinesisReadOptions.ACCESS_KEY_ID, KinesisEmulator.ACCESS_KEY,

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -39,7 +39,18 @@ public record KinesisReadOptions(String streamName, String region, String endpoi
   public static final String ACCESS_KEY_ID = "awsAccessKeyId";
   public static final String SECRET_KEY = "awsSecretKey";
 
-  /** @param options as given to the reader; keys are compared without case, as Spark does */
+  /** The defaults, here only: a job that passes its own settings takes these for what it leaves out. */
+  public static final int DEFAULT_MAX_RECORDS_PER_READ = 10_000;
+  public static final int DEFAULT_MAX_RECORDS_PER_SHARD = 100_000;
+  public static final Duration DEFAULT_MAX_FETCH = Duration.ofSeconds(5);
+  public static final String DEFAULT_STARTING_POSITION = "TRIM_HORIZON";
+
+  /**
+   * Parsed and checked once, when the query is planned: a bad option fails the query's start,
+   * naming it.
+   *
+   * @param options as given to the reader; keys are compared without case, as Spark does
+   */
   static KinesisReadOptions from(Map<String, String> options) {
     Map<String, String> o = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     o.putAll(options);
@@ -47,13 +58,38 @@ public record KinesisReadOptions(String streamName, String region, String endpoi
     if (stream == null || stream.isBlank()) {
       throw new IllegalArgumentException("the Kinesis source needs option " + STREAM_NAME);
     }
-    return new KinesisReadOptions(stream, o.getOrDefault(REGION, "us-east-1"), o.get(ENDPOINT),
-        o.getOrDefault(STARTING_POSITION, "TRIM_HORIZON"),
-        Integer.parseInt(o.getOrDefault(MAX_RECORDS_PER_READ, "10000")),
-        Integer.parseInt(o.getOrDefault(MAX_RECORDS_PER_SHARD, "100000")),
-        Duration.ofMillis(Long.parseLong(o.getOrDefault(MAX_FETCH_MILLIS, "5000"))),
-        Boolean.parseBoolean(o.getOrDefault(FAIL_ON_DATA_LOSS, "true")),
-        o.get(ACCESS_KEY_ID), o.get(SECRET_KEY));
+    String start = o.getOrDefault(STARTING_POSITION, DEFAULT_STARTING_POSITION);
+    ShardPosition.initial(start, java.time.Instant.EPOCH); // refuses an unknown position now, not at batch 0
+    return new KinesisReadOptions(stream, o.getOrDefault(REGION, "us-east-1"), o.get(ENDPOINT), start,
+        (int) number(o, MAX_RECORDS_PER_READ, DEFAULT_MAX_RECORDS_PER_READ, 1, 10_000), // GetRecords' limit
+        (int) number(o, MAX_RECORDS_PER_SHARD, DEFAULT_MAX_RECORDS_PER_SHARD, 1, Integer.MAX_VALUE),
+        Duration.ofMillis(number(o, MAX_FETCH_MILLIS, DEFAULT_MAX_FETCH.toMillis(), 1, Long.MAX_VALUE)),
+        bool(o, FAIL_ON_DATA_LOSS, true), o.get(ACCESS_KEY_ID), o.get(SECRET_KEY));
+  }
+
+  private static long number(Map<String, String> o, String key, long dflt, long min, long max) {
+    String text = o.get(key);
+    try {
+      long n = text == null ? dflt : Long.parseLong(text.trim());
+      if (n < min || n > max) {
+        throw new IllegalArgumentException("option " + key + " must be within " + min + ".." + max + ", got " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option " + key + " must be a whole number, got '" + text + "'");
+    }
+  }
+
+  private static boolean bool(Map<String, String> o, String key, boolean dflt) {
+    String text = o.get(key);
+    if (text == null) {
+      return dflt;
+    }
+    return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("option " + key + " must be true or false, got '" + text + "'");
+    };
   }
 
   KinesisClient client() {

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +11,7 @@ import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
+import org.apache.spark.sql.sources.DataSourceRegister;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -22,17 +23,26 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * batch up to "now", and sinks that had committed the first run of the batch would never see the
  * extra records.)
  *
- * <p>Use with {@code format(KinesisStreamSource.class.getName())}; the options are
- * {@link KinesisReadOptions}'s. The columns: {@code data}, {@code streamName}, {@code partitionKey},
- * {@code sequenceNumber}, {@code approximateArrivalTimestamp}.
+ * <p>Use with {@code spark.readStream().format("fleetstream-kinesis")} (or the class name); the options
+ * are {@link KinesisReadOptions}'s. The columns: {@code data}, {@code streamName}, {@code partitionKey},
+ * {@code sequenceNumber}, {@code approximateArrivalTimestamp}. Each progress report's source entry
+ * carries {@link ShardMicroBatchStream#metrics its metrics}: shard lag and expired gaps.
  */
-public final class KinesisStreamSource implements TableProvider {
+public final class KinesisStreamSource implements TableProvider, DataSourceRegister {
+  /** Not "kinesis": Glue registers its own source under that name. */
+  public static final String SHORT_NAME = "fleetstream-kinesis";
+
   static final StructType SCHEMA = new StructType()
       .add("data", DataTypes.BinaryType, false)
       .add("streamName", DataTypes.StringType, false)
       .add("partitionKey", DataTypes.StringType, false)
       .add("sequenceNumber", DataTypes.StringType, false)
       .add("approximateArrivalTimestamp", DataTypes.TimestampType, false);
+
+  @Override
+  public String shortName() {
+    return SHORT_NAME;
+  }
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {

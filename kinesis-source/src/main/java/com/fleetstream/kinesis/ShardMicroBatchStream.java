@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source.kinesis;
+package com.fleetstream.kinesis;
 
 import java.math.BigInteger;
 import java.time.Instant;
@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics {
   static final String EXPIRED_GAPS = "expiredGaps";
+  static final String MAX_MILLIS_BEHIND = "maxMillisBehindLatest";
+  static final String MILLIS_BEHIND = "millisBehindLatest";
   private static final Logger LOG = LoggerFactory.getLogger(ShardMicroBatchStream.class);
   private static final int OLDEST_RECORD_PAGES = 5;
 
@@ -44,6 +46,8 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   private final StreamIdentity stream;
   private final Map<String, Probe> idleProbes = new HashMap<>();
   private final AtomicLong expiredGaps = new AtomicLong();
+  /** Per shard, how far behind the stream's tip the last planned batch starts, from the probes. */
+  private final Map<String, Long> millisBehind = new java.util.concurrent.ConcurrentSkipListMap<>();
   private boolean retentionChecked;
 
   ShardMicroBatchStream(KinesisReadOptions options, String checkpointLocation, Configuration hadoop) {
@@ -105,6 +109,9 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
         continue;
       }
       GetRecordsResponse probe = probe(e.getKey(), e.getValue());
+      if (probe.millisBehindLatest() != null) {
+        millisBehind.put(e.getKey(), probe.millisBehindLatest());
+      }
       if (!probe.records().isEmpty() || probe.millisBehindLatest() != null && probe.millisBehindLatest() > 0) {
         changed = true;
       } else if (probe.nextShardIterator() == null) {
@@ -196,10 +203,20 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     return Optional.empty();
   }
 
-  /** In each progress report's source entry: how many gaps of expired records the query read past. */
+  /**
+   * In each progress report's source entry: how far behind the stream's tip the query is, in all
+   * ({@value #MAX_MILLIS_BEHIND}) and per shard ({@value #MILLIS_BEHIND}, a JSON object), and how many
+   * gaps of expired records it read past ({@value #EXPIRED_GAPS}).
+   */
   @Override
   public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
-    return Map.of(EXPIRED_GAPS, Long.toString(expiredGaps.get()));
+    Map<String, Long> lag = new LinkedHashMap<>(millisBehind);
+    StringBuilder perShard = new StringBuilder("{");
+    lag.forEach((shard, ms) -> perShard.append(perShard.length() > 1 ? "," : "").append('"').append(shard)
+        .append("\":").append(ms));
+    return Map.of(EXPIRED_GAPS, Long.toString(expiredGaps.get()),
+        MAX_MILLIS_BEHIND, Long.toString(lag.values().stream().mapToLong(Long::longValue).max().orElse(0)),
+        MILLIS_BEHIND, perShard.append('}').toString());
   }
 
   private Map<String, String> endsOf(ShardOffset batch) {
