@@ -14,6 +14,18 @@ if (!Number.isInteger(port) || port <= 0) {
   console.error('usage: node server.js PORT');
   process.exit(2);
 }
+// kinesalite throws from a request's 'error' event (index.js: req.on('error', ...throw err)), so a client
+// that drops a connection mid-request (a Spark task interrupted when its query stops) would take the
+// whole emulator down with ECONNRESET. Kinesis itself goes on serving the other clients; so do we.
+process.on('uncaughtException', (err) => {
+  if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+    console.error(`a client dropped its connection mid-request (${err.code || err.message}); serving on`);
+    return;
+  }
+  console.error(err);
+  process.exit(1);
+});
+
 const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
 server.listen(port, '127.0.0.1', (err) => {
   if (err) {

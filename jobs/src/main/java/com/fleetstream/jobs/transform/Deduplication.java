@@ -80,7 +80,7 @@ public final class Deduplication {
   }
 
   /** State per event id: its event time, kept until the watermark passes it. */
-  private record FirstSighting(int eventTime, int reason, long wakeUpMs)
+  record FirstSighting(int eventTime, int reason, long wakeUpMs)
       implements FlatMapGroupsWithStateFunction<String, Row, Long, Row> {
     @Override
     public Iterator<Row> call(String eventId, Iterator<Row> rows, GroupState<Long> state) {

@@ -46,7 +46,7 @@ public final class GeofenceAlerts {
             Encoders.row(STATE), Encoders.row(Alerts.SCHEMA), GroupStateTimeout.ProcessingTimeTimeout()));
   }
 
-  private record Crossings(List<Geofence> geofences, long timeoutMs)
+  record Crossings(List<Geofence> geofences, long timeoutMs)
       implements FlatMapGroupsWithStateFunction<String, Row, Row, Row> {
     @Override
     public Iterator<Row> call(String vehicle, Iterator<Row> rows, GroupState<Row> state) {

@@ -55,7 +55,7 @@ public final class ThresholdAlerts {
             Encoders.row(STATE), Encoders.row(Alerts.SCHEMA), GroupStateTimeout.ProcessingTimeTimeout()));
   }
 
-  private record Sequence(Thresholds thresholds, int consecutive, long timeoutMs)
+  record Sequence(Thresholds thresholds, int consecutive, long timeoutMs)
       implements FlatMapGroupsWithStateFunction<String, Row, Row, Row> {
     @Override
     public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<Row> state) {
