@@ -38,7 +38,7 @@ public final class StreamingQueries {
   /** Spark puts the running query's id into this local property of the thread running foreachBatch. */
   private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
   private static final int DRAINED_POLLS = 2;
-  static final int MAX_RESTARTS = 5;
+  private static final int MAX_RESTARTS = 5;
   private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(10);
   private static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(5);
 
