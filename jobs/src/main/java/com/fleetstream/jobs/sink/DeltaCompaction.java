@@ -11,11 +11,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compacts the small files a stream's append-only Delta table collects, one per batch and hour,
- * outside the stream. Auto-compaction did it inside the batch that crossed the file count, which
- * held that batch, and every sink waiting on it, for seconds.
+ * outside the stream's batches (from its driver, {@link DeltaCompactionSchedule}). Auto-compaction
+ * did it inside the batch that crossed the file count, which held that batch, and every sink
+ * waiting on it, for seconds.
  *
- * <p>OPTIMIZE commits at snapshot isolation and the streams append blindly, so neither fails the
- * other. Only hours before {@code before}'s are compacted: the current one still grows every batch.
+ * <p>The stream's appends never fail on an OPTIMIZE; an OPTIMIZE that meets an append into an hour
+ * it compacts (a late event) fails and is tried again later. Only hours before {@code before}'s are
+ * compacted: the current one still grows every batch.
  * A table merged into (MERGE reads the files OPTIMIZE replaces) keeps Delta's auto-compaction.
  */
 public final class DeltaCompaction {

@@ -69,7 +69,7 @@ class LakeSinksTest {
     assertThat(keyValues(spark.read().format("delta").load(path))).containsExactly("a=1", "b=2", "c=3", "d=4");
     Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
     assertThat(detail.getList(detail.fieldIndex("partitionColumns"))).containsExactly("dt", "hour");
-    // compacted outside the stream (DeltaCompaction), not by the batch that crosses the file count
+    // compacted outside the batches (DeltaCompactionSchedule), not by the batch that crosses the file count
     assertThat(detail.getJavaMap(detail.fieldIndex("properties")))
         .containsEntry("delta.autoOptimize.optimizeWrite", "true")
         .doesNotContainKey("delta.autoOptimize.autoCompact");
