@@ -1,10 +1,10 @@
 package com.fleetstream.bench;
 
 import com.fleetstream.jobs.CombineJob;
+import com.fleetstream.jobs.combine.FinalSummaries;
+import com.fleetstream.jobs.combine.NearestPosition;
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.runtime.SessionSettings;
-import com.fleetstream.jobs.transform.FinalSummaries;
-import com.fleetstream.jobs.transform.NearestPosition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

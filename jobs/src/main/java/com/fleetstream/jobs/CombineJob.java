@@ -2,15 +2,15 @@ package com.fleetstream.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fleetstream.jobs.combine.DeltaChanges;
+import com.fleetstream.jobs.combine.FinalSummaries;
+import com.fleetstream.jobs.combine.FinalTableWriter;
+import com.fleetstream.jobs.combine.NearestPosition;
+import com.fleetstream.jobs.combine.RunManifest;
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
-import com.fleetstream.jobs.sink.FinalTableWriter;
 import com.fleetstream.jobs.sink.JobSinks;
-import com.fleetstream.jobs.sink.RunManifest;
-import com.fleetstream.jobs.source.DeltaChanges;
-import com.fleetstream.jobs.transform.FinalSummaries;
-import com.fleetstream.jobs.transform.NearestPosition;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,7 +92,7 @@ public final class CombineJob {
     }
     long unmatched = 0;
     if (exist(now, SENSOR_WINDOWS, SENSOR_EVENTS, LOCATION_EVENTS)) {
-      Dataset<Row> enriched = NearestPosition.enrich(read(spark, config, SENSOR_WINDOWS, enrichedDays),
+      Dataset<Row> enriched = NearestPosition.enrich(read(spark, config, SENSOR_WINDOWS, enrichedDays, now),
           events(spark, config, SENSOR_EVENTS, enrichedDays, now),
           events(spark, config, LOCATION_EVENTS, around(enrichedDays), now), config.positionTolerance());
       written.put(ENRICHED, writer.replaceDays(enriched, output(config, ENRICHED), enrichedDays, "dt"));
@@ -114,8 +114,11 @@ public final class CombineJob {
     return Optional.of(manifest);
   }
 
-  private static Dataset<Row> read(SparkSession spark, CombineJobConfig config, String table, Set<String> days) {
-    return spark.read().format("delta").load(input(config, table)).filter(col("dt").isin((Object[]) days.toArray()));
+  /** These days of an input at the version the manifest records: a commit landing meanwhile waits for the next run. */
+  private static Dataset<Row> read(SparkSession spark, CombineJobConfig config, String table, Set<String> days,
+      Map<String, Long> versions) {
+    return DeltaChanges.asOf(spark, input(config, table), versions.get(table))
+        .filter(col("dt").isin((Object[]) days.toArray()));
   }
 
   /**
@@ -124,10 +127,10 @@ public final class CombineJob {
    */
   private static Dataset<Row> events(SparkSession spark, CombineJobConfig config, String table, Set<String> days,
       Map<String, Long> versions) {
-    Dataset<Row> events = read(spark, config, table, days);
+    Dataset<Row> events = read(spark, config, table, days, versions);
     String late = LATE_OF.get(table);
     return versions.get(late) < 0 ? events
-        : events.unionByName(read(spark, config, late, days)).dropDuplicates("event_id");
+        : events.unionByName(read(spark, config, late, days, versions)).dropDuplicates("event_id");
   }
 
   private static boolean exist(Map<String, Long> versions, String... tables) {

@@ -3,12 +3,12 @@ package com.fleetstream.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.sink.postgres.SqlScript;
-import com.fleetstream.simulator.Geo;
 import com.fleetstream.simulator.GpsFix;
-import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
+import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.SensorReading;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -64,7 +64,7 @@ public final class AthenaQueriesCheck {
       for (int i = 1; i < track.size(); i++) {
         GpsFix a = track.get(i - 1);
         GpsFix b = track.get(i);
-        sums[0] += Geo.haversineKm(a.latitude(), a.longitude(), b.latitude(), b.longitude());
+        sums[0] += GreatCircle.haversineKm(a.latitude(), a.longitude(), b.latitude(), b.longitude());
         sums[a.speedKmh() < 1.0 ? 1 : 2] += Duration.between(a.timestamp(), b.timestamp()).toMillis() / 60_000.0;
       }
       perVehicleDay.put(key, sums);
@@ -120,7 +120,7 @@ public final class AthenaQueriesCheck {
     double radiusKm = 3.0;
     Map<String, List<GpsFix>> near = fixes.stream()
         .filter(f -> !f.timestamp().isBefore(from) && f.timestamp().isBefore(to)
-            && Geo.haversineKm(f.latitude(), f.longitude(), centre.latitude(), centre.longitude()) <= radiusKm)
+            && GreatCircle.haversineKm(f.latitude(), f.longitude(), centre.latitude(), centre.longitude()) <= radiusKm)
         .collect(Collectors.groupingBy(GpsFix::vehicleId, TreeMap::new, Collectors.toList()));
     assertThat(run("vehicles_near_point", Timestamp.from(from), Timestamp.from(to), centre.latitude(),
         centre.latitude(), centre.longitude(), radiusKm))

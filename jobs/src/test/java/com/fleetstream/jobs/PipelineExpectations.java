@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.sink.postgres.SqlScript;
-import com.fleetstream.simulator.Geo;
 import com.fleetstream.simulator.GpsFix;
-import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
+import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.SensorReading;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,7 +96,7 @@ public final class PipelineExpectations {
       for (int i = 1; i < track.size(); i++) {
         GpsFix a = track.get(i - 1);
         GpsFix b = track.get(i);
-        km += Geo.haversineKm(a.latitude(), a.longitude(), b.latitude(), b.longitude());
+        km += GreatCircle.haversineKm(a.latitude(), a.longitude(), b.latitude(), b.longitude());
         if (a.speedKmh() < 1.0) {
           idleMinutes += Duration.between(a.timestamp(), b.timestamp()).toMillis() / 60_000.0;
         }

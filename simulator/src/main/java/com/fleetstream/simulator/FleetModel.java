@@ -1,5 +1,6 @@
 package com.fleetstream.simulator;
 
+import com.fleetstream.geo.GreatCircle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public final class FleetModel {
     this.random = new Random(seed);
     for (int i = 0; i < count; i++) {
       double[] depot = DEPOTS[i % DEPOTS.length];
-      double[] start = Geo.destination(depot[0], depot[1], random.nextDouble() * 360, random.nextDouble() * 5);
+      double[] start = GreatCircle.destination(depot[0], depot[1], random.nextDouble() * 360, random.nextDouble() * 5);
       Vehicle v = new Vehicle(String.format("truck-%03d", i + 1), start[0], start[1]);
       v.altitude = 20 + random.nextDouble() * 300;
       v.fuel = 40 + random.nextDouble() * 60;
@@ -54,10 +55,10 @@ public final class FleetModel {
       } else {
         double target = v.cruiseKmh + random.nextGaussian() * 8;
         v.speed = Math.max(5, Math.min(130, 0.6 * v.speed + 0.4 * target));
-        double remaining = Geo.haversineKm(v.lat, v.lon, v.destLat, v.destLon);
+        double remaining = GreatCircle.haversineKm(v.lat, v.lon, v.destLat, v.destLon);
         double travel = Math.min(remaining, v.speed * hours);
-        v.heading = Geo.bearingDeg(v.lat, v.lon, v.destLat, v.destLon);
-        double[] next = Geo.destination(v.lat, v.lon, v.heading, travel);
+        v.heading = GreatCircle.bearingDeg(v.lat, v.lon, v.destLat, v.destLon);
+        double[] next = GreatCircle.destination(v.lat, v.lon, v.heading, travel);
         v.lat = next[0];
         v.lon = next[1];
         v.fuel -= travel * 0.03;
@@ -78,7 +79,7 @@ public final class FleetModel {
   }
 
   private void pickDestination(Vehicle v) {
-    double[] dest = Geo.destination(v.lat, v.lon, random.nextDouble() * 360,
+    double[] dest = GreatCircle.destination(v.lat, v.lon, random.nextDouble() * 360,
         5 + random.nextDouble() * DESTINATION_RADIUS_KM);
     v.destLat = dest[0];
     v.destLon = dest[1];

@@ -3,6 +3,7 @@ package com.fleetstream.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
 import com.fleetstream.testkit.KinesisEmulator;
@@ -48,7 +49,7 @@ class SimulatorTest {
     for (int i = 1; i < truck1.size(); i++) {
       GpsFix a = truck1.get(i - 1);
       GpsFix b = truck1.get(i);
-      double km = Geo.haversineKm(a.latitude(), a.longitude(), b.latitude(), b.longitude());
+      double km = GreatCircle.haversineKm(a.latitude(), a.longitude(), b.latitude(), b.longitude());
       assertThat(km).isLessThanOrEqualTo(b.speedKmh() * 5 / 3600 + 0.001);
     }
   }

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.geo.Geofence;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,7 @@
 package com.fleetstream.jobs.sink;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Map;
@@ -8,16 +10,19 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
 
 /**
  * A Delta table written once per batch. Appends carry {@code txnAppId}/{@code txnVersion}, so Delta
  * itself skips a replayed batch. Aggregates are upserted with MERGE on their key; MERGE ignores the
  * writer options, so the same transaction identifiers go through the session conf for the MERGE's
  * duration, and the table records the last batch either way.
+ *
+ * Every commit's {@code userMetadata} names its query and batch: after a restart, the history says
+ * whether the first batch was committed now or had been before (then Delta skipped it).
+ *
+ * <p>The change data feed is on for the combine job, which reads which days changed from it.
  *
  * <p>The app id holds the streaming query id: a new checkpoint counts batches from 0 again under a
  * new query id, and must not be mistaken for a replay. Delta on S3 allows one writer per table; each
@@ -33,17 +38,22 @@ public final class DeltaBatchSink implements BatchSink {
    * append-only table is compacted outside the batches ({@link DeltaCompactionSchedule}); a merged one, whose
    * MERGE would conflict with that, compacts itself.
    */
-  private static final Map<String, String> APPEND_TABLE_PROPERTIES =
-      Map.of("delta.autoOptimize.optimizeWrite", "true");
+  private static final Map<String, String> APPEND_TABLE_PROPERTIES = Map.of(
+      "delta.autoOptimize.optimizeWrite", "true",
+      "delta.enableChangeDataFeed", "true");
   private static final Map<String, String> MERGE_TABLE_PROPERTIES = Map.of(
       "delta.autoOptimize.optimizeWrite", "true",
-      "delta.autoOptimize.autoCompact", "true");
+      "delta.autoOptimize.autoCompact", "true",
+      "delta.enableChangeDataFeed", "true");
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  /** Commits searched for a batch's own: this query's one commit and the compactions beside it. */
+  private static final int RECENT_COMMITS = 20;
 
   private final String path;
   private final String[] partitionColumns;
   private final List<String> mergeKeys;
   private boolean tableReady;
-  /** The last batch this table holds per app id, read from the log once: reading it costs a Spark job. */
+  /** The last batch this table holds per app id, once this process has written one. */
   private final Map<String, Long> lastBatch = new java.util.HashMap<>();
 
   /** @param mergeKeys empty to append; otherwise the key rows are upserted on */
@@ -80,26 +90,32 @@ public final class DeltaBatchSink implements BatchSink {
       return 0; // before looking at the table: most batches have no late events and no quarantine
     }
     boolean exists = tableReady || DeltaTable.isDeltaTable(spark, path);
-    long last = exists ? lastBatch.computeIfAbsent(appId, a -> lastBatchInLog(spark, a)) : -1;
-    if (last >= id.batch()) {
+    Long last = lastBatch.get(appId);
+    if (last != null && last >= id.batch()) {
       LOG.info("{}: batch {} already committed, skipped", path, id);
       return 0;
     }
+    String marker = appId + " batch " + id.batch();
+    long versionBefore = exists && last == null ? version(spark) : -1;
     if (!exists) {
-      create(spark, batch, appId, id.batch());
+      create(spark, batch, appId, id.batch(), marker);
     } else if (mergeKeys.isEmpty()) {
-      append(batch, appId, id.batch());
+      append(batch, appId, id.batch(), marker);
     } else {
-      merge(spark, batch, appId, id.batch());
+      merge(spark, batch, appId, id.batch(), marker);
     }
     tableReady = true;
     lastBatch.put(appId, id.batch());
+    if (versionBefore >= 0 && !committedAfter(spark, versionBefore, marker)) {
+      LOG.info("{}: batch {} already committed, skipped", path, id);
+      return 0;
+    }
     return rows;
   }
 
-  private void append(Dataset<Row> batch, String appId, long version) {
+  private void append(Dataset<Row> batch, String appId, long version, String marker) {
     batch.write().format("delta").mode("append").partitionBy(partitionColumns)
-        .option("txnAppId", appId).option("txnVersion", version)
+        .option("txnAppId", appId).option("txnVersion", version).option("userMetadata", marker)
         .save(path);
   }
 
@@ -107,12 +123,12 @@ public final class DeltaBatchSink implements BatchSink {
    * The first batch creates the table, properties included, in one commit; a job killed while
    * creating leaves no half-made table behind.
    */
-  private void create(SparkSession spark, Dataset<Row> batch, String appId, long version) {
+  private void create(SparkSession spark, Dataset<Row> batch, String appId, long version, String marker) {
     Map<String, String> properties = mergeKeys.isEmpty() ? APPEND_TABLE_PROPERTIES : MERGE_TABLE_PROPERTIES;
     synchronized (spark) { // the defaults are session settings, and tables of one batch are created in parallel
       properties.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
       try {
-        append(batch, appId, version);
+        append(batch, appId, version, marker);
       } finally {
         properties.keySet().forEach(
             k -> spark.conf().unset(NEW_TABLE_DEFAULTS + k.substring("delta.".length())));
@@ -120,10 +136,11 @@ public final class DeltaBatchSink implements BatchSink {
     }
   }
 
-  private void merge(SparkSession spark, Dataset<Row> batch, String appId, long version) {
+  private void merge(SparkSession spark, Dataset<Row> batch, String appId, long version, String marker) {
     String on = mergeKeys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
     spark.conf().set(TXN_APP_ID, appId);
     spark.conf().set(TXN_VERSION, Long.toString(version));
+    spark.conf().set(USER_METADATA, marker);
     try {
       DeltaTable.forPath(spark, path).as("t")
           .merge(batch.as("s"), on)
@@ -133,12 +150,16 @@ public final class DeltaBatchSink implements BatchSink {
     } finally {
       spark.conf().unset(TXN_APP_ID);
       spark.conf().unset(TXN_VERSION);
+      spark.conf().unset(USER_METADATA);
     }
   }
 
-  private long lastBatchInLog(SparkSession spark, String appId) {
-    Option<Object> version = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty())
-        .transactions().get(appId);
-    return version.isDefined() ? (Long) version.get() : -1;
+  private long version(SparkSession spark) {
+    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+  }
+
+  private boolean committedAfter(SparkSession spark, long version, String marker) {
+    return !DeltaTable.forPath(spark, path).history(RECENT_COMMITS)
+        .filter(col("version").gt(version).and(col("userMetadata").equalTo(marker))).isEmpty();
   }
 }

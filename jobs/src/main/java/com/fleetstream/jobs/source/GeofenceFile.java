@@ -1,6 +1,6 @@
 package com.fleetstream.jobs.source;
 
-import com.fleetstream.jobs.config.Geofence;
+import com.fleetstream.geo.Geofence;
 import com.fleetstream.jobs.config.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package com.fleetstream.jobs.transform;
 
 import static com.fleetstream.jobs.transform.ThresholdAlerts.nullableDouble;
 
-import com.fleetstream.jobs.config.Geofence;
+import com.fleetstream.geo.Geofence;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,11 +9,15 @@ import static org.apache.spark.sql.functions.radians;
 import static org.apache.spark.sql.functions.sin;
 import static org.apache.spark.sql.functions.sqrt;
 
+import com.fleetstream.geo.GreatCircle;
 import org.apache.spark.sql.Column;
 
-/** Great-circle distance as a Spark expression (no UDF, so Catalyst can generate code for it). */
+/**
+ * {@link GreatCircle#haversineKm} as a Spark expression (no UDF, so Catalyst can generate code for
+ * it); {@code WindowStatsTest} holds the two to the same distances.
+ */
 public final class Haversine {
-  public static final double EARTH_RADIUS_KM = 6371.0088;
+  private static final double EARTH_RADIUS_KM = GreatCircle.EARTH_RADIUS_KM;
 
   private Haversine() {}
 

@@ -3,6 +3,7 @@ package com.fleetstream.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fleetstream.geo.Geofence;
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.source.GeofenceFile;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestS3;
-import com.fleetstream.jobs.source.DeltaChanges;
+import com.fleetstream.jobs.combine.DeltaChanges;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -59,7 +59,7 @@ class LakeSinksTest {
 
     assertThat(sink.write(rows("('a', 1), ('b', 2)"), new BatchId(query, 0))).isEqualTo(2);
     assertThat(sink.write(rows("('a', 1), ('b', 2)"), new BatchId(query, 0))).isZero();
-    // a restarted job's new sink finds the batch in the Delta log
+    // a restarted job's new sink writes it again, Delta skips it, and the history says so
     assertThat(new DeltaBatchSink(path, List.of(), "dt", "hour").write(rows("('a', 1), ('b', 2)"),
         new BatchId(query, 0))).isZero();
     assertThat(sink.write(rows("('c', 3)"), new BatchId(query, 1))).isEqualTo(1);
@@ -72,6 +72,7 @@ class LakeSinksTest {
     // compacted outside the batches (DeltaCompactionSchedule), not by the batch that crosses the file count
     assertThat(detail.getJavaMap(detail.fieldIndex("properties")))
         .containsEntry("delta.autoOptimize.optimizeWrite", "true")
+        .containsEntry("delta.enableChangeDataFeed", "true") // the combine job reads which days changed
         .doesNotContainKey("delta.autoOptimize.autoCompact");
   }
 
@@ -94,7 +95,8 @@ class LakeSinksTest {
     assertThat(spark.conf().getOption("spark.databricks.delta.write.txnAppId").isDefined()).isFalse();
     Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
     assertThat(detail.getJavaMap(detail.fieldIndex("properties")))
-        .containsEntry("delta.autoOptimize.autoCompact", "true");
+        .containsEntry("delta.autoOptimize.autoCompact", "true")
+        .containsEntry("delta.enableChangeDataFeed", "true");
   }
 
   @ParameterizedTest

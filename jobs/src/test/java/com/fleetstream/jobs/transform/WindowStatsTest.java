@@ -5,10 +5,10 @@ import static com.fleetstream.jobs.TestRecords.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.jobs.TestRecords;
 import com.fleetstream.jobs.config.SparkDuration;
 import com.fleetstream.jobs.config.Thresholds;
-import com.fleetstream.simulator.Geo;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -37,8 +37,8 @@ class WindowStatsTest {
     assertThat(first.getAs("window_start").toString()).isEqualTo("2026-01-01 10:00:00.0");
     assertThat(first.getAs("window_end").toString()).isEqualTo("2026-01-01 11:00:00.0");
     assertThat(first.<Long>getAs("fix_count")).isEqualTo(4L);
-    double expectedKm = Geo.haversineKm(53.0, 10.000, 53.0, 10.005) + Geo.haversineKm(53.0, 10.005, 53.0, 10.010)
-        + Geo.haversineKm(53.0, 10.010, 53.0, 10.500);
+    double expectedKm = GreatCircle.haversineKm(53.0, 10.000, 53.0, 10.005) + GreatCircle.haversineKm(53.0, 10.005, 53.0, 10.010)
+        + GreatCircle.haversineKm(53.0, 10.010, 53.0, 10.500);
     assertThat(first.<Double>getAs("distance_km")).isCloseTo(expectedKm, within(1e-9));
     assertThat(first.<Double>getAs("avg_speed_kmh")).isEqualTo(38.0);
     assertThat(first.<Double>getAs("max_speed_kmh")).isEqualTo(80.0);

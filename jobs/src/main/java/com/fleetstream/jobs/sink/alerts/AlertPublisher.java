@@ -1,10 +1,10 @@
 package com.fleetstream.jobs.sink.alerts;
 
 import com.fleetstream.jobs.config.AlertsConfig;
+import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
-import com.fleetstream.jobs.sink.postgres.Retry;
 import com.fleetstream.jobs.sink.postgres.SqlScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.sink.postgres;
 
+import com.fleetstream.jobs.retry.Retry;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -2,6 +2,7 @@ package com.fleetstream.jobs.sink.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import java.sql.Connection;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestPostgres;
+import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.testkit.FreePort;
 import com.fleetstream.testkit.PostgresServer;

@@ -1,13 +1,13 @@
-package com.fleetstream.jobs.sink;
+package com.fleetstream.jobs.combine;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.get_json_object;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,6 +28,8 @@ import org.apache.spark.storage.StorageLevel;
 public final class FinalTableWriter {
   private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final int SAMPLE_ROWS = 20_000;
+  /** A file of a day lies in {@code dt=<day>/} or a folder under it ({@code dt=<day>/hour=<h>/}). */
+  private static final Pattern DAY_FOLDER = Pattern.compile(".*/dt=([^/]+)/.*");
 
   /** Rows and bytes one day of a table holds after the write. */
   public record DayStats(long rows, long bytes) {}
@@ -86,18 +88,25 @@ public final class FinalTableWriter {
     }
   }
 
-  /** Rows and bytes per day of the current version, from the Delta log's file statistics. */
+  /** Rows per day counted, bytes per day summed over the day's files in the table's current version. */
   private static Map<String, DayStats> stats(SparkSession spark, String path, Set<String> days) {
-    Map<String, DayStats> stats = new TreeMap<>();
-    days.forEach(d -> stats.put(d, new DayStats(0, 0)));
-    var log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().allFiles()
-        .toDF().filter(col("partitionValues.dt").isin((Object[]) days.toArray()))
-        .groupBy(col("partitionValues.dt").as("dt"))
-        .agg(org.apache.spark.sql.functions.sum(get_json_object(col("stats"), "$.numRecords").cast("long")).as("rows"),
-            org.apache.spark.sql.functions.sum("size").as("bytes"));
-    for (Row r : log.collectAsList()) {
-      stats.put(r.getString(0), new DayStats(r.getLong(1), r.getLong(2)));
+    Dataset<Row> written = spark.read().format("delta").load(path).filter(col("dt").isin((Object[]) days.toArray()));
+    Map<String, Long> rows = new TreeMap<>();
+    written.groupBy("dt").count().collectAsList().forEach(r -> rows.put(r.getString(0), r.getLong(1)));
+    Map<String, Long> bytes = new TreeMap<>();
+    try {
+      FileSystem fs = new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (String file : written.inputFiles()) {
+        Matcher day = DAY_FOLDER.matcher(file);
+        if (day.matches()) {
+          bytes.merge(day.group(1), fs.getFileStatus(new Path(file)).getLen(), Long::sum);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    Map<String, DayStats> stats = new TreeMap<>();
+    days.forEach(d -> stats.put(d, new DayStats(rows.getOrDefault(d, 0L), bytes.getOrDefault(d, 0L))));
     return stats;
   }
 }

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.sink.postgres;
+package com.fleetstream.jobs.retry;
 
 import java.net.ConnectException;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.transform;
+package com.fleetstream.jobs.combine;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.avg;

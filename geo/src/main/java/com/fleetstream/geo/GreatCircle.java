@@ -1,10 +1,14 @@
-package com.fleetstream.simulator;
+package com.fleetstream.geo;
 
-/** Spherical-earth helpers; the jobs use the same haversine formula. */
-public final class Geo {
+/**
+ * Distances and bearings on a sphere of the earth's mean radius (IUGG): within 0.5 % of the
+ * ellipsoid, far below GPS error over the distances between fixes. The jobs' Spark expression for
+ * the same formula ({@code Haversine}) is tested against {@link #haversineKm}.
+ */
+public final class GreatCircle {
   public static final double EARTH_RADIUS_KM = 6371.0088;
 
-  private Geo() {}
+  private GreatCircle() {}
 
   public static double haversineKm(double lat1, double lon1, double lat2, double lon2) {
     double dLat = Math.toRadians(lat2 - lat1);

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.config;
+package com.fleetstream.geo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +19,6 @@ import java.util.Set;
  */
 public record Geofence(String id, String name, Shape shape, double[] latitudes, double[] longitudes,
     double radiusMeters, AlertOn alertOn) implements Serializable {
-  private static final double EARTH_RADIUS_M = 6_371_008.8;
-
   public enum Shape { CIRCLE, POLYGON }
 
   public enum AlertOn {
@@ -33,7 +31,7 @@ public record Geofence(String id, String name, Shape shape, double[] latitudes, 
 
   public boolean contains(double latitude, double longitude) {
     if (shape == Shape.CIRCLE) {
-      return distanceMeters(latitudes[0], longitudes[0], latitude, longitude) <= radiusMeters;
+      return GreatCircle.haversineKm(latitudes[0], longitudes[0], latitude, longitude) * 1000 <= radiusMeters;
     }
     // ray casting on the plane of latitude/longitude: fine for fences far smaller than a continent
     boolean inside = false;
@@ -51,14 +49,6 @@ public record Geofence(String id, String name, Shape shape, double[] latitudes, 
     return shape == Shape.CIRCLE
         ? String.format(Locale.ROOT, "%s (circle of %.0f m)", name, radiusMeters)
         : String.format(Locale.ROOT, "%s (polygon of %d points)", name, latitudes.length);
-  }
-
-  static double distanceMeters(double lat1, double lon1, double lat2, double lon2) {
-    double dLat = Math.toRadians(lat2 - lat1);
-    double dLon = Math.toRadians(lon2 - lon1);
-    double a = Math.pow(Math.sin(dLat / 2), 2)
-        + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.pow(Math.sin(dLon / 2), 2);
-    return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
   }
 
   /** @throws IllegalArgumentException naming the geofence and field that is wrong */

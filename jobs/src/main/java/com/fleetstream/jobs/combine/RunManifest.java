@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.sink;
+package com.fleetstream.jobs.combine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,9 +1,12 @@
-package com.fleetstream.jobs.transform;
+package com.fleetstream.jobs.combine;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 
 import com.fleetstream.jobs.config.SparkDuration;
+import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.jobs.transform.SensorWindowStats;
+import com.fleetstream.jobs.transform.VehicleWindowStats;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 

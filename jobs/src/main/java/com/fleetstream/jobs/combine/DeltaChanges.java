@@ -1,0 +1,63 @@
+package com.fleetstream.jobs.combine;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which {@code dt} partitions of a streams' Delta table changed between two versions, from its
+ * change data feed (the streams create their tables with {@code delta.enableChangeDataFeed}).
+ */
+public final class DeltaChanges {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaChanges.class);
+
+  private DeltaChanges() {}
+
+  /** The table's newest version, -1 when there is no table yet. */
+  public static long version(SparkSession spark, String path) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return -1;
+    }
+    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+  }
+
+  /** The table as it was at {@code version}: what a run reads is what its manifest records. */
+  public static Dataset<Row> asOf(SparkSession spark, String path, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path);
+  }
+
+  /**
+   * Days touched by commits after {@code sinceVersion} up to {@code toVersion}: partitions with rows
+   * added, updated or removed (a compaction changes no rows, so no day). Every day of
+   * {@code toVersion} when the table is new to us, or the feed does not cover those versions: a table
+   * made before the feed was enabled, or commits older than its log retention.
+   */
+  public static Set<String> changedDays(SparkSession spark, String path, long sinceVersion, long toVersion) {
+    if (toVersion <= sinceVersion) {
+      return new TreeSet<>();
+    }
+    if (sinceVersion >= 0) {
+      try {
+        return days(spark.read().format("delta").option("readChangeFeed", "true")
+            .option("startingVersion", sinceVersion + 1).option("endingVersion", toVersion).load(path));
+      } catch (Exception e) { // Delta names no one type for "not recorded" and "log truncated"
+        LOG.warn("{}: no change data for versions {} to {} ({}); taking every day as changed", path,
+            sinceVersion + 1, toVersion, e.getMessage().lines().findFirst().orElse(e.toString()));
+      }
+    }
+    return days(asOf(spark, path, toVersion));
+  }
+
+  private static Set<String> days(Dataset<Row> rows) {
+    Set<String> days = new TreeSet<>();
+    rows.select(col("dt")).na().drop().distinct().collectAsList().forEach(r -> days.add(r.getString(0)));
+    return days;
+  }
+}
