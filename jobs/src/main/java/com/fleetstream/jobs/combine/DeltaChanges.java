@@ -49,10 +49,15 @@ public final class DeltaChanges {
             .option("startingVersion", sinceVersion + 1).option("endingVersion", toVersion).load(path));
       } catch (Exception e) { // Delta names no one type for "not recorded" and "log truncated"
         LOG.warn("{}: no change data for versions {} to {} ({}); taking every day as changed", path,
-            sinceVersion + 1, toVersion, e.getMessage().lines().findFirst().orElse(e.toString()));
+            sinceVersion + 1, toVersion, firstLine(e));
       }
     }
     return days(asOf(spark, path, toVersion));
+  }
+
+  /** A Spark error message runs on with the plan; an exception may have no message at all. */
+  private static String firstLine(Exception e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
   }
 
   private static Set<String> days(Dataset<Row> rows) {
