@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -80,8 +79,7 @@ final class PostgresSinkBenchmark {
 
   /** Seconds our sink for {@code query} takes to write {@code fixes} as a new query's first batch. */
   private static double write(PgConnectionSpec db, String query, Dataset<Row> fixes) {
-    PostgresBatchSink sink = new PostgresBatchSink(db, query, new Retry(1, Duration.ofSeconds(1)),
-        UnaryOperator.identity());
+    PostgresBatchSink sink = new PostgresBatchSink(db, query, new Retry(1, Duration.ofSeconds(1)));
     long t0 = System.nanoTime();
     sink.write(fixes, new BatchId(UUID.randomUUID().toString(), 0));
     return seconds(t0);

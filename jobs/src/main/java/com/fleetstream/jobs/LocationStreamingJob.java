@@ -1,7 +1,10 @@
 package com.fleetstream.jobs;
 
-import static com.fleetstream.jobs.runtime.BatchAccounting.countKept;
-import static com.fleetstream.jobs.runtime.BatchAccounting.countValidated;
+import static com.fleetstream.jobs.runtime.BatchAccounting.observeDeduplication;
+import static com.fleetstream.jobs.runtime.BatchAccounting.observeValidation;
+import static com.fleetstream.jobs.sink.JobSinks.ALERTS;
+import static com.fleetstream.jobs.sink.JobSinks.LATE_EVENTS;
+import static com.fleetstream.jobs.sink.JobSinks.QUARANTINE;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.StreamingConfig;
@@ -11,9 +14,11 @@ import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.DeltaCompactionSchedule;
 import com.fleetstream.jobs.sink.JobSinks;
+import com.fleetstream.jobs.sink.Sinks;
 import com.fleetstream.jobs.source.GeofenceFile;
 import com.fleetstream.jobs.source.KinesisSource;
 import com.fleetstream.jobs.transform.Deduplication;
+import com.fleetstream.jobs.transform.EventOutcomes;
 import com.fleetstream.jobs.transform.EventValidation;
 import com.fleetstream.jobs.transform.GeofenceAlerts;
 import com.fleetstream.jobs.transform.KinesisRecords;
@@ -21,7 +26,6 @@ import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -53,21 +57,28 @@ public final class LocationStreamingJob {
     SparkSessions.configure(spark, s);
     JobSinks sinks = JobSinks.open(NAME, s);
 
-    Dataset<Row> fixes = countValidated(
+    Dataset<Row> fixes = observeValidation(
         LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
     Dataset<Row> checked = Deduplication.withoutRepeats(
-        countKept(Deduplication.keepingLate(fixes, s.dedupWatermark())));
+        observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark())));
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
-        countKept(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
+        observeDeduplication(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
     Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(GeofenceAlerts.detect(
         EventValidation.valid(fixes), GeofenceFile.read(spark, uri), s.alerts().stateTimeout().value()), "event_time"));
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
-    queries.start("events", checked, sinks.events("events", UnaryOperator.identity()), Deduplication.QUERY_CONF);
-    queries.start("windows", windows, sinks.upsert("windows", "window_stats", List.of("vehicle_id", "window_start")),
+    queries.start("events", checked, Sinks.of(
+        sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
+        sinks.lake("events").taking(EventOutcomes::onTime),
+        sinks.lakeMergedOn(LATE_EVENTS, "event_id").taking(EventOutcomes::late),
+        sinks.postgres("events").taking(EventOutcomes::valid)), Deduplication.QUERY_CONF);
+    queries.start("windows", windows,
+        sinks.lakeMergedOn("window_stats", "vehicle_id", "window_start").and(sinks.postgres("windows")),
         Map.of(), s.windowsTriggerInterval());
-    alerts.ifPresent(a -> queries.startRestarting("alerts", a, sinks.alerts(), ThresholdAlerts.QUERY_CONF));
+    alerts.ifPresent(a -> queries.startRestarting("alerts", a,
+        sinks.lakeMergedOn(ALERTS, "alert_id").and(sinks.postgres(ALERTS)).and(sinks.alertPublisher()),
+        ThresholdAlerts.QUERY_CONF));
     try (var compaction = DeltaCompactionSchedule.start(spark, NAME, sinks.appendOnlyDeltaTables(),
         s.sinks().compactionInterval().value())) {
       queries.awaitAll();

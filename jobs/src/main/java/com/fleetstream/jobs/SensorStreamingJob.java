@@ -1,7 +1,10 @@
 package com.fleetstream.jobs;
 
-import static com.fleetstream.jobs.runtime.BatchAccounting.countKept;
-import static com.fleetstream.jobs.runtime.BatchAccounting.countValidated;
+import static com.fleetstream.jobs.runtime.BatchAccounting.observeDeduplication;
+import static com.fleetstream.jobs.runtime.BatchAccounting.observeValidation;
+import static com.fleetstream.jobs.sink.JobSinks.ALERTS;
+import static com.fleetstream.jobs.sink.JobSinks.LATE_EVENTS;
+import static com.fleetstream.jobs.sink.JobSinks.QUARANTINE;
 
 import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.config.StreamingConfig;
@@ -11,8 +14,10 @@ import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.DeltaCompactionSchedule;
 import com.fleetstream.jobs.sink.JobSinks;
+import com.fleetstream.jobs.sink.Sinks;
 import com.fleetstream.jobs.source.KinesisSource;
 import com.fleetstream.jobs.transform.Deduplication;
+import com.fleetstream.jobs.transform.EventOutcomes;
 import com.fleetstream.jobs.transform.EventValidation;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.Partitioning;
@@ -20,7 +25,6 @@ import com.fleetstream.jobs.transform.SensorEvents;
 import com.fleetstream.jobs.transform.SensorWindowStats;
 import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.transform.ThresholdBreaches;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
@@ -51,35 +55,37 @@ public final class SensorStreamingJob {
     SparkSessions.configure(spark, s);
     JobSinks sinks = JobSinks.open(NAME, s);
 
-    Dataset<Row> readings = countValidated(
+    Dataset<Row> readings = observeValidation(
         SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
     Dataset<Row> checked = ThresholdBreaches.flag(
-        Deduplication.withoutRepeats(countKept(Deduplication.keepingLate(readings, s.dedupWatermark()))),
+        Deduplication.withoutRepeats(observeDeduplication(Deduplication.keepingLate(readings, s.dedupWatermark()))),
         config.thresholds());
     Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(
-        countKept(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
+        observeDeduplication(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
         config.thresholds()), s.windowDuration()), "window_start");
     Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(
         ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds()), config.thresholds(),
         config.alertConsecutiveReadings(), s.alerts().stateTimeout().value()), "event_time");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
-    queries.start("events", checked, concat(
-            sinks.events("events", ThresholdBreaches::breaches),
-        sinks.parquetOnly("breaches", rows -> ThresholdBreaches.breaches(JobSinks.stored(Deduplication.onTime(rows))))),
-            Deduplication.QUERY_CONF);
+    queries.start("events", checked, Sinks.of(
+        sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
+        sinks.lake("events").taking(EventOutcomes::onTime),
+        sinks.parquet("breaches").taking(rows -> ThresholdBreaches.breaches(EventOutcomes.onTime(rows))),
+        sinks.lakeMergedOn(LATE_EVENTS, "event_id").taking(EventOutcomes::late),
+        // PostgreSQL keeps the breaches only, not every reading
+        sinks.postgres("events").taking(rows -> ThresholdBreaches.breaches(EventOutcomes.valid(rows)))),
+        Deduplication.QUERY_CONF);
     queries.start("windows", windows,
-        sinks.upsert("windows", "window_stats", List.of("sensor_id", "metric", "window_start")),
+        sinks.lakeMergedOn("window_stats", "sensor_id", "metric", "window_start").and(sinks.postgres("windows")),
         Map.of(), s.windowsTriggerInterval());
-    queries.startRestarting("alerts", alerts, sinks.alerts(), ThresholdAlerts.QUERY_CONF);
+    queries.startRestarting("alerts", alerts,
+        sinks.lakeMergedOn(ALERTS, "alert_id").and(sinks.postgres(ALERTS)).and(sinks.alertPublisher()),
+        ThresholdAlerts.QUERY_CONF);
     try (var compaction = DeltaCompactionSchedule.start(spark, NAME, sinks.appendOnlyDeltaTables(),
         s.sinks().compactionInterval().value())) {
       queries.awaitAll();
     }
     return queries;
-  }
-
-  private static List<BatchSink> concat(List<BatchSink> a, List<BatchSink> b) {
-    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 }

@@ -35,7 +35,7 @@ import org.apache.spark.sql.SparkSession;
  * What the streaming jobs must have written for the records a test sent, computed here without Spark:
  * exact quarantine reasons, events, windows and breaches per sink, and the analyst queries' rows. The
  * jobs must run with {@link #LOCATION_WINDOW}, {@link #SENSOR_WINDOW} and {@link #WINDOW_WATERMARK}.
- * KinesisPipelineTest checks the jobs on the build's classpath with it, the deploy tests the shipped jar.
+ * KinesisPipelineIT checks the jobs on the build's classpath with it, the deploy tests the shipped jar.
  */
 public final class PipelineExpectations {
   public static final String LOCATION_WINDOW = "10 minutes";

@@ -10,7 +10,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -19,6 +22,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * per-batch limit is reached) and records where it stopped; with one it stops exactly there.
  */
 final class ShardRangeReader implements PartitionReader<InternalRow> {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardRangeReader.class);
   private static final long EMPTY_READ_PAUSE_MS = 200;
   /** Per executor JVM and stream: building a client costs more than a small batch's reads. */
   private static final Map<KinesisReadOptions, KinesisClient> CLIENTS = new ConcurrentHashMap<>();
@@ -39,6 +43,7 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
   private boolean reachedEnd;
   private String lastSequence;
   private long read;
+  private int expiredInARow;
   private InternalRow current;
 
   ShardRangeReader(KinesisReadOptions options, BatchEnds ends, ShardRange range) {
@@ -78,10 +83,24 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
   private void fetch() {
     if (client == null) {
       client = CLIENTS.computeIfAbsent(options, KinesisReadOptions::client);
-      iterator = client.getShardIterator(ShardPosition.iterator(options.streamName(), range.shardId(), range.start()))
-          .shardIterator();
+      iterator = iterator(range.start());
     }
-    GetRecordsResponse response = client.getRecords(b -> b.shardIterator(iterator).limit(options.maxRecordsPerRead()));
+    GetRecordsResponse response;
+    try {
+      response = client.getRecords(b -> b.shardIterator(iterator).limit(options.maxRecordsPerRead()));
+      expiredInARow = 0;
+    } catch (ExpiredIteratorException e) {
+      // An iterator lives five minutes: a read held up longer (a stalled task, a long GC, throttling
+      // back-off) goes on from where it stopped with a new one. A new one refused as well is no pause.
+      if (++expiredInARow > 1) {
+        throw e;
+      }
+      String from = lastSequence == null ? range.start() : ShardPosition.after(lastSequence);
+      LOG.warn("shard {} of {}: the iterator expired; reading on from {} with a new one", range.shardId(),
+          options.streamName(), from);
+      iterator = iterator(from);
+      return;
+    }
     page = response.records().iterator();
     iterator = response.nextShardIterator();
     boolean caughtUp = response.millisBehindLatest() != null && response.millisBehindLatest() == 0;
@@ -99,6 +118,11 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
     if (response.records().isEmpty() && !lastPage) {
       pause();
     }
+  }
+
+  private String iterator(String position) {
+    return client.getShardIterator(ShardPosition.iterator(options.streamName(), range.shardId(), position))
+        .shardIterator();
   }
 
   private void emit(Record r) {

@@ -1,5 +1,6 @@
 package com.fleetstream.local;
 
+import com.fleetstream.args.GlueArgs;
 import com.fleetstream.crawlers.CrawlerDefinitions;
 import com.fleetstream.crawlers.LocalCatalog;
 import com.fleetstream.jobs.runtime.SparkSessions;
@@ -18,7 +19,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -58,21 +59,14 @@ public final class LocalPipeline {
   private LocalPipeline() {}
 
   public static void main(String[] args) throws Exception {
-    Path workdir = Path.of("local-run");
-    List<String> simulatorArgs = new ArrayList<>(List.of(
-        "--vehicles", "20", "--duration-seconds", "7200", "--malformed-rate", "0.01", "--duplicate-rate", "0.02"));
-    boolean keepServers = false;
-    for (int i = 0; i < args.length; i += 2) {
-      if (args[i].equals("--keep-servers")) {
-        keepServers = true;
-        i--;
-      } else if (args[i].equals("--workdir")) {
-        workdir = Path.of(args[i + 1]);
-      } else {
-        simulatorArgs.add(args[i]);
-        simulatorArgs.add(i + 1 < args.length ? args[i + 1] : "");
-      }
-    }
+    // the local run's own defaults go first: the user's flags override them
+    GlueArgs flags = GlueArgs.parse(Stream.concat(Stream.of(
+        "--vehicles", "20", "--duration-seconds", "7200", "--malformed-rate", "0.01", "--duplicate-rate", "0.02"),
+        Arrays.stream(args)).toArray(String[]::new));
+    Path workdir = Path.of(flags.string("workdir", "local-run"));
+    boolean keepServers = flags.bool("keep-servers", false);
+    SimulatorConfig simulation = SimulatorConfig.from(flags);
+    flags.rejectUnread();
     workdir = workdir.toAbsolutePath().normalize();
     deleteRecursively(workdir);
     Files.createDirectories(workdir);
@@ -96,9 +90,7 @@ public final class LocalPipeline {
           + "\n  Secrets Manager stand-in " + aws.secrets().endpoint()
           + "\n  PostgreSQL             " + postgres.jdbcUrl() + "  (data in " + workdir.resolve("postgres") + ")");
 
-      simulatorArgs.addAll(List.of("--endpoint", aws.kinesis().endpoint().toString(),
-          "--location-stream", locations, "--sensor-stream", sensors));
-      SimulatorConfig sim = SimulatorConfig.parse(simulatorArgs.toArray(String[]::new));
+      SimulatorConfig sim = simulation.sendingTo(aws.kinesis().endpoint(), locations, sensors);
       step("Simulating " + sim.vehicles() + " vehicles and the sensors in devices.json for "
           + sim.duration().toMinutes() + " minutes of event time from " + sim.startTime());
       System.out.println("  " + Simulator.send(sim, aws.kinesis().client()));

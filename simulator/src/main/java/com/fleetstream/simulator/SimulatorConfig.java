@@ -1,13 +1,13 @@
 package com.fleetstream.simulator;
 
+import com.fleetstream.args.GlueArgs;
+import com.fleetstream.args.InvalidArgumentException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What to simulate and where to send it. Parsed from {@code --flag value} pairs.
@@ -32,11 +32,6 @@ public record SimulatorConfig(
     boolean realtime,
     int maxRecordsPerSecond) {
 
-  private static final Set<String> KNOWN = Set.of(
-      "endpoint", "region", "location-stream", "sensor-stream", "vehicles", "gps-interval-seconds",
-      "duration-seconds", "start-time", "seed", "malformed-rate", "duplicate-rate", "devices",
-      "realtime", "max-records-per-second");
-
   public SimulatorConfig {
     require(vehicles >= 0, "vehicles", "must be >= 0");
     require(!gpsInterval.isNegative() && !gpsInterval.isZero(), "gps-interval-seconds", "must be > 0");
@@ -46,67 +41,48 @@ public record SimulatorConfig(
     require(maxRecordsPerSecond >= 0, "max-records-per-second", "must be >= 0");
   }
 
-  public static SimulatorConfig defaults() {
-    return parse(new String[0]);
+  /** Parses {@code --flag value} pairs; a flag this simulator does not know stops it, naming the flag. */
+  public static SimulatorConfig parse(String[] args) {
+    GlueArgs flags = GlueArgs.parse(args);
+    SimulatorConfig config = from(flags);
+    flags.rejectUnread();
+    return config;
   }
 
-  public static SimulatorConfig parse(String[] args) {
-    Map<String, String> values = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("expected --flag value, got '" + arg + "'");
-      }
-      String key = arg.substring(2);
-      if (!KNOWN.contains(key)) {
-        throw new IllegalArgumentException("unknown flag --" + key + " (known: " + String.join(", ", KNOWN) + ")");
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("flag --" + key + " needs a value");
-      }
-      values.put(key, args[++i]);
+  /** Reads the simulator's flags, leaving the rest of {@code flags} to the caller (the local runner). */
+  public static SimulatorConfig from(GlueArgs flags) {
+    Duration duration = Duration.ofSeconds(flags.longValue("duration-seconds", 3600));
+    boolean realtime = flags.bool("realtime", false);
+    Instant start = flags.parsed("start-time", null, Instant::parse);
+    if (start == null) {
+      start = realtime ? Instant.now() : Instant.now().minus(duration).truncatedTo(ChronoUnit.SECONDS);
     }
-    Duration duration = Duration.ofSeconds(parseLong(values, "duration-seconds", 3600));
-    boolean realtime = Boolean.parseBoolean(values.getOrDefault("realtime", "false"));
-    Instant start = values.containsKey("start-time")
-        ? parse(values, "start-time", Instant::parse)
-        : realtime ? Instant.now() : Instant.now().minus(duration).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     return new SimulatorConfig(
-        Optional.ofNullable(values.get("endpoint")).map(URI::create),
-        values.getOrDefault("region", "us-east-1"),
-        values.getOrDefault("location-stream", "vehicle-locations"),
-        values.getOrDefault("sensor-stream", "sensor-readings"),
-        (int) parseLong(values, "vehicles", 20),
-        Duration.ofSeconds(parseLong(values, "gps-interval-seconds", 5)),
+        flags.optional("endpoint").map(URI::create),
+        flags.string("region", "us-east-1"),
+        flags.string("location-stream", "vehicle-locations"),
+        flags.string("sensor-stream", "sensor-readings"),
+        flags.integer("vehicles", 20, 0, Integer.MAX_VALUE),
+        Duration.ofSeconds(flags.longValue("gps-interval-seconds", 5)),
         duration,
         start,
-        parseLong(values, "seed", 42),
-        parseDouble(values, "malformed-rate", 0.0),
-        parseDouble(values, "duplicate-rate", 0.0),
-        Optional.ofNullable(values.get("devices")).map(Path::of),
+        flags.longValue("seed", 42),
+        flags.doubleValue("malformed-rate", 0.0),
+        flags.doubleValue("duplicate-rate", 0.0),
+        flags.optional("devices").map(Path::of),
         realtime,
-        (int) parseLong(values, "max-records-per-second", 0));
+        flags.integer("max-records-per-second", 0, 0, Integer.MAX_VALUE));
   }
 
-  private static long parseLong(Map<String, String> values, String key, long dflt) {
-    return values.containsKey(key) ? parse(values, key, Long::parseLong) : dflt;
-  }
-
-  private static double parseDouble(Map<String, String> values, String key, double dflt) {
-    return values.containsKey(key) ? parse(values, key, Double::parseDouble) : dflt;
-  }
-
-  private static <T> T parse(Map<String, String> values, String key, java.util.function.Function<String, T> parser) {
-    try {
-      return parser.apply(values.get(key));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("--" + key + ": cannot parse '" + values.get(key) + "'", e);
-    }
+  /** The same simulation, sent to another Kinesis endpoint and streams. */
+  public SimulatorConfig sendingTo(URI endpoint, String locationStream, String sensorStream) {
+    return new SimulatorConfig(Optional.of(endpoint), region, locationStream, sensorStream, vehicles, gpsInterval,
+        duration, startTime, seed, malformedRate, duplicateRate, devicesFile, realtime, maxRecordsPerSecond);
   }
 
   private static void require(boolean ok, String flag, String message) {
     if (!ok) {
-      throw new IllegalArgumentException("--" + flag + " " + message);
+      throw new InvalidArgumentException(flag, message);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -32,7 +33,9 @@ public final class KinesisEmulator implements AutoCloseable {
   private final Process process;
   private final int port;
   private final KinesisClient client;
-  private final Semaphore clockAdvanced = new Semaphore(0);
+  /** Released once for each stdin command the emulator confirms. */
+  private final Semaphore confirmed = new Semaphore(0);
+  private final AtomicInteger faultsServed = new AtomicInteger();
   private volatile boolean closing;
 
   private KinesisEmulator(Process process, int port, BufferedReader output) {
@@ -49,8 +52,10 @@ public final class KinesisEmulator implements AutoCloseable {
         String line;
         while ((line = reader.readLine()) != null) {
           System.err.println("kinesalite: " + line);
-          if (line.startsWith("clock advanced")) {
-            clockAdvanced.release();
+          if (line.startsWith("clock advanced") || line.startsWith("failing the next")) {
+            confirmed.release();
+          } else if (line.startsWith("fault served")) {
+            faultsServed.incrementAndGet();
           }
         }
         int exit = process.waitFor();
@@ -153,12 +158,30 @@ public final class KinesisEmulator implements AutoCloseable {
    * they are no longer returned), and iterators older than five minutes are refused.
    */
   public void advanceClock(Duration by) {
+    command("advance-clock " + by.toMillis());
+  }
+
+  /**
+   * Answers the next {@code times} requests for {@code operation} ("GetRecords", ...) with HTTP 400 and
+   * Kinesis's {@code errorCode} ("ProvisionedThroughputExceededException", "ExpiredIteratorException"):
+   * the refusals kinesalite never makes itself.
+   */
+  public void failNext(String operation, int times, String errorCode) {
+    command("fail " + operation + " " + times + " " + errorCode);
+  }
+
+  /** How many requests {@link #failNext} has refused so far. */
+  public int faultsServed() {
+    return faultsServed.get();
+  }
+
+  private void command(String line) {
     try {
       var stdin = process.getOutputStream();
-      stdin.write(("advance-clock " + by.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       stdin.flush();
-      if (!clockAdvanced.tryAcquire(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("kinesalite did not confirm advancing its clock");
+      if (!confirmed.tryAcquire(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("kinesalite did not confirm '" + line + "'");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

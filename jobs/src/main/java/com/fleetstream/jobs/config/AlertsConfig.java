@@ -1,5 +1,7 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
+import com.fleetstream.args.InvalidArgumentException;
 import java.net.URI;
 import java.util.Optional;
 
@@ -25,10 +27,10 @@ public record AlertsConfig(Optional<String> topicArn, Optional<URI> snsEndpoint,
     }
     return new AlertsConfig(topic,
         Optional.ofNullable(args.parsed("SNS_ENDPOINT", null, URI::create)),
-        args.string("AWS_REGION", "us-east-1"),
+        JobArgs.region(args),
         args.parsed("ALERT_MIN_INTERVAL", SparkDuration.parse("15 minutes"), SparkDuration::parse),
         args.integer("ALERTS_MAX_PER_BATCH", 20, 1, 1000),
         // a parked vehicle's GPS may be off for a weekend: its exit from the depot on Monday still counts
-        StreamingConfig.duration(args, "ALERT_STATE_TIMEOUT", "7 days"));
+        JobArgs.duration(args, "ALERT_STATE_TIMEOUT", "7 days"));
   }
 }

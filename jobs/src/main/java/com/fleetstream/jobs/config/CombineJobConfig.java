@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -24,12 +25,12 @@ public record CombineJobConfig(
   public static CombineJobConfig parse(String... argv) {
     GlueArgs args = GlueArgs.parse(argv);
     CombineJobConfig config = new CombineJobConfig(
-        StreamingConfig.uri(args, "INPUT_DELTA_PATH", "file:///tmp/fleetstream/output/delta"),
-        StreamingConfig.uri(args, "FINAL_PATH", "file:///tmp/fleetstream/final"),
+        JobArgs.uri(args, "INPUT_DELTA_PATH", "file:///tmp/fleetstream/output/delta"),
+        JobArgs.uri(args, "FINAL_PATH", "file:///tmp/fleetstream/final"),
         args.parsed("POSITION_TOLERANCE", SparkDuration.parse("10 minutes"), SparkDuration::parse),
         args.parsed("TARGET_FILE_SIZE", 128L << 20, CombineJobConfig::bytes),
-        args.parsed("IDLE_SPEED_KMH", 1.0, Double::parseDouble),
-        args.integer("SHUFFLE_PARTITIONS", 8, 1, 10_000),
+        JobArgs.idleSpeedKmh(args),
+        JobArgs.shufflePartitions(args),
         // sortable, so the newest manifest is the last in a listing
         args.string("RUN_ID", RUN_ID.format(Instant.now())));
     ConfigLog.unread("combine job", args);

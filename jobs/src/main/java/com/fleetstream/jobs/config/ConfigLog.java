@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
 import org.slf4j.LoggerFactory;
 
 final class ConfigLog {

@@ -1,5 +1,7 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
+import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.kinesis.KinesisReadOptions;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,7 +32,7 @@ public record KinesisSourceConfig(
   public enum StartingPosition { TRIM_HORIZON, LATEST }
 
   public static KinesisSourceConfig from(GlueArgs args, String defaultStream) {
-    String region = args.string("AWS_REGION", "us-east-1");
+    String region = JobArgs.region(args);
     SparkDuration maxFetchTime = args.parsed("MAX_FETCH_TIME", new SparkDuration(KinesisReadOptions.DEFAULT_MAX_FETCH),
         SparkDuration::parse);
     if (maxFetchTime.value().isZero()) {

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
 import com.fleetstream.geo.Geofence;
 import java.util.Optional;
 
@@ -13,8 +14,8 @@ public record LocationJobConfig(StreamingConfig streaming, double idleSpeedKmh, 
     GlueArgs args = GlueArgs.parse(argv);
     LocationJobConfig config = new LocationJobConfig(
         StreamingConfig.from(args, "vehicle-locations", "1 hour"),
-        args.parsed("IDLE_SPEED_KMH", 1.0, Double::parseDouble),
-        args.optional("GEOFENCES").map(uri -> StreamingConfig.uri(args, "GEOFENCES", uri)));
+        JobArgs.idleSpeedKmh(args),
+        args.optional("GEOFENCES").map(uri -> JobArgs.uri(args, "GEOFENCES", uri)));
     ConfigLog.unread("location job", args);
     return config;
   }

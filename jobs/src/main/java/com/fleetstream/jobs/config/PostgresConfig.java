@@ -1,5 +1,7 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
+import com.fleetstream.args.InvalidArgumentException;
 import java.util.Optional;
 
 /**
@@ -30,12 +32,12 @@ public record PostgresConfig(
         url,
         args.optional("PG_USER"),
         args.optional("PG_SECRET_ID"),
-        args.string("AWS_REGION", "us-east-1"),
+        JobArgs.region(args),
         // apply sql/postgres/migrations at start; off where a deploy step owns the schema
         args.bool("PG_MIGRATE", true),
         args.integer("PG_MAX_ATTEMPTS", 5, 1, 20),
         // bounded waits: a server that stops answering, a lock held by another session
-        StreamingConfig.duration(args, "PG_SOCKET_TIMEOUT", "5 minutes"),
-        StreamingConfig.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"));
+        JobArgs.duration(args, "PG_SOCKET_TIMEOUT", "5 minutes"),
+        JobArgs.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"));
   }
 }

@@ -1,5 +1,7 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
+
 /**
  * The sensor streaming job's configuration. A breach alert is raised after
  * {@code ALERT_CONSECUTIVE_READINGS} readings in a row outside the thresholds.

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.config;
 
+import com.fleetstream.args.GlueArgs;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -30,9 +31,9 @@ public record SinkConfig(
     Set<Kind> kinds = args.parsed("SINKS", EnumSet.allOf(Kind.class), SinkConfig::kinds);
     return new SinkConfig(
         kinds,
-        StreamingConfig.uri(args, "DELTA_PATH", outputPath + "/delta"),
+        JobArgs.uri(args, "DELTA_PATH", outputPath + "/delta"),
         args.integer("DELTA_TARGET_FILE_SIZE_MB", 128, 1, 4096),
-        StreamingConfig.duration(args, "COMPACTION_INTERVAL", "1 hour"),
+        JobArgs.duration(args, "COMPACTION_INTERVAL", "1 hour"),
         kinds.contains(Kind.POSTGRES) ? Optional.of(PostgresConfig.from(args)) : Optional.empty());
   }
 

@@ -62,7 +62,7 @@ public final class BatchAccounting extends StreamingQueryListener {
   private final Map<String, Map<String, Long>> written = new ConcurrentHashMap<>();
 
   /** Counts rows read and rows that failed validation, right after parsing. */
-  public static Dataset<Row> countValidated(Dataset<Row> validated) {
+  public static Dataset<Row> observeValidation(Dataset<Row> validated) {
     return validated.observe(VALIDATED, count(lit(1)).as("read"), count(col(EventValidation.REASON)).as("invalid"));
   }
 
@@ -72,7 +72,7 @@ public final class BatchAccounting extends StreamingQueryListener {
    * through for quarantine (already counted) not at all. Where Spark's own deduplication ran, its
    * operators' metrics count the duplicates and late rows it dropped.
    */
-  public static Dataset<Row> countKept(Dataset<Row> deduplicated) {
+  public static Dataset<Row> observeDeduplication(Dataset<Row> deduplicated) {
     java.util.List<String> columns = java.util.List.of(deduplicated.columns());
     Column late = columns.contains(Deduplication.LATE) ? col(Deduplication.LATE) : lit(false);
     Column duplicate = columns.contains(Deduplication.DUPLICATE) ? col(Deduplication.DUPLICATE) : lit(false);

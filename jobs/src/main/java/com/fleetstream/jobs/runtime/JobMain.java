@@ -1,6 +1,6 @@
 package com.fleetstream.jobs.runtime;
 
-import com.fleetstream.jobs.config.InvalidArgumentException;
+import com.fleetstream.args.InvalidArgumentException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

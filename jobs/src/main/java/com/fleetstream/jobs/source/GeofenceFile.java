@@ -1,7 +1,7 @@
 package com.fleetstream.jobs.source;
 
+import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.geo.Geofence;
-import com.fleetstream.jobs.config.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

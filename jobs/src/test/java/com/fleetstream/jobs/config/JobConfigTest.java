@@ -3,6 +3,7 @@ package com.fleetstream.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fleetstream.args.InvalidArgumentException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

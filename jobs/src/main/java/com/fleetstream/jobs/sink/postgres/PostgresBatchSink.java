@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,18 +47,16 @@ public final class PostgresBatchSink implements BatchSink {
   private final String stagingTable;
   private final SqlScript script;
   private final Retry retry;
-  private final UnaryOperator<Dataset<Row>> select;
   private List<String> columns;
   private List<CopyPartition.Type> types;
 
   /** @param query the streaming query, e.g. {@code location_events}: staging table and SQL file name */
-  public PostgresBatchSink(PgConnectionSpec db, String query, Retry retry, UnaryOperator<Dataset<Row>> select) {
+  public PostgresBatchSink(PgConnectionSpec db, String query, Retry retry) {
     this.db = db;
     this.query = query;
     this.stagingTable = "fleet_staging." + query;
     this.script = SqlScript.load("sql/postgres/sinks/" + query + ".sql");
     this.retry = retry;
-    this.select = select;
   }
 
   @Override
@@ -74,8 +71,7 @@ public final class PostgresBatchSink implements BatchSink {
   }
 
   @Override
-  public long write(Dataset<Row> input, BatchId id) {
-    Dataset<Row> batch = select.apply(input);
+  public long write(Dataset<Row> batch, BatchId id) {
     long rows = batch.count(); // the batch is persisted: no second pass over the source
     return retry.run(name() + " batch " + id, () -> writeOnce(batch, rows, id));
   }

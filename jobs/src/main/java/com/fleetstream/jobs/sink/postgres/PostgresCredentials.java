@@ -2,7 +2,7 @@ package com.fleetstream.jobs.sink.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fleetstream.jobs.config.InvalidArgumentException;
+import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.jobs.config.PostgresConfig;
 import java.io.IOException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;

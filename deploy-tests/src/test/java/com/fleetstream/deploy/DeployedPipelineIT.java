@@ -1,0 +1,253 @@
+package com.fleetstream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fleetstream.crawlers.LocalCatalog;
+import com.fleetstream.deploy.iam.IamPolicies;
+import com.fleetstream.deploy.iam.IamRequest;
+import com.fleetstream.jobs.AthenaQueriesCheck;
+import com.fleetstream.jobs.PipelineExpectations;
+import com.fleetstream.jobs.SinkContents;
+import com.fleetstream.jobs.SparkTestSession;
+import com.fleetstream.jobs.TestJobArgs;
+import com.fleetstream.jobs.TestPostgres;
+import com.fleetstream.jobs.TestRecords;
+import com.fleetstream.jobs.TestS3;
+import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.rehearsal.Deployment;
+import com.fleetstream.rehearsal.glue.GlueDriver;
+import com.fleetstream.rehearsal.terraform.Terraform;
+import com.fleetstream.simulator.OutgoingRecord;
+import com.fleetstream.simulator.OutgoingRecord.Kind;
+import com.fleetstream.simulator.SensorReading;
+import com.fleetstream.simulator.Simulation;
+import com.fleetstream.simulator.Simulator;
+import com.fleetstream.simulator.SimulatorConfig;
+import com.fleetstream.testkit.AwsWireRecorder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline deployed as terraform/envs/dev says ({@link Deployment}). Both streaming jobs and the
+ * combine job run from the Glue jar fetched from the artifacts bucket, each in a Glue 5.0 driver JVM
+ * with the job definitions' own class, arguments and --conf; then the final bucket's notification runs
+ * the notifier jar under Lambda's runtime interface client. The outputs must be the exact rows
+ * KinesisPipelineIT expects of the jobs run on the build's classpath, and every AWS call must be one
+ * the component's role allows.
+ */
+class DeployedPipelineIT {
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Duration PHASE = Duration.ofMinutes(30);
+  private static final String HOT_SENSOR = "s-deploy-hot";
+  /**
+   * What a test must change besides endpoints: Glue streaming jobs run until stopped, on a 30 s
+   * trigger; here they stop once the stream is drained, trigger every second, and use the windows
+   * and watermarks {@link PipelineExpectations} computes with.
+   */
+  private static final Map<String, String> RUN_CONTROLS = Map.of(
+      "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "300",
+      "--TRIGGER_INTERVAL", "1 second", "--WINDOWS_TRIGGER_INTERVAL", "1 second",
+      "--WINDOW_WATERMARK", "1 minute", "--DEDUP_WATERMARK", "10 minutes", "--SHUFFLE_PARTITIONS", "2");
+
+  static Deployment deployment;
+  static PgConnectionSpec db;
+  static final List<OutgoingRecord> sent = new ArrayList<>();
+  static final List<GlueDriver.Run> runs = new ArrayList<>();
+  static List<AwsWireRecorder.Call> glueCalls;
+  static Deployment.Notification notification;
+
+  @BeforeAll
+  static void deployAndRun() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("target"), "glue-deploy-").toAbsolutePath();
+    db = TestPostgres.database("glue_deploy");
+    // two and one shards instead of ON_DEMAND's four: fewer tasks per batch on the test's two cores
+    deployment = Deployment.start(Terraform.environment("dev", Deployment.CLOUD,
+        Map.of("kinesis_stream_mode", "PROVISIONED")), work, db.jdbcUrl(), db.user());
+    String locations = deployment.job("location").defaultArguments().get("--STREAM_NAME");
+    String sensors = deployment.job("sensor").defaultArguments().get("--STREAM_NAME");
+
+    // two phases, each drained by one run of each streaming job: the second resumes from the first's
+    // checkpoint on S3
+    for (int phase = 0; phase < 2; phase++) {
+      SimulatorConfig sim = TestJobArgs.simulation(deployment.kinesis(), locations, sensors,
+          START.plus(PHASE.multipliedBy(phase)), PHASE, 100 + phase);
+      sent.addAll(Simulation.records(sim));
+      Simulator.send(sim, deployment.kinesis().client());
+      if (phase == 0) {
+        sendHotSensor(sensors);
+      }
+      GlueDriver.Running l = deployment.start("location", streamingOverrides(PipelineExpectations.LOCATION_WINDOW));
+      GlueDriver.Running s = deployment.start("sensor", streamingOverrides(PipelineExpectations.SENSOR_WINDOW));
+      runs.add(l.await(400));
+      runs.add(s.await(400));
+    }
+    runs.add(deployment.start("combine", Map.of("--SHUFFLE_PARTITIONS", "2")).await(400));
+    glueCalls = List.copyOf(deployment.s3Calls());
+    notification = deployment.notifyFinal();
+  }
+
+  /**
+   * A sensor three readings beyond the temperature threshold, then back: one breach and one recovered
+   * alert for the sensor job to publish (the simulated fleet holds no breach that long).
+   */
+  private static void sendHotSensor(String stream) {
+    double[] values = {35, 36, 37, 20};
+    List<String> payloads = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      Instant t = START.plus(Duration.ofMinutes(2 + i));
+      SensorReading r = new SensorReading(HOT_SENSOR, "dev-1", null, "hot-" + i, t, "temperature", values[i], "u",
+          null, null);
+      String payload = TestRecords.reading(r.eventId(), r.sensorId(), t.toString(), r.metric(), r.value());
+      payloads.add(payload);
+      sent.add(new OutgoingRecord(OutgoingRecord.Stream.SENSOR, HOT_SENSOR,
+          payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), Kind.VALID, r, null));
+    }
+    TestRecords.put(deployment.kinesis(), stream, HOT_SENSOR, payloads);
+  }
+
+  private static Map<String, String> streamingOverrides(String window) {
+    Map<String, String> o = new LinkedHashMap<>(RUN_CONTROLS);
+    o.put("--WINDOW_DURATION", window);
+    // the simulated day is fixed (2026-01-01), older than the default 30 days by now
+    o.put("--MAX_EVENT_AGE", "3650 days");
+    return o;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (deployment != null) {
+      deployment.close();
+    }
+  }
+
+  /** This JVM's Spark, reading what the jobs wrote straight from the S3 server. */
+  private static SparkSession reader() {
+    SparkSession spark = SparkTestSession.get();
+    TestS3.useS3a(spark.sparkContext().hadoopConfiguration(), deployment.s3Endpoint(), Deployment.CLOUD.region());
+    return spark;
+  }
+
+  private static String curated() {
+    return "s3a://" + deployment.buckets().get("curated");
+  }
+
+  @Test
+  void everyRunOfTheShippedJarSucceeds() {
+    assertThat(runs).hasSize(5).allSatisfy(run -> assertThat(run.exitCode())
+        .as(run.job() + " exit code; its driver's output: " + run.log()).isZero());
+    // the jobs logged in with the secret's user, not with a PG_USER argument
+    assertThat(deployment.secrets().requested()).isNotEmpty()
+        .allSatisfy(id -> assertThat(id).isEqualTo(deployment.job("location").defaultArguments().get("--PG_SECRET_ID")));
+  }
+
+  @Test
+  void streamingJobsWriteTheRowsTheJobsWriteOnTheBuildsClasspath() throws SQLException {
+    SparkSession spark = reader();
+    PipelineExpectations expected = new PipelineExpectations(spark, curated(), db, sent, START);
+    expected.assertLocationOutputs();
+    expected.assertSensorOutputs();
+    SinkContents sinks = new SinkContents(spark, curated(), curated() + "/delta", db);
+    sinks.assertSinksAgree("location");
+    sinks.assertSinksAgree("sensor");
+    sinks.assertLedgerHoldsEachBatchOnce("location", "sensor");
+    expected.assertAnalystQueries(sinks);
+  }
+
+  @Test
+  void combineJobsFinalTablesAnswerTheAthenaQueries() {
+    SparkSession spark = reader();
+    LocalCatalog.register(spark, Map.of("curated", curated(), "final", "s3a://" + deployment.buckets().get("final")));
+    AthenaQueriesCheck.of(spark, sent).assertAll();
+  }
+
+  @Test
+  void alertsReachTheTopicTerraformGivesTheJobs() throws SQLException {
+    String topic = deployment.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN");
+    assertThat(deployment.sns().requests()).filteredOn(r -> topic.equals(r.get("TopicArn")))
+        .extracting(r -> r.get("TopicArn") + " " + r.get("Subject")).containsExactly(
+            topic + " fleetstream sensor alert: breach threshold:temperature " + HOT_SENSOR,
+            topic + " fleetstream sensor alert: recovered threshold:temperature " + HOT_SENSOR);
+    List<String> byStatus = new ArrayList<>();
+    try (Connection c = db.open(); Statement q = c.createStatement(); ResultSet rs = q.executeQuery(
+        SqlScript.load("sql/postgres/queries/alerts_by_status.sql").single())) {
+      while (rs.next()) {
+        byStatus.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getLong(4));
+      }
+    }
+    assertThat(byStatus).containsExactly("sensor threshold:temperature published 2");
+  }
+
+  /**
+   * Every AWS call the runs made (Glue fetching the script and jar, S3A, our Kinesis source, the
+   * Secrets Manager and SNS clients) is allowed by the IAM policies of the role the job runs as.
+   */
+  @Test
+  void everyAwsCallOfTheRunsIsAllowedByTheirRole() {
+    Set<String> roles = new TreeSet<>();
+    deployment.jobs().values().forEach(j -> roles.add(j.roleArn().substring(j.roleArn().indexOf(":role/") + 6)));
+    assertThat(roles).as("one role for all Glue jobs (the calls are not told apart per job)").hasSize(1);
+    IamPolicies policies = IamPolicies.ofRole(deployment.plan(), roles.iterator().next());
+    IamRequest.Mapper mapper = new IamRequest.Mapper(deployment.plan());
+    List<IamRequest> requests = new ArrayList<>();
+    deployment.kinesisCalls().forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
+    glueCalls.forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
+    String alerts = deployment.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN");
+    deployment.sns().requests().stream().filter(r -> alerts.equals(r.get("TopicArn")))
+        .forEach(r -> requests.addAll(mapper.snsPublish(r.get("TopicArn"))));
+    deployment.secrets().requested().forEach(id -> requests.add(mapper.secretValue(id)));
+
+    assertThat(requests).extracting(IamRequest::action).contains("kinesis:GetRecords", "kinesis:ListShards",
+        "s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject", "kms:GenerateDataKey", "kms:Decrypt",
+        "secretsmanager:GetSecretValue", "sns:Publish");
+    Set<String> denied = new TreeSet<>();
+    requests.stream().filter(r -> !policies.allows(r)).forEach(r -> denied.add(r.action() + " on " + r.resource()
+        + " (e.g. " + r.why() + ")"));
+    assertThat(denied).as("calls role " + policies.role() + " may not make").isEmpty();
+  }
+
+  @Test
+  void theNotifierEmailsTheCombineRunThroughTheRuntimeInterfaceClient() {
+    assertThat(notification.objects()).as("manifests the combine run wrote under the notification's prefix")
+        .hasSize(1);
+    assertThat(notification.initErrors()).as("init errors").isEmpty();
+    assertThat(notification.outcomes()).singleElement().satisfies(o -> assertThat(o.error())
+        .as("the function's error; its output is in " + notification.log()).isNull());
+    String topic = deployment.notifier().environment().get("TOPIC_ARN");
+    assertThat(deployment.sns().requests()).filteredOn(r -> topic.equals(r.get("TopicArn"))).singleElement()
+        .satisfies(r -> assertThat(r.get("Subject")).startsWith("fleetstream: new final data, "));
+  }
+
+  /** Every call the notifier made is allowed by the notifier's role, and only those. */
+  @Test
+  void everyAwsCallOfTheNotifierIsAllowedByItsRole() {
+    String role = deployment.notifier().roleArn().substring(deployment.notifier().roleArn().indexOf(":role/") + 6);
+    IamPolicies policies = IamPolicies.ofRole(deployment.plan(), role);
+    IamRequest.Mapper mapper = new IamRequest.Mapper(deployment.plan());
+    List<IamRequest> requests = new ArrayList<>();
+    deployment.s3Calls().subList(glueCalls.size(), deployment.s3Calls().size()).forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
+    String topic = deployment.notifier().environment().get("TOPIC_ARN");
+    deployment.sns().requests().stream().filter(r -> topic.equals(r.get("TopicArn")))
+        .forEach(r -> requests.addAll(mapper.snsPublish(topic)));
+    assertThat(requests).extracting(IamRequest::action).contains("s3:GetObject", "s3:PutObject", "sns:Publish");
+    Set<String> denied = new TreeSet<>();
+    requests.stream().filter(r -> !policies.allows(r)).forEach(r -> denied.add(r.toString()));
+    assertThat(denied).as("calls role " + role + " may not make").isEmpty();
+  }
+}

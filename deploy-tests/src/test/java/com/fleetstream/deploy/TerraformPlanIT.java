@@ -1,0 +1,68 @@
+package com.fleetstream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fleetstream.rehearsal.glue.GlueJob;
+import com.fleetstream.rehearsal.terraform.Terraform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each environment planned as Terraform would plan it (for a test account): every variable's
+ * validation and every resource's precondition holds, and the Glue version the jobs ask for is the
+ * one the build compiles against and the deploy tests run.
+ */
+class TerraformPlanIT {
+  /** What AWS's Glue release notes list per version: Spark, Delta Lake, Hadoop. */
+  private static final Map<String, List<String>> GLUE_RELEASES = Map.of(
+      "5.0", List.of("3.5.4", "3.3.0", "3.4.1"),
+      "5.1", List.of("3.5.6", "3.3.2", "3.4.1"));
+  private static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
+
+  @Test
+  void everyValidationAndPreconditionHolds() {
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      List<String> checked = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
+      for (Terraform.Module m : root.withDescendants()) {
+        m.validations().forEach((what, holds) -> {
+          checked.add(what);
+          if (!holds) {
+            failed.add(what);
+          }
+        });
+      }
+      assertThat(failed).as(env + ": validations and preconditions that fail").isEmpty();
+      assertThat(checked).as(env).hasSizeGreaterThan(10);
+    }
+  }
+
+  @Test
+  void theGlueVersionOfEveryJobIsTheOneTheBuildAndTheDeployTestsUse() {
+    String glueVersion = System.getProperty("fleetstream.glueVersion");
+    assertThat(GLUE_RELEASES).containsKey(glueVersion);
+    assertThat(List.of(System.getProperty("fleetstream.sparkVersion"), System.getProperty("fleetstream.deltaVersion"),
+        System.getProperty("fleetstream.glueHadoopVersion"))).as("Spark, Delta, Hadoop of the build")
+        .isEqualTo(GLUE_RELEASES.get(glueVersion));
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module glue = Terraform.environment(env, Terraform.Cloud.TEST).child("glue");
+      List<GlueJob> jobs = new ArrayList<>();
+      glue.resources("aws_glue_job").values().forEach(byKey -> byKey.values().forEach(j -> jobs.add(GlueJob.of(j))));
+      assertThat(jobs).hasSize(3).allSatisfy(j -> assertThat(j.glueVersion()).as(env + " " + j.name())
+          .isEqualTo(glueVersion));
+      assertThat(jobs).allSatisfy(j -> assertThat(j.defaultArguments()).as(j.name())
+          .containsEntry("--datalake-formats", "delta").containsKey("--class").containsKey("--extra-jars"));
+    }
+  }
+
+  private static List<Terraform.Module> modules(Terraform.Module root) {
+    List<Terraform.Module> all = new ArrayList<>(List.of(root));
+    for (String name : root.moduleCalls()) {
+      all.addAll(modules(root.child(name)));
+    }
+    return all;
+  }
+}

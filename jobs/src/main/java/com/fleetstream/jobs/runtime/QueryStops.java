@@ -1,0 +1,52 @@
+package com.fleetstream.jobs.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** When a query has drained its stream, and how to stop queries without losing a batch's work. */
+final class QueryStops {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryStops.class);
+
+  private QueryStops() {}
+
+  /**
+   * Whether the query's last trigger found no new data. A trigger that is only probing the shards
+   * counts as idle: when every probe takes most of the trigger interval (two drivers on two cores,
+   * a slow endpoint) a moment with no trigger active may never come, and a drained job ran on to
+   * MAX_RUN_SECONDS. A batch the watermark still runs without new data is finished by
+   * {@link #betweenBatches} before the query stops.
+   */
+  static boolean idle(StreamingQuery q) {
+    return q.lastProgress() != null && !q.status().isDataAvailable();
+  }
+
+  /** Stopping inside a batch aborts it (it is replayed on restart); wait for the gap between batches. */
+  static void betweenBatches(List<StreamingQuery> queries) throws InterruptedException {
+    for (StreamingQuery q : queries) {
+      long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (q.status().isTriggerActive() && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+      try {
+        q.stop();
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("query " + q.name() + " did not stop", e);
+      }
+    }
+  }
+
+  /** Stops what still runs when the job fails anyway: a stop that fails is logged, not thrown. */
+  static void quietly(List<StreamingQuery> queries) {
+    for (StreamingQuery q : queries) {
+      try {
+        q.stop();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", q.name(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package com.fleetstream.jobs.runtime;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One of a job's queries, as {@link StreamingQueries#awaitAll} watches it. A failure fails the job,
+ * unless the query is a restarting one (alerts: an SNS or PostgreSQL outage must not stop ingestion):
+ * then it is logged and the query restarted from its checkpoint after 10 s, doubling to 5 min;
+ * {@value #MAX_RESTARTS} failures in a row, with no batch read between them, fail the job.
+ */
+final class SupervisedQuery {
+  private static final Logger LOG = LoggerFactory.getLogger(SupervisedQuery.class);
+  static final int MAX_RESTARTS = 5;
+  private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(10);
+  private static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(5);
+
+  private final Supplier<StreamingQuery> starter;
+  private final boolean restarting;
+  /** null while a restarting query waits for its next start */
+  private StreamingQuery query;
+  private StreamingQuery last;
+  private int failures;
+  private long restartAt;
+
+  SupervisedQuery(Supplier<StreamingQuery> starter, boolean restarting) {
+    this.starter = starter;
+    this.restarting = restarting;
+    this.query = starter.get();
+    this.last = query;
+  }
+
+  /** The running query, or null while it waits to be restarted. */
+  StreamingQuery running() {
+    return query;
+  }
+
+  /** The query last started: the running one, or the one that failed last. */
+  StreamingQuery last() {
+    return last;
+  }
+
+  /**
+   * Restarts the query when its back-off is over; looks at a running one for a failure.
+   *
+   * @param checkpoint where the query of that name keeps its checkpoint, for the failure's message
+   * @throws IllegalStateException the query failed and the job must stop
+   */
+  void check(String job, UnaryOperator<String> checkpoint) {
+    if (query == null) {
+      if (System.nanoTime() >= restartAt) {
+        query = starter.get();
+        last = query;
+      }
+    } else if (!query.isActive()) {
+      failed(job, checkpoint);
+    }
+  }
+
+  private void failed(String job, UnaryOperator<String> checkpoint) {
+    StreamingQuery q = query;
+    String failure;
+    StreamingQueryException cause = null;
+    try {
+      q.awaitTermination(); // rethrows the query's failure
+      failure = "query " + q.name() + " stopped unexpectedly";
+    } catch (StreamingQueryException e) {
+      cause = e;
+      failure = CheckpointCompatibility.explain(e, q.name(), checkpoint.apply(q.name()))
+          .orElse(job + ": a streaming query failed: " + e.message());
+    }
+    boolean readSince = Arrays.stream(q.recentProgress()).anyMatch(p -> p.numInputRows() > 0);
+    failures = readSince ? 1 : failures + 1;
+    if (restarting && cause != null && failures <= MAX_RESTARTS) {
+      long delay = Math.min(FIRST_RESTART_DELAY.toMillis() << (failures - 1), MAX_RESTART_DELAY.toMillis());
+      LOG.error("{} (failure {} of at most {} in a row); the job's other queries go on, and {} restarts from its"
+          + " checkpoint in {} s", failure, failures, MAX_RESTARTS, q.name(), delay / 1000, cause);
+      query = null;
+      restartAt = System.nanoTime() + delay * 1_000_000;
+      return;
+    }
+    throw new IllegalStateException(restarting && cause != null
+        ? failure + " (" + failures + " failures in a row)" : failure, cause);
+  }
+}

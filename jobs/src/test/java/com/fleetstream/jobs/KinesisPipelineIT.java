@@ -1,0 +1,106 @@
+package com.fleetstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fleetstream.crawlers.LocalCatalog;
+import com.fleetstream.jobs.config.CombineJobConfig;
+import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.config.SensorJobConfig;
+import com.fleetstream.jobs.runtime.StreamingQueries;
+import com.fleetstream.simulator.GpsFix;
+import com.fleetstream.simulator.OutgoingRecord;
+import com.fleetstream.simulator.OutgoingRecord.Stream;
+import com.fleetstream.simulator.SensorReading;
+import com.fleetstream.simulator.Simulation;
+import com.fleetstream.simulator.Simulator;
+import com.fleetstream.simulator.SimulatorConfig;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Simulator -> kinesalite -> both streaming jobs -> Parquet, checked against an independent
+ * computation over the simulated events. Each job runs twice over the same checkpoint: the second
+ * run must read only what was sent after the first, and close the windows the first left open.
+ */
+class KinesisPipelineIT {
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Duration PHASE = Duration.ofMinutes(30);
+
+  @RegisterExtension
+  static final StreamServers servers = new StreamServers("pipeline_test");
+
+  @TempDir
+  static Path work;
+
+  private static SimulatorConfig phase(int n, String locations, String sensors) {
+    return TestJobArgs.simulation(servers.kinesis(), locations, sensors, START.plus(PHASE.multipliedBy(n)), PHASE, 100 + n);
+  }
+
+  private static String[] jobArgs(String stream, String window) {
+    return TestJobArgs.streaming(servers.kinesis(), stream, window, work, servers.db()).toArray(String[]::new);
+  }
+
+  @Test
+  void bothJobsMatchAnIndependentComputationAndResumeFromTheirCheckpoints() throws SQLException {
+    servers.kinesis().createStream("it-locations", 2);
+    servers.kinesis().createStream("it-sensors", 1);
+    SparkSession spark = SparkTestSession.get();
+    List<OutgoingRecord> sent = new ArrayList<>();
+    List<Long> locationReadPerRun = new ArrayList<>();
+    List<Long> sensorReadPerRun = new ArrayList<>();
+
+    for (int run = 0; run < 2; run++) {
+      SimulatorConfig sim = phase(run, "it-locations", "it-sensors");
+      sent.addAll(Simulation.records(sim));
+      Simulator.send(sim, servers.kinesis().client());
+      locationReadPerRun.add(read(LocationStreamingJob.run(spark,
+          LocationJobConfig.parse(jobArgs("it-locations", PipelineExpectations.LOCATION_WINDOW)))));
+      sensorReadPerRun.add(read(SensorStreamingJob.run(spark,
+          SensorJobConfig.parse(jobArgs("it-sensors", PipelineExpectations.SENSOR_WINDOW)))));
+    }
+
+    // each run read only what was sent since the previous one
+    assertThat(locationReadPerRun.get(0) + locationReadPerRun.get(1))
+        .isEqualTo(sent.stream().filter(r -> r.stream() == Stream.LOCATION).count());
+    assertThat(locationReadPerRun.get(1)).isEqualTo(sent.stream()
+        .filter(r -> r.stream() == Stream.LOCATION && time(r).compareTo(START.plus(PHASE)) >= 0).count());
+    assertThat(sensorReadPerRun.get(0) + sensorReadPerRun.get(1))
+        .isEqualTo(sent.stream().filter(r -> r.stream() == Stream.SENSOR).count());
+
+    String out = work.resolve("out").toUri().toString().replaceAll("/$", "");
+    PipelineExpectations expected = new PipelineExpectations(spark, out, servers.db(), sent, START);
+    expected.assertLocationOutputs();
+    expected.assertSensorOutputs();
+    SinkContents sinks = new SinkContents(spark, out, out + "/delta", servers.db());
+    sinks.assertSinksAgree("location");
+    sinks.assertSinksAgree("sensor");
+    sinks.assertLedgerHoldsEachBatchOnce("location", "sensor");
+    expected.assertAnalystQueries(sinks);
+
+    // the combine job over what the streams wrote, cataloged as the crawlers would, queried as in Athena
+    String finalPath = work.resolve("final").toUri().toString();
+    assertThat(CombineJob.run(spark, CombineJobConfig.parse("--INPUT_DELTA_PATH", out + "/delta",
+        "--FINAL_PATH", finalPath, "--SHUFFLE_PARTITIONS", "2"))).isPresent();
+    LocalCatalog.register(spark, Map.of("curated", out, "final", finalPath));
+    AthenaQueriesCheck.of(spark, sent).assertAll();
+  }
+
+  private static long read(StreamingQueries job) {
+    return java.util.Arrays.stream(job.query("events").recentProgress())
+        .mapToLong(org.apache.spark.sql.streaming.StreamingQueryProgress::numInputRows).sum();
+  }
+
+  private static Instant time(OutgoingRecord r) {
+    return r.event() instanceof GpsFix f ? f.timestamp() : ((SensorReading) r.event()).timestamp();
+  }
+
+}
