@@ -10,15 +10,17 @@ FROM fleet_staging.location_events;
 
 -- name: vehicle_position_history
 INSERT INTO fleet.vehicle_position_history (vehicle_id, event_time, event_id, latitude, longitude, speed_kmh,
-  heading, altitude_m, accuracy_m, fuel_level_pct, engine_status, arrival_time)
+  heading, altitude_m, accuracy_m, fuel_level_pct, engine_status, arrival_time, contract, event_id_derived,
+  event_time_from_arrival)
 SELECT vehicle_id, event_time, event_id, latitude, longitude, speed_kmh, heading, altitude_m, accuracy_m,
-  fuel_level_pct, engine_status, arrival_time
+  fuel_level_pct, engine_status, arrival_time, contract, event_id_derived, event_time_from_arrival
 FROM fleet_staging.location_events;
 -- on unique_violation: a fix repeated beyond the deduplication watermark is already stored
 INSERT INTO fleet.vehicle_position_history (vehicle_id, event_time, event_id, latitude, longitude, speed_kmh,
-  heading, altitude_m, accuracy_m, fuel_level_pct, engine_status, arrival_time)
+  heading, altitude_m, accuracy_m, fuel_level_pct, engine_status, arrival_time, contract, event_id_derived,
+  event_time_from_arrival)
 SELECT vehicle_id, event_time, event_id, latitude, longitude, speed_kmh, heading, altitude_m, accuracy_m,
-  fuel_level_pct, engine_status, arrival_time
+  fuel_level_pct, engine_status, arrival_time, contract, event_id_derived, event_time_from_arrival
 FROM fleet_staging.location_events
 ON CONFLICT DO NOTHING;
 

@@ -5,12 +5,14 @@
 
 -- name: sensor_threshold_breaches
 INSERT INTO fleet.sensor_threshold_breaches (sensor_id, event_time, event_id, device_id, vehicle_id, metric,
-  value, unit, breach, latitude, longitude)
-SELECT sensor_id, event_time, event_id, device_id, vehicle_id, metric, value, unit, breach, latitude, longitude
+  value, unit, breach, latitude, longitude, contract, event_id_derived, event_time_from_arrival)
+SELECT sensor_id, event_time, event_id, device_id, vehicle_id, metric, value, unit, breach, latitude, longitude,
+  contract, event_id_derived, event_time_from_arrival
 FROM fleet_staging.sensor_events;
 -- on unique_violation:
 INSERT INTO fleet.sensor_threshold_breaches (sensor_id, event_time, event_id, device_id, vehicle_id, metric,
-  value, unit, breach, latitude, longitude)
-SELECT sensor_id, event_time, event_id, device_id, vehicle_id, metric, value, unit, breach, latitude, longitude
+  value, unit, breach, latitude, longitude, contract, event_id_derived, event_time_from_arrival)
+SELECT sensor_id, event_time, event_id, device_id, vehicle_id, metric, value, unit, breach, latitude, longitude,
+  contract, event_id_derived, event_time_from_arrival
 FROM fleet_staging.sensor_events
 ON CONFLICT DO NOTHING;

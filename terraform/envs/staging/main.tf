@@ -19,14 +19,15 @@ module "storage" {
 }
 
 module "kinesis" {
-  source          = "../../modules/kinesis"
-  name_prefix     = local.name_prefix
-  stream_mode     = var.kinesis_stream_mode
-  location_shards = var.kinesis_location_shards
-  sensor_shards   = var.kinesis_sensor_shards
-  retention_hours = var.kinesis_retention_hours
-  kms_key_arn     = module.storage.kms_key_arn
-  tags            = local.tags
+  source               = "../../modules/kinesis"
+  name_prefix          = local.name_prefix
+  stream_mode          = var.kinesis_stream_mode
+  location_shards      = var.kinesis_location_shards
+  sensor_shards        = var.kinesis_sensor_shards
+  extra_sensor_streams = var.kinesis_extra_sensor_streams
+  retention_hours      = var.kinesis_retention_hours
+  kms_key_arn          = module.storage.kms_key_arn
+  tags                 = local.tags
 }
 
 module "postgres" {
@@ -50,6 +51,7 @@ module "glue" {
   kms_key_arn                  = module.storage.kms_key_arn
   location_stream_name         = module.kinesis.location_stream_name
   sensor_stream_name           = module.kinesis.sensor_stream_name
+  extra_sensor_stream_names    = module.kinesis.extra_sensor_stream_names
   stream_arns                  = values(module.kinesis.stream_arns)
   worker_type                  = var.glue_worker_type
   streaming_workers            = var.glue_streaming_workers
@@ -63,6 +65,8 @@ module "glue" {
   crawlers_file                = "${path.root}/../../../crawlers/crawlers.json"
   alerts_topic_arn             = module.notifier.alerts_topic_arn
   geofences_key                = var.geofences_key
+  location_contract_key        = var.location_contract_key
+  sensor_contract_key          = var.sensor_contract_key
   tags                         = local.tags
 }
 
@@ -82,7 +86,7 @@ module "monitoring" {
   source                 = "../../modules/monitoring"
   name_prefix            = local.name_prefix
   job_names              = module.glue.job_names
-  stream_names           = [module.kinesis.location_stream_name, module.kinesis.sensor_stream_name]
+  stream_names           = concat([module.kinesis.location_stream_name, module.kinesis.sensor_stream_name], module.kinesis.extra_sensor_stream_names)
   lambda_function_name   = module.notifier.function_name
   dead_letter_queue_name = module.notifier.dead_letter_queue_name
   ops_email_subscribers  = var.ops_email_subscribers

@@ -133,6 +133,24 @@ variable "geofences_key" {
   default     = null
 }
 
+variable "location_contract_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the location stream's input contract (see the README, Input contracts); null for the built-in one."
+  default     = null
+}
+
+variable "sensor_contract_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the sensor streams' input contract; null for the built-in one."
+  default     = null
+}
+
+variable "kinesis_extra_sensor_streams" {
+  type        = list(string)
+  description = "Suffixes of further sensor streams (e.g. one per metric: temperature, humidity, energy), read by the sensor job beside the documented one."
+  default     = []
+}
+
 variable "ops_email_subscribers" {
   type        = list(string)
   description = "Who gets operational alarms."

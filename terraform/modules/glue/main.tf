@@ -40,13 +40,18 @@ locals {
     # plans and their sinks' plans evicted each other and were recompiled every micro-batch
     "--conf" = "spark.sql.codegen.cache.maxEntries=2000"
   })
+  artifacts      = "s3://${var.buckets["artifacts"]}"
   streaming_jobs = {
     location = {
-      class     = "com.fleetstream.jobs.LocationStreamingJob", stream = var.location_stream_name
-      arguments = var.geofences_key == null ? {} : { "--GEOFENCES" = "s3://${var.buckets["artifacts"]}/${var.geofences_key}" }
+      class     = "com.fleetstream.jobs.LocationStreamingJob"
+      streams   = [var.location_stream_name]
+      contract  = var.location_contract_key
+      arguments = var.geofences_key == null ? {} : { "--GEOFENCES" = "${local.artifacts}/${var.geofences_key}" }
     }
     sensor = {
-      class     = "com.fleetstream.jobs.SensorStreamingJob", stream = var.sensor_stream_name
+      class     = "com.fleetstream.jobs.SensorStreamingJob"
+      streams   = concat([var.sensor_stream_name], var.extra_sensor_stream_names)
+      contract  = var.sensor_contract_key
       arguments = { "--ALERT_CONSECUTIVE_READINGS" = tostring(var.alert_consecutive_readings) }
     }
   }
@@ -84,12 +89,14 @@ resource "aws_glue_job" "streaming" {
     name            = "gluestreaming"
     script_location = local.placeholder
   }
-  default_arguments = merge(local.streaming_arguments, each.value.arguments, {
-    "--class"       = each.value.class
-    "--STREAM_NAME" = each.value.stream
-    # a checkpoint holds positions in one stream, and the job refuses it for any other: a job given
-    # another stream starts on a checkpoint of its own
-    "--CHECKPOINT_PATH" = "${local.checkpoints}/streaming/${each.value.stream}"
+  default_arguments = merge(local.streaming_arguments, each.value.arguments,
+    length(each.value.streams) == 1 ? { "--STREAM_NAME" = each.value.streams[0] } : { "--STREAM_NAMES" = join(",", each.value.streams) },
+    each.value.contract == null ? {} : { "--CONTRACT" = "${local.artifacts}/${each.value.contract}" },
+    {
+      "--class" = each.value.class
+      # a checkpoint holds positions in its streams, and the job refuses it for any other: a job given
+      # other streams starts on a checkpoint of its own
+      "--CHECKPOINT_PATH" = "${local.checkpoints}/streaming/${join("+", each.value.streams)}"
   })
   execution_property {
     # one writer per Delta table and staging table

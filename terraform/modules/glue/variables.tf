@@ -92,6 +92,32 @@ variable "alert_consecutive_readings" {
   }
 }
 
+variable "extra_sensor_stream_names" {
+  type        = list(string)
+  description = "Further sensor streams the sensor job reads besides sensor_stream_name (e.g. one per metric)."
+  default     = []
+}
+
+variable "location_contract_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the location stream's input contract (JSON); null for the built-in one."
+  default     = null
+  validation {
+    condition     = var.location_contract_key == null || can(regex("^[^/].*\\.json$", var.location_contract_key))
+    error_message = "location_contract_key is a key (no leading /) of a .json file."
+  }
+}
+
+variable "sensor_contract_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the input contract (JSON) of every sensor stream; null for the built-in one."
+  default     = null
+  validation {
+    condition     = var.sensor_contract_key == null || can(regex("^[^/].*\\.json$", var.sensor_contract_key))
+    error_message = "sensor_contract_key is a key (no leading /) of a .json file."
+  }
+}
+
 variable "geofences_key" {
   type        = string
   description = "Key in the artifacts bucket of the geofences JSON file; null for no geofence alerts."

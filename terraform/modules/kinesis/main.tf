@@ -1,8 +1,12 @@
 locals {
-  streams = {
+  # more sensor streams (one per metric, as tutorials' producers write them) beside the documented one,
+  # each named <prefix>-sensors-<suffix>, provisioned like it
+  extra_streams = { for suffix in var.extra_sensor_streams : format("sensors-%s", suffix) => var.sensor_shards }
+  documented_streams = {
     locations = var.location_shards
     sensors   = var.sensor_shards
   }
+  streams = merge(local.documented_streams, local.extra_streams)
 }
 
 resource "aws_kinesis_stream" "this" {

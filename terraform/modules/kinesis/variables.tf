@@ -25,6 +25,16 @@ variable "sensor_shards" {
   default     = 1
 }
 
+variable "extra_sensor_streams" {
+  type        = list(string)
+  description = "Suffixes of further sensor streams, e.g. temperature, humidity and energy for one stream per metric; the sensor job reads them all."
+  default     = []
+  validation {
+    condition     = alltrue([for s in var.extra_sensor_streams : can(regex("^[a-z0-9-]{1,40}$", s))])
+    error_message = "extra_sensor_streams holds suffixes of lower-case letters, digits and '-' (at most 40)."
+  }
+}
+
 variable "retention_hours" {
   type        = number
   description = "How long records stay readable (24 to 8760)."

@@ -65,7 +65,8 @@ final class PostgresSinkBenchmark {
             "48 + rand(1) AS latitude", "2 + rand(2) AS longitude", "rand(3) * 100 AS speed_kmh",
             "rand(4) * 360 AS heading", "CAST(NULL AS DOUBLE) AS altitude_m", "5.0 AS accuracy_m",
             "rand(5) * 100 AS fuel_level_pct", "'running' AS engine_status",
-            "timestamp_seconds(1772323200 + CAST(id / 500 AS BIGINT)) AS arrival_time")
+            "timestamp_seconds(1772323200 + CAST(id / 500 AS BIGINT)) AS arrival_time",
+            "'fleetstream-location@1' AS contract", "false AS event_id_derived", "false AS event_time_from_arrival")
         .repartition(4).persist(StorageLevel.MEMORY_ONLY());
     fixes.count();
     return fixes;

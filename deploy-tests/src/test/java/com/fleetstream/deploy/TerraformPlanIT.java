@@ -58,6 +58,36 @@ class TerraformPlanIT {
     }
   }
 
+  /** Per-metric streams and contract files, as a user sets them in terraform.tfvars, reach the jobs' arguments. */
+  @Test
+  void extraSensorStreamsAndContractsReachTheJobsAndTheirStreamsExist() {
+    Terraform.Module root = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of(
+        "kinesis_extra_sensor_streams", List.of("temperature", "humidity", "energy"),
+        "sensor_contract_key", "contracts/sensors.json", "location_contract_key", "contracts/trucks.json"));
+    Map<String, Map<String, String>> arguments = new java.util.TreeMap<>();
+    root.child("glue").resources("aws_glue_job").values().forEach(byKey -> byKey.values()
+        .forEach(j -> arguments.put(GlueJob.of(j).name(), GlueJob.of(j).defaultArguments())));
+    String artifacts = "s3://fleetstream-dev-artifacts-123456789012-eu-central-1";
+    String sensors = "fleetstream-dev-sensors,fleetstream-dev-sensors-temperature,fleetstream-dev-sensors-humidity,"
+        + "fleetstream-dev-sensors-energy";
+    assertThat(arguments.get("fleetstream-dev-sensor-streaming"))
+        .containsEntry("--STREAM_NAMES", sensors)
+        .doesNotContainKey("--STREAM_NAME")
+        .containsEntry("--CONTRACT", artifacts + "/contracts/sensors.json")
+        .containsEntry("--CHECKPOINT_PATH", "s3://fleetstream-dev-checkpoints-123456789012-eu-central-1/streaming/"
+            + sensors.replace(',', '+'));
+    assertThat(arguments.get("fleetstream-dev-location-streaming"))
+        .containsEntry("--STREAM_NAME", "fleetstream-dev-locations")
+        .containsEntry("--CONTRACT", artifacts + "/contracts/trucks.json");
+    assertThat(root.child("kinesis").resources("aws_kinesis_stream").get("this")).containsOnlyKeys(
+        "locations", "sensors", "sensors-temperature", "sensors-humidity", "sensors-energy");
+
+    // by default: one stream each, the built-in contracts
+    Terraform.Module plain = Terraform.environment("dev", Terraform.Cloud.TEST);
+    plain.child("glue").resources("aws_glue_job").values().forEach(byKey -> byKey.values().forEach(j ->
+        assertThat(GlueJob.of(j).defaultArguments()).doesNotContainKeys("--CONTRACT", "--STREAM_NAMES")));
+  }
+
   private static List<Terraform.Module> modules(Terraform.Module root) {
     List<Terraform.Module> all = new ArrayList<>(List.of(root));
     for (String name : root.moduleCalls()) {

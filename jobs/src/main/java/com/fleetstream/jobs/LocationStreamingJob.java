@@ -8,6 +8,7 @@ import static com.fleetstream.jobs.sink.JobSinks.QUARANTINE;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.contract.InputContract.RecordKind;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
@@ -57,8 +58,9 @@ public final class LocationStreamingJob {
     SparkSessions.configure(spark, s);
     JobSinks sinks = JobSinks.open(NAME, s);
 
-    Dataset<Row> fixes = observeValidation(
-        LocationEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
+    Dataset<Row> fixes = observeValidation(KinesisSource.read(spark, s.source(), RecordKind.LOCATION, LocationEvents.FIELDS).stream()
+        .map(in -> LocationEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))
+        .reduce(Dataset::unionByName).orElseThrow());
     Dataset<Row> checked = Deduplication.withoutRepeats(
         observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark())));
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(

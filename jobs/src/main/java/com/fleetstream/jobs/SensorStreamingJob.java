@@ -8,6 +8,7 @@ import static com.fleetstream.jobs.sink.JobSinks.QUARANTINE;
 
 import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.contract.InputContract.RecordKind;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
@@ -55,8 +56,9 @@ public final class SensorStreamingJob {
     SparkSessions.configure(spark, s);
     JobSinks sinks = JobSinks.open(NAME, s);
 
-    Dataset<Row> readings = observeValidation(
-        SensorEvents.parse(KinesisRecords.decode(KinesisSource.read(spark, s.source())), s.maxEventAge().value()));
+    Dataset<Row> readings = observeValidation(KinesisSource.read(spark, s.source(), RecordKind.SENSOR, SensorEvents.FIELDS).stream()
+        .map(in -> SensorEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))
+        .reduce(Dataset::unionByName).orElseThrow());
     Dataset<Row> checked = ThresholdBreaches.flag(
         Deduplication.withoutRepeats(observeDeduplication(Deduplication.keepingLate(readings, s.dedupWatermark()))),
         config.thresholds());

@@ -39,7 +39,8 @@ public final class MalformedCorpus {
             : text(ok.replace("{", "{\"padding\":\"" + "p".repeat(70_000 + random.nextInt(10_000)) + "\","),
                 "payload_too_large");
         case 7 -> invalidUtf8(ok, random);
-        case 8 -> text(ok.replace("\"event_id\":\"bad-" + i + "\",", ""), "missing_field:event_id");
+        // no event_id is no defect (one is derived), no time is
+        case 8 -> text(ok.replace("\"timestamp\":\"" + TIME + "\",", ""), "missing_field:timestamp");
         case 9 -> text(ok.replace("\"vehicle_id\":\"v-" + (i % 50) + "\"", "\"vehicle_id\":null"),
             "missing_field:vehicle_id");
         case 10 -> text(ok.replace(TIME, (2100 + random.nextInt(800)) + "-01-01T00:00:00Z"), "timestamp_in_future");
@@ -73,7 +74,9 @@ public final class MalformedCorpus {
         case 0 -> text(ok.replace("\"temperature\"", "\"pressure\""), "unknown_metric");
         case 1 -> text(ok.replace("\"value\":21.5", "\"value\":\"hot\""), "invalid_type:value");
         case 2 -> text(ok.replace("\"value\":21.5", "\"value\":\"Infinity\""), "invalid_number:value");
-        case 3 -> text(ok.replace("\"sensor_id\":\"s-" + (i % 30) + "\",", ""), "missing_field:sensor_id");
+        // a reading with only one of sensor and device id takes it for both
+        case 3 -> text(ok.replace("\"sensor_id\":\"s-" + (i % 30) + "\",", "").replace("\"device_id\":\"dev-1\",", ""),
+            "missing_field:sensor_id");
         case 4 -> text(ok.replace("\"metric\":\"temperature\"", "\"metric\":{\"name\":\"temperature\"}"),
             "invalid_type:metric");
         default -> text(ok.substring(0, random.nextInt(ok.length() - 1)), "malformed_json");

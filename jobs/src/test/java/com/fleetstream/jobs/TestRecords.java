@@ -56,6 +56,21 @@ public final class TestRecords {
             + "\"value\":%s,\"unit\":\"u\"}", sensor, eventId, ts, metric, value);
   }
 
+  /** What EventIds derives: derived- and 32 hex digits of SHA-256 over the identity and the event time in µs. */
+  public static String derivedId(String entity, String time, String... more) {
+    Instant t = Instant.parse(time);
+    List<String> parts = new ArrayList<>(List.of(entity));
+    parts.addAll(List.of(more));
+    parts.add(Long.toString(t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000));
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(String.join("|", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "derived-" + java.util.HexFormat.of().formatHex(hash).substring(0, 32);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A geofences file of one circle, "depot", 500 m around 52.52 N 13.405 E, alerting on entering it. */
   public static java.nio.file.Path depotGeofence(java.nio.file.Path dir) throws java.io.IOException {
     return java.nio.file.Files.writeString(dir.resolve("geofences.json"), """

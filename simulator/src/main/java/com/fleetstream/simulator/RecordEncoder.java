@@ -15,7 +15,7 @@ final class RecordEncoder {
   enum Defect {
     NOT_JSON("malformed_json"),
     TRUNCATED_JSON("malformed_json"),
-    MISSING_EVENT_ID("missing_field:event_id"),
+    MISSING_TIMESTAMP("missing_field:timestamp"),
     LATITUDE_OUT_OF_RANGE("out_of_range:latitude"),
     UNKNOWN_METRIC("unknown_metric");
 
@@ -26,9 +26,9 @@ final class RecordEncoder {
     }
   }
 
-  static final Defect[] LOCATION_DEFECTS = {Defect.NOT_JSON, Defect.TRUNCATED_JSON, Defect.MISSING_EVENT_ID,
+  static final Defect[] LOCATION_DEFECTS = {Defect.NOT_JSON, Defect.TRUNCATED_JSON, Defect.MISSING_TIMESTAMP,
       Defect.LATITUDE_OUT_OF_RANGE};
-  static final Defect[] SENSOR_DEFECTS = {Defect.NOT_JSON, Defect.TRUNCATED_JSON, Defect.MISSING_EVENT_ID,
+  static final Defect[] SENSOR_DEFECTS = {Defect.NOT_JSON, Defect.TRUNCATED_JSON, Defect.MISSING_TIMESTAMP,
       Defect.UNKNOWN_METRIC};
 
   private RecordEncoder() {}
@@ -84,8 +84,8 @@ final class RecordEncoder {
         byte[] whole = encode(copy);
         yield Arrays.copyOf(whole, whole.length / 2);
       }
-      case MISSING_EVENT_ID -> {
-        copy.remove("event_id");
+      case MISSING_TIMESTAMP -> {
+        copy.remove("timestamp");
         yield encode(copy);
       }
       case LATITUDE_OUT_OF_RANGE -> {

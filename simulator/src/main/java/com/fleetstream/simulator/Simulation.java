@@ -26,6 +26,7 @@ public final class Simulation {
 
   /** As {@link #run(Consumer)}, calling {@code afterTick} when each simulated second is out. */
   public void run(Consumer<OutgoingRecord> sink, Runnable afterTick) {
+    Shape shape = config.shape();
     FleetModel fleet = new FleetModel(config.vehicles(), config.seed());
     SensorModel sensors = new SensorModel(DeviceCatalog.load(config.devicesFile()), config.seed());
     Random faults = new Random(config.seed() * 31 + 7);
@@ -43,17 +44,30 @@ public final class Simulation {
       duplicatesDue.clear();
       if (second % gpsEvery == 0) {
         for (GpsFix fix : fleet.tick(at, config.gpsInterval())) {
-          emit(Stream.LOCATION, fix.vehicleId(), fix, RecordEncoder.fields(fix), RecordEncoder.LOCATION_DEFECTS,
-              faults, sink, duplicatesDue);
+          emit(Stream.LOCATION, fix.vehicleId(), fix, shape.fix(fix), shape.locationDefects(), faults, sink,
+              duplicatesDue);
         }
       }
-      for (SensorReading reading : sensors.readingsAt(at, second)) {
-        emit(Stream.SENSOR, reading.deviceId(), reading, RecordEncoder.fields(reading), RecordEncoder.SENSOR_DEFECTS,
-            faults, sink, duplicatesDue);
+      for (List<SensorReading> record : sensorRecords(sensors.readingsAt(at, second))) {
+        SensorReading first = record.get(0);
+        emit(Stream.SENSOR, shape == Shape.PER_METRIC ? first.sensorId() : first.deviceId(),
+            record.size() == 1 ? first : record, shape.readings(record), RecordEncoder.SENSOR_DEFECTS, faults, sink,
+            duplicatesDue);
       }
       afterTick.run();
     }
     duplicatesDue.forEach(sink);
+  }
+
+  /** The readings of one moment as records: one each, or for {@link Shape#WIDE} one per device. */
+  private List<List<SensorReading>> sensorRecords(List<SensorReading> readings) {
+    if (config.shape() != Shape.WIDE) {
+      return readings.stream().map(List::of).toList();
+    }
+    Map<String, Map<String, SensorReading>> byDevice = new java.util.LinkedHashMap<>();
+    // a device with two sensors of one metric reports the last in a wide record
+    readings.forEach(r -> byDevice.computeIfAbsent(r.deviceId(), d -> new java.util.LinkedHashMap<>()).put(r.metric(), r));
+    return byDevice.values().stream().map(m -> List.copyOf(m.values())).toList();
   }
 
   private void emit(Stream stream, String key, Object event, Map<String, Object> fields,

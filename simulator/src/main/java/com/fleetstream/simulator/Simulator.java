@@ -57,19 +57,21 @@ public final class Simulator {
   public static Summary send(SimulatorConfig config, KinesisClient client) {
     Map<Stream, Map<Kind, Long>> counts = new EnumMap<>(Stream.class);
     RateLimiter limiter = new RateLimiter(config.maxRecordsPerSecond());
-    try (KinesisBatchWriter location = new KinesisBatchWriter(client, config.locationStream());
-         KinesisBatchWriter sensor = new KinesisBatchWriter(client, config.sensorStream())) {
+    Map<String, KinesisBatchWriter> writers = new java.util.LinkedHashMap<>();
+    try {
       new Simulation(config).run(record -> {
         limiter.acquire();
-        (record.stream() == Stream.LOCATION ? location : sensor).add(record.partitionKey(), record.data());
+        writers.computeIfAbsent(config.streamOf(record), stream -> new KinesisBatchWriter(client, stream))
+            .add(record.partitionKey(), record.data());
         counts.computeIfAbsent(record.stream(), s -> new EnumMap<>(Kind.class)).merge(record.kind(), 1L, Long::sum);
       }, () -> {
         if (config.realtime()) {
           // in real time, deliver each tick promptly rather than when 500 records have piled up
-          location.flush();
-          sensor.flush();
+          writers.values().forEach(KinesisBatchWriter::flush);
         }
       });
+    } finally {
+      writers.values().forEach(KinesisBatchWriter::close);
     }
     return new Summary(counts);
   }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,7 @@ import java.util.Optional;
  * <p>By default the simulated clock runs as fast as the streams accept records, starting
  * {@code duration} before now, so an hour of fleet activity is produced in seconds; with
  * {@code --realtime true} every tick waits for the wall clock and carries the current time.
+ * {@code --shape} picks how the devices write their records ({@link Shape}).
  */
 public record SimulatorConfig(
     Optional<URI> endpoint,
@@ -30,7 +33,9 @@ public record SimulatorConfig(
     double duplicateRate,
     Optional<Path> devicesFile,
     boolean realtime,
-    int maxRecordsPerSecond) {
+    int maxRecordsPerSecond,
+    Shape shape,
+    Map<String, String> metricStreams) {
 
   public SimulatorConfig {
     require(vehicles >= 0, "vehicles", "must be >= 0");
@@ -71,13 +76,44 @@ public record SimulatorConfig(
         flags.doubleValue("duplicate-rate", 0.0),
         flags.optional("devices").map(Path::of),
         realtime,
-        flags.integer("max-records-per-second", 0, 0, Integer.MAX_VALUE));
+        flags.integer("max-records-per-second", 0, 0, Integer.MAX_VALUE),
+        flags.parsed("shape", Shape.DOCUMENTED, Shape::of),
+        flags.parsed("metric-streams", Map.of(), SimulatorConfig::metricStreams));
+  }
+
+  /** {@code temperature=temp_stream,humidity=humidity_stream,...}: where {@link Shape#PER_METRIC} sends each metric. */
+  private static Map<String, String> metricStreams(String text) {
+    Map<String, String> streams = new LinkedHashMap<>();
+    for (String entry : text.split(",")) {
+      String[] kv = entry.split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+        throw new IllegalArgumentException("'" + entry + "' is not metric=stream");
+      }
+      streams.put(kv[0].trim(), kv[1].trim());
+    }
+    return Map.copyOf(streams);
+  }
+
+  /**
+   * The stream a record goes to. Per metric, a sensor reading goes to its metric's stream
+   * ({@code --metric-streams}, else {@code <sensor-stream>-<metric>}).
+   */
+  public String streamOf(OutgoingRecord record) {
+    if (record.stream() == OutgoingRecord.Stream.LOCATION) {
+      return locationStream;
+    }
+    if (shape != Shape.PER_METRIC) {
+      return sensorStream;
+    }
+    String metric = ((SensorReading) record.event()).metric();
+    return metricStreams.getOrDefault(metric, sensorStream + "-" + metric);
   }
 
   /** The same simulation, sent to another Kinesis endpoint and streams. */
   public SimulatorConfig sendingTo(URI endpoint, String locationStream, String sensorStream) {
     return new SimulatorConfig(Optional.of(endpoint), region, locationStream, sensorStream, vehicles, gpsInterval,
-        duration, startTime, seed, malformedRate, duplicateRate, devicesFile, realtime, maxRecordsPerSecond);
+        duration, startTime, seed, malformedRate, duplicateRate, devicesFile, realtime, maxRecordsPerSecond, shape,
+        metricStreams);
   }
 
   private static void require(boolean ok, String flag, String message) {

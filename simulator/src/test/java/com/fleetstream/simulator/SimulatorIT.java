@@ -36,9 +36,37 @@ class SimulatorIT {
     assertThat(a.stream().filter(r -> r.stream() == Stream.LOCATION && r.kind() != Kind.DUPLICATE).count())
         .isEqualTo(360);
     assertThat(a.stream().filter(r -> r.kind() == Kind.MALFORMED).map(OutgoingRecord::expectedReason).distinct())
-        .containsExactlyInAnyOrder("malformed_json", "missing_field:event_id", "out_of_range:latitude",
+        .containsExactlyInAnyOrder("malformed_json", "missing_field:timestamp", "out_of_range:latitude",
             "unknown_metric");
     assertThat(a.stream().filter(r -> r.kind() == Kind.DUPLICATE).count()).isPositive();
+  }
+
+  @Test
+  void eachShapeWritesTheRecordsItsDevicesSend() {
+    assertThat(first(config("--shape", "trucks"), Stream.LOCATION)).isEqualTo("{\"truck_id\":\"truck-001\","
+        + "\"timestamp\":\"2026-01-01T00:00:00Z\",\"latitude\":53.550486,\"longitude\":9.98643,\"speed_kmh\":32.2,"
+        + "\"heading\":251.2,\"altitude_m\":165.6,\"accuracy_m\":4.5,\"fuel_level_pct\":67.7,"
+        + "\"engine_status\":\"running\"}");
+    assertThat(first(config("--shape", "buses"), Stream.LOCATION))
+        .isEqualTo("{\"longitude\":\"9.98643\",\"latitude\":\"53.55049\"}");
+    SimulatorConfig perMetric = config("--shape", "per-metric", "--metric-streams", "temperature=temp_stream");
+    OutgoingRecord reading = Simulation.records(perMetric).stream().filter(r -> r.stream() == Stream.SENSOR)
+        .findFirst().orElseThrow();
+    SensorReading event = (SensorReading) reading.event();
+    assertThat(new String(reading.data(), StandardCharsets.UTF_8)).isEqualTo("{\"device_id\":\"" + event.sensorId()
+        + "\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"" + event.metric() + "\":" + event.value() + "}");
+    assertThat(perMetric.streamOf(reading))
+        .isEqualTo(event.metric().equals("temperature") ? "temp_stream" : "sensor-readings-" + event.metric());
+    assertThat(first(config("--shape", "wide"), Stream.SENSOR))
+        .matches("\\{\"device_id\":\"[^\"]+\",\"timestamp\":\"2026-01-01T00:00:00Z\"(,\"(temperature|humidity|energy)\":"
+            + "-?[0-9.]+)+}");
+    assertThatThrownBy(() -> config("--shape", "round")).hasMessage("--shape cannot parse 'round': not one of"
+        + " documented, trucks, buses, per-metric, wide");
+  }
+
+  private static String first(SimulatorConfig config, Stream stream) {
+    return Simulation.records(config).stream().filter(r -> r.stream() == stream && r.kind() == Kind.VALID)
+        .map(r -> new String(r.data(), StandardCharsets.UTF_8)).findFirst().orElseThrow();
   }
 
   @Test

@@ -3,12 +3,23 @@ package com.fleetstream.jobs.config;
 import com.fleetstream.args.GlueArgs;
 import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.kinesis.KinesisReadOptions;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** Where and how our Kinesis source (module {@code kinesis-source}) reads one Kinesis stream. */
+/**
+ * Which Kinesis streams a job reads, with our source (module {@code kinesis-source}), and how: one
+ * ({@code STREAM_NAME}) or several ({@code STREAM_NAMES}, e.g. one stream per metric), each read with
+ * its input contract: {@code CONTRACTS stream=uri,...}, else {@code CONTRACT uri}, else the built-in one.
+ */
 public record KinesisSourceConfig(
-    String streamName,
+    List<String> streamNames,
+    Map<String, ContractFile> contracts,
     String region,
     String endpointUrl,
     StartingPosition startingPosition,
@@ -22,7 +33,7 @@ public record KinesisSourceConfig(
   @Override
   public String toString() {
     // the job logs its configuration at start; never the secret
-    return "KinesisSourceConfig[streamName=" + streamName + ", region=" + region + ", endpointUrl=" + endpointUrl
+    return "KinesisSourceConfig[streamNames=" + streamNames + ", contracts=" + contracts + ", region=" + region + ", endpointUrl=" + endpointUrl
         + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
         + maxRecordsPerRead + ", maxRecordsPerShard=" + maxRecordsPerShard + ", maxFetchTime=" + maxFetchTime.spark()
         + ", failOnDataLoss=" + failOnDataLoss
@@ -30,6 +41,56 @@ public record KinesisSourceConfig(
   }
 
   public enum StartingPosition { TRIM_HORIZON, LATEST }
+
+  /** A stream's contract file, and the argument that named it (for messages). */
+  public record ContractFile(String argument, String uri) {}
+
+  /** The contract file of {@code stream}, if it has one. */
+  public Optional<ContractFile> contract(String stream) {
+    return Optional.ofNullable(contracts.get(stream));
+  }
+
+  private static List<String> streamNames(GlueArgs args, String defaultStream) {
+    Optional<String> one = args.optional("STREAM_NAME");
+    Optional<String> several = args.optional("STREAM_NAMES");
+    if (one.isPresent() && several.isPresent()) {
+      throw new InvalidArgumentException("STREAM_NAMES", "and STREAM_NAME are given both: name the streams once");
+    }
+    if (several.isEmpty()) {
+      return List.of(one.orElse(defaultStream));
+    }
+    List<String> names = Arrays.stream(several.get().split(",")).map(String::trim).toList();
+    if (names.stream().anyMatch(String::isEmpty) || Set.copyOf(names).size() != names.size()) {
+      throw new InvalidArgumentException("STREAM_NAMES", "must be distinct stream names separated by commas, got '"
+          + several.get() + "'");
+    }
+    return names;
+  }
+
+  private static Map<String, ContractFile> contracts(GlueArgs args, List<String> streams) {
+    Map<String, ContractFile> contracts = new LinkedHashMap<>();
+    args.optional("CONTRACT").ifPresent(uri -> {
+      ContractFile file = new ContractFile("CONTRACT", JobArgs.uri(args, "CONTRACT", uri));
+      streams.forEach(s -> contracts.put(s, file));
+    });
+    args.optional("CONTRACTS").ifPresent(list -> {
+      for (String entry : list.split(",")) {
+        int eq = entry.indexOf('=');
+        String stream = eq < 0 ? "" : entry.substring(0, eq).trim();
+        if (!streams.contains(stream)) {
+          throw new InvalidArgumentException("CONTRACTS", "'" + entry.trim() + "' is not stream=uri for one of the job's"
+              + " streams " + streams);
+        }
+        URI uri = URI.create(entry.substring(eq + 1).trim());
+        if (uri.getScheme() == null) {
+          throw new InvalidArgumentException("CONTRACTS", "the contract of " + stream
+              + " must be a URI with a scheme (s3://, file://), got '" + uri + "'");
+        }
+        contracts.put(stream, new ContractFile("CONTRACTS", uri.toString()));
+      }
+    });
+    return Map.copyOf(contracts);
+  }
 
   public static KinesisSourceConfig from(GlueArgs args, String defaultStream) {
     String region = JobArgs.region(args);
@@ -43,8 +104,10 @@ public record KinesisSourceConfig(
       throw new InvalidArgumentException("KINESIS_CONNECTOR", "is not accepted: the jobs read Kinesis with their own"
           + " source only, the one that replays a batch exactly after a crash; remove the argument");
     }
+    List<String> streams = streamNames(args, defaultStream);
     return new KinesisSourceConfig(
-        args.string("STREAM_NAME", defaultStream),
+        streams,
+        contracts(args, streams),
         region,
         args.string("KINESIS_ENDPOINT", "https://kinesis." + region + ".amazonaws.com"),
         args.parsed("STARTING_POSITION", StartingPosition.valueOf(KinesisReadOptions.DEFAULT_STARTING_POSITION),

@@ -28,8 +28,9 @@ public record StreamingConfig(
     return new StreamingConfig(
         source,
         outputPath,
-        // a checkpoint holds positions in one stream (the source refuses any other): by default, named after it
-        JobArgs.uri(args, "CHECKPOINT_PATH", "file:///tmp/fleetstream/checkpoints/" + source.streamName()),
+        // a checkpoint holds positions in its streams (the source refuses any other): by default, named after them
+        JobArgs.uri(args, "CHECKPOINT_PATH", "file:///tmp/fleetstream/checkpoints/"
+            + String.join("+", source.streamNames())),
         trigger,
         // a window's row is final only once the watermark passes its end, minutes after its events:
         // its query may run less often than the events query, which is what readers wait for

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fleetstream.jobs.transform.Alerts;
 import com.fleetstream.jobs.transform.Deduplication;
+import com.fleetstream.jobs.transform.EventIds;
 import com.fleetstream.jobs.transform.EventValidation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +39,9 @@ public final class BatchAccounting extends StreamingQueryListener {
 
   /** Counts for one finished batch. */
   /** @param outOfOrder events an alert state machine skipped as older than its entity's last; null elsewhere */
-  public record Counts(String query, long batch, long read, long quarantined, long valid, Long kept, long late,
-      Long duplicates, Long outOfOrder, Map<String, Long> written) {
+  /** @param derived valid events whose id was derived (their record had none) */
+  public record Counts(String query, long batch, long read, long quarantined, long valid, long derived, Long kept,
+      long late, Long duplicates, Long outOfOrder, Map<String, Long> written) {
     /** Valid rows that are neither kept, nor duplicates, nor late: lost, if ever not zero. */
     public long unaccounted() {
       return kept == null ? 0 : valid - kept - duplicates - late;
@@ -48,7 +50,8 @@ public final class BatchAccounting extends StreamingQueryListener {
     public String line() {
       StringBuilder s = new StringBuilder()
           .append(query).append(" batch ").append(batch).append(": read=").append(read)
-          .append(" quarantined=").append(quarantined).append(" valid=").append(valid);
+          .append(" quarantined=").append(quarantined).append(" valid=").append(valid)
+          .append(" derived_ids=").append(derived);
       if (kept != null) {
         s.append(" kept=").append(kept).append(" duplicates=").append(duplicates).append(" late=").append(late);
       }
@@ -61,9 +64,10 @@ public final class BatchAccounting extends StreamingQueryListener {
 
   private final Map<String, Map<String, Long>> written = new ConcurrentHashMap<>();
 
-  /** Counts rows read and rows that failed validation, right after parsing. */
+  /** Counts rows read, rows that failed validation and events whose id was derived, right after parsing. */
   public static Dataset<Row> observeValidation(Dataset<Row> validated) {
-    return validated.observe(VALIDATED, count(lit(1)).as("read"), count(col(EventValidation.REASON)).as("invalid"));
+    return validated.observe(VALIDATED, count(lit(1)).as("read"), count(col(EventValidation.REASON)).as("invalid"),
+        count(when(col(EventIds.DERIVED), 1)).as("derived"));
   }
 
   /**
@@ -108,6 +112,7 @@ public final class BatchAccounting extends StreamingQueryListener {
     // a batch run only to move the watermark (and close windows) reads nothing and observes nothing
     long read = validated == null ? 0 : validated.getLong(0);
     long invalid = validated == null ? 0 : validated.getLong(1);
+    long derived = validated == null ? 0 : validated.getLong(2);
     Row keptRow = p.observedMetrics().get(KEPT);
     long late = keptRow == null ? 0 : keptRow.getLong(1);
     long duplicates = keptRow == null ? 0 : keptRow.getLong(2);
@@ -119,7 +124,7 @@ public final class BatchAccounting extends StreamingQueryListener {
     }
     Long kept = keptRow == null ? null : keptRow.getLong(0);
     Row alertInputs = p.observedMetrics().get(Alerts.OBSERVED);
-    return new Counts(p.name(), p.batchId(), read, invalid, read - invalid, kept, late,
+    return new Counts(p.name(), p.batchId(), read, invalid, read - invalid, derived, kept, late,
         kept == null ? null : duplicates, alertInputs == null ? null : alertInputs.getLong(0), Map.copyOf(written));
   }
 

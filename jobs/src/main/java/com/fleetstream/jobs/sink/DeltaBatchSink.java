@@ -115,6 +115,8 @@ public final class DeltaBatchSink implements BatchSink {
 
   private void append(Dataset<Row> batch, String appId, long version, String marker) {
     batch.write().format("delta").mode("append").partitionBy(partitionColumns)
+        // columns a newer release adds to its rows (an event's contract) join the table's schema
+        .option("mergeSchema", "true")
         .option("txnAppId", appId).option("txnVersion", version).option("userMetadata", marker)
         .save(path);
   }
@@ -144,6 +146,8 @@ public final class DeltaBatchSink implements BatchSink {
     try {
       DeltaTable.forPath(spark, path).as("t")
           .merge(batch.as("s"), on)
+          // columns a newer release adds to its rows (an event's contract) join the table's schema
+          .withSchemaEvolution()
           .whenMatched().updateAll()
           .whenNotMatched().insertAll()
           .execute();

@@ -1,29 +1,51 @@
 package com.fleetstream.jobs.source;
 
 import com.fleetstream.jobs.config.KinesisSourceConfig;
+import com.fleetstream.jobs.contract.InputContract;
+import com.fleetstream.jobs.contract.InputContract.RecordKind;
+import com.fleetstream.jobs.contract.InputContractFile;
+import com.fleetstream.jobs.transform.FieldSpec;
 import com.fleetstream.kinesis.KinesisReadOptions;
 import com.fleetstream.kinesis.KinesisStreamSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * A Kinesis stream as a streaming DataFrame, read by our source (module {@code kinesis-source}), with
- * its columns: {@code data} (binary), {@code streamName}, {@code partitionKey}, {@code sequenceNumber},
- * {@code approximateArrivalTimestamp}.
+ * A job's Kinesis streams as streaming DataFrames, read by our source (module {@code kinesis-source}),
+ * with its columns: {@code data} (binary), {@code streamName}, {@code partitionKey},
+ * {@code sequenceNumber}, {@code approximateArrivalTimestamp}; each with the contract its records are
+ * read with, its file read and checked now, before any query starts. In a query over several streams
+ * each is a source of its own, with its own shard positions in the checkpoint.
  */
 public final class KinesisSource {
   private KinesisSource() {}
 
-  public static Dataset<Row> read(SparkSession spark, KinesisSourceConfig config) {
-    return spark.readStream().format(KinesisStreamSource.SHORT_NAME).options(options(config)).load();
+  /** One stream's records and the contract they are read with. */
+  public record StreamRecords(String stream, InputContract contract, Dataset<Row> records) {}
+
+  /** @param fields the product's fields of this kind of record, which a contract may map */
+  public static List<StreamRecords> read(SparkSession spark, KinesisSourceConfig config, RecordKind kind,
+      List<FieldSpec> fields) {
+    return config.streamNames().stream().map(stream -> new StreamRecords(stream,
+        config.contract(stream).map(f -> InputContractFile.read(spark.sparkContext().hadoopConfiguration(), f.uri(),
+            f.argument(), kind, names(fields, false), names(fields, true))).orElse(InputContract.builtIn(kind)),
+        spark.readStream().format(KinesisStreamSource.SHORT_NAME).options(options(config, stream)).load()))
+        .toList();
   }
 
-  private static Map<String, String> options(KinesisSourceConfig c) {
+  private static java.util.Set<String> names(List<FieldSpec> fields, boolean textOnly) {
+    return fields.stream().filter(f -> !textOnly || f.type() == DataTypes.StringType).map(FieldSpec::name)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  private static Map<String, String> options(KinesisSourceConfig c, String stream) {
     Map<String, String> o = new LinkedHashMap<>();
-    o.put(KinesisReadOptions.STREAM_NAME, c.streamName());
+    o.put(KinesisReadOptions.STREAM_NAME, stream);
     o.put(KinesisReadOptions.REGION, c.region());
     o.put(KinesisReadOptions.ENDPOINT, c.endpointUrl());
     o.put(KinesisReadOptions.STARTING_POSITION, c.startingPosition().name());

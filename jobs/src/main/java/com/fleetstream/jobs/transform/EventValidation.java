@@ -7,9 +7,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
+import com.fleetstream.jobs.contract.InputContract;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,6 +32,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class EventValidation {
   public static final String REASON = "quarantine_reason";
+  /** Set on events whose record had no timestamp and took its Kinesis arrival time (a contract's opt-in). */
+  public static final String ARRIVAL_TIME_FLAG = "event_time_from_arrival";
   private static final String CORRUPT = "_corrupt_record";
   private static final Map<String, String> PERMISSIVE =
       Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT);
@@ -41,20 +48,30 @@ public final class EventValidation {
   private EventValidation() {}
 
   /**
-   * Adds one typed column per field and {@code quarantine_reason}. {@code aliases} maps a field to
-   * another JSON name it may arrive under (e.g. {@code truck_id} for {@code vehicle_id}).
+   * Adds one typed column per field, {@code event_time_from_arrival} and {@code quarantine_reason}.
+   *
+   * @param names per field, other JSON names the product itself accepts for it, after the contract's
+   * @param entityFields the fields that take the record's partition key when the contract says so
    */
-  public static Dataset<Row> parse(Dataset<Row> records, List<FieldSpec> fields, Map<String, String> aliases,
-      List<Rule> extraRules) {
+  public static Dataset<Row> parse(Dataset<Row> records, List<FieldSpec> fields, Map<String, List<String>> names,
+      InputContract contract, List<String> entityFields, List<Rule> extraRules) {
+    Map<String, List<String>> all = new LinkedHashMap<>();
+    for (FieldSpec f : fields) {
+      Set<String> n = new LinkedHashSet<>();
+      n.add(f.name());
+      n.addAll(contract.aliasesOf(f.name()));
+      n.addAll(names.getOrDefault(f.name(), List.of()));
+      all.put(f.name(), List.copyOf(n));
+    }
     // Most records are well-formed: read them once with their fields' own types. Reading a number
     // as text makes the JSON parser write it back out and the cast parse it again, the costliest part
     // of validation.
-    StructType typed = schema(fields, aliases, false);
+    StructType typed = schema(fields, all, false);
     Dataset<Row> parsed = records.withColumn("_typed", explodeOne(from_json(col("payload"), typed, PERMISSIVE)));
     Column clean = col("_typed").isNotNull().and(col("_typed." + CORRUPT).isNull());
     parsed = parsed.withColumn("_clean", clean)
         .withColumn("_text", explodeOne(
-            when(not(col("_clean")), from_json(col("payload"), schema(fields, aliases, true), PERMISSIVE))));
+            when(not(col("_clean")), from_json(col("payload"), schema(fields, all, true), PERMISSIVE))));
     List<Rule> rules = new ArrayList<>();
     rules.add(new Rule(org.apache.spark.sql.functions.instr(col("payload"), KinesisRecords.REPLACEMENT).gt(0),
         "invalid_utf8"));
@@ -62,20 +79,42 @@ public final class EventValidation {
         "payload_too_large"));
     rules.add(new Rule(not(col("_clean")).and(col("_text").isNull().or(col("_text." + CORRUPT).isNotNull())),
         "malformed_json"));
+    parsed = parsed.withColumn(ARRIVAL_TIME_FLAG, lit(false));
     for (FieldSpec f : fields) {
       String rawName = "_raw_" + f.name();
       String blankName = "_blank_" + f.name();
-      Column typedValue = field("_typed", f.name(), aliases);
-      Column text = field("_text", f.name(), aliases);
+      List<String> fieldNames = all.get(f.name());
+      Column typedValue = field("_typed", fieldNames);
+      Column text = field("_text", fieldNames);
       if (f.type() == DataTypes.DoubleType) {
         // a clean typed read has no text to look at: its number is there or it is null
         parsed = parsed.withColumn(rawName, text)
             .withColumn(blankName, when(col("_clean"), typedValue.isNull()).otherwise(blank(col(rawName))))
             .withColumn(f.name(), when(col("_clean"), typedValue).otherwise(tryCast(rawName, f.type())));
+        if (!contract.numbersAsText()) {
+          rules.add(new Rule(not(col("_clean")).and(col("payload").rlike(quotedValue(fieldNames))),
+              "invalid_type:" + f.name()));
+        }
       } else {
-        parsed = parsed.withColumn(rawName, when(col("_clean"), typedValue).otherwise(text))
-            .withColumn(blankName, blank(col(rawName)))
-            .withColumn(f.name(), f.type() == DataTypes.StringType ? col(rawName) : tryCast(rawName, f.type()));
+        Column raw = when(col("_clean"), typedValue).otherwise(text);
+        Column fallback = fallback(f.name(), contract, entityFields);
+        if (fallback != null) {
+          raw = when(blank(raw), fallback).otherwise(raw);
+        }
+        parsed = parsed.withColumn(rawName, raw).withColumn(blankName, blank(col(rawName)));
+        if (f.type() == DataTypes.TimestampType) {
+          Column time = Timestamps.parse(rawName, contract.timestampFormats());
+          if (contract.eventTimeFromArrival()) {
+            // no longer missing once it takes the arrival time; each column is bound as it is added
+            parsed = parsed.withColumn(f.name(), when(col(blankName), col("arrival_time")).otherwise(time))
+                .withColumn(ARRIVAL_TIME_FLAG, col(blankName))
+                .withColumn(blankName, lit(false));
+          } else {
+            parsed = parsed.withColumn(f.name(), time);
+          }
+        } else {
+          parsed = parsed.withColumn(f.name(), col(rawName));
+        }
       }
       rules.addAll(fieldRules(f, col(blankName), col(rawName), col(f.name())));
     }
@@ -94,24 +133,41 @@ public final class EventValidation {
     return parsed;
   }
 
-  /** The fields with their own types, or all as text; timestamps are always text, cast by the rules. */
-  private static StructType schema(List<FieldSpec> fields, Map<String, String> aliases, boolean allText) {
+  /** Where a text field missing from the record comes from instead, if anywhere: a constant, the partition key. */
+  private static Column fallback(String field, InputContract contract, List<String> entityFields) {
+    String constant = contract.constants().get(field);
+    if (constant != null) {
+      return lit(constant);
+    }
+    return contract.entityIdFromPartitionKey() && entityFields.contains(field) ? col("partition_key") : null;
+  }
+
+  /** A JSON string as the value of any of these keys: {@code "speed_kmh": "12.5"}. */
+  private static String quotedValue(List<String> names) {
+    return "\"(" + String.join("|", names.stream().map(Pattern::quote).toList()) + ")\"\\s*:\\s*\"";
+  }
+
+  /** The fields with their own types, or all as text; timestamps are always text, parsed by {@link Timestamps}. */
+  private static StructType schema(List<FieldSpec> fields, Map<String, List<String>> names, boolean allText) {
     StructType schema = new StructType();
+    Set<String> added = new LinkedHashSet<>();
     for (FieldSpec f : fields) {
       DataType type = allText || f.type() != DataTypes.DoubleType ? DataTypes.StringType : f.type();
-      schema = schema.add(f.name(), type);
-      if (aliases.containsKey(f.name())) {
-        schema = schema.add(aliases.get(f.name()), type);
+      for (String name : names.get(f.name())) {
+        if (added.add(name)) {
+          schema = schema.add(name, type);
+        }
       }
     }
     return schema.add(CORRUPT, DataTypes.StringType);
   }
 
-  private static Column field(String struct, String name, Map<String, String> aliases) {
-    Column value = col(struct + "." + name);
-    return aliases.containsKey(name)
-        ? org.apache.spark.sql.functions.coalesce(value, col(struct + "." + aliases.get(name)))
-        : value;
+  private static Column field(String struct, List<String> names) {
+    if (names.size() == 1) {
+      return col(struct + ".`" + names.get(0) + "`");
+    }
+    return org.apache.spark.sql.functions.coalesce(
+        names.stream().map(n -> col(struct + ".`" + n + "`")).toArray(Column[]::new));
   }
 
   /**

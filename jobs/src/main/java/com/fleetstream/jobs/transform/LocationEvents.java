@@ -6,6 +6,7 @@ import static com.fleetstream.jobs.transform.FieldSpec.requiredDouble;
 import static com.fleetstream.jobs.transform.FieldSpec.requiredString;
 import static com.fleetstream.jobs.transform.FieldSpec.requiredTimestamp;
 
+import com.fleetstream.jobs.contract.InputContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.apache.spark.sql.Row;
 public final class LocationEvents {
   public static final List<FieldSpec> FIELDS = List.of(
       requiredString("vehicle_id"),
-      requiredString("event_id"),
+      optionalString("event_id"),
       requiredTimestamp("timestamp"),
       requiredDouble("latitude", -90.0, 90.0),
       requiredDouble("longitude", -180.0, 180.0),
@@ -29,13 +30,20 @@ public final class LocationEvents {
 
   private LocationEvents() {}
 
+  /** With the built-in contract. */
+  public static Dataset<Row> parse(Dataset<Row> records, Duration maxEventAge) {
+    return parse(records, InputContract.builtIn(InputContract.RecordKind.LOCATION), maxEventAge);
+  }
+
   /**
-   * Decoded Kinesis records to fixes with {@code event_time} and {@code quarantine_reason}.
+   * Decoded Kinesis records to fixes with {@code event_time}, an {@code event_id} (derived where the
+   * record has none), the contract and {@code quarantine_reason}.
    *
    * @param maxEventAge an event time further before its arrival is quarantined as {@code timestamp_too_old}
    */
-  public static Dataset<Row> parse(Dataset<Row> records, Duration maxEventAge) {
-    return EventValidation.parse(records, FIELDS, Map.of("vehicle_id", "truck_id"), TimestampRules.rules(maxEventAge))
-        .withColumnRenamed("timestamp", "event_time");
+  public static Dataset<Row> parse(Dataset<Row> records, InputContract contract, Duration maxEventAge) {
+    Dataset<Row> fixes = EventValidation.parse(records, FIELDS, Map.of(), contract, List.of("vehicle_id"),
+        TimestampRules.rules(maxEventAge)).withColumnRenamed("timestamp", "event_time");
+    return EventIds.complete(fixes, contract, "vehicle_id");
   }
 }

@@ -20,7 +20,8 @@ class JobConfigTest {
     LocationJobConfig c = LocationJobConfig.parse(withDb("--JOB_NAME", "fleet-location", "--TempDir", "s3://tmp/x",
         "--job-bookmark-option", "job-bookmark-disable", "--enable-metrics"));
     StreamingConfig s = c.streaming();
-    assertThat(s.source().streamName()).isEqualTo("vehicle-locations");
+    assertThat(s.source().streamNames()).containsExactly("vehicle-locations");
+    assertThat(s.source().contracts()).isEmpty();
     assertThat(s.source().endpointUrl()).isEqualTo("https://kinesis.us-east-1.amazonaws.com");
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofHours(1));
     assertThat(s.outputPath()).isEqualTo("file:///tmp/fleetstream/output");
@@ -113,6 +114,29 @@ class JobConfigTest {
     assertThat(s.windowDuration().value()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.thresholds().byMetric()).isEqualTo(Map.of(
         "temperature", new Thresholds.Range(-5.0, 8.0), "energy", new Thresholds.Range(null, 100.0)));
+  }
+
+  @Test
+  void severalStreamsEachWithItsContract() {
+    StreamingConfig s = SensorJobConfig.parse("--SINKS", "parquet",
+        "--STREAM_NAMES", "temp_stream, humidity_stream,energy_stream", "--CONTRACT", "s3://bucket/contracts/per-metric.json",
+        "--CONTRACTS", "energy_stream=file:///etc/fleetstream/energy.json").streaming();
+    assertThat(s.source().streamNames()).containsExactly("temp_stream", "humidity_stream", "energy_stream");
+    assertThat(s.source().contract("temp_stream")).contains(
+        new KinesisSourceConfig.ContractFile("CONTRACT", "s3://bucket/contracts/per-metric.json"));
+    assertThat(s.source().contract("energy_stream")).contains(
+        new KinesisSourceConfig.ContractFile("CONTRACTS", "file:///etc/fleetstream/energy.json"));
+    assertThat(s.checkpointPath()).isEqualTo("file:///tmp/fleetstream/checkpoints/temp_stream+humidity_stream+energy_stream");
+
+    assertThatThrownBy(() -> SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAME", "a", "--STREAM_NAMES", "b,c"))
+        .hasMessage("--STREAM_NAMES and STREAM_NAME are given both: name the streams once");
+    assertThatThrownBy(() -> SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAMES", "a,,a"))
+        .hasMessage("--STREAM_NAMES must be distinct stream names separated by commas, got 'a,,a'");
+    assertThatThrownBy(() -> SensorJobConfig.parse("--SINKS", "parquet", "--STREAM_NAMES", "a,b",
+        "--CONTRACTS", "c=s3://bucket/c.json"))
+        .hasMessage("--CONTRACTS 'c=s3://bucket/c.json' is not stream=uri for one of the job's streams [a, b]");
+    assertThatThrownBy(() -> SensorJobConfig.parse("--SINKS", "parquet", "--CONTRACT", "contracts/c.json"))
+        .hasMessageStartingWith("--CONTRACT must be a URI with a scheme");
   }
 
   @Test

@@ -47,7 +47,7 @@ class LocationEventsTest {
         "malformed_json",
         "malformed_json",
         "malformed_json",
-        "missing_field:event_id",
+        null, // no event_id: one is derived
         "out_of_range:latitude",
         "out_of_range:longitude",
         "invalid_type:speed_kmh",
@@ -65,6 +65,7 @@ class LocationEventsTest {
         null);
     assertThat(rows.get(0)).extracting(r -> r.getString(1), r -> r.getString(2), r -> r.getDouble(3))
         .containsExactly("e1", "truck-1", 53.5);
+    assertThat(rows.get(5).getString(1)).isEqualTo(TestRecords.derivedId("truck-1", "2026-01-01T10:00:00Z"));
     assertThat(List.of(rows.get(18), rows.get(20)))
         .extracting(r -> r.getString(2), r -> r.getDouble(3))
         .containsExactly(tuple("truck-1", 53.5), tuple("truck-1", 53.5));

@@ -31,7 +31,7 @@ final class CopyPartition implements ForeachPartitionFunction<Row> {
 
   /** The staging columns' types as information_schema names them. */
   enum Type {
-    TEXT, INTEGER, BIGINT, DOUBLE, TIMESTAMPTZ;
+    TEXT, INTEGER, BIGINT, DOUBLE, TIMESTAMPTZ, BOOLEAN;
 
     static Type of(String dataType) {
       return switch (dataType) {
@@ -40,6 +40,7 @@ final class CopyPartition implements ForeachPartitionFunction<Row> {
         case "bigint" -> BIGINT;
         case "double precision" -> DOUBLE;
         case "timestamp with time zone" -> TIMESTAMPTZ;
+        case "boolean" -> BOOLEAN;
         default -> throw new IllegalStateException("staging column type " + dataType + " has no binary COPY encoding");
       };
     }
@@ -115,6 +116,10 @@ final class CopyPartition implements ForeachPartitionFunction<Row> {
       case TIMESTAMPTZ -> {
         out.writeInt(8);
         out.writeLong(micros(value) - PG_EPOCH_MICROS);
+      }
+      case BOOLEAN -> {
+        out.writeInt(1);
+        out.writeByte((Boolean) value ? 1 : 0);
       }
     }
   }

@@ -39,6 +39,8 @@ class PostgresBatchSinkIT {
       .add("heading", DataTypes.DoubleType).add("altitude_m", DataTypes.DoubleType)
       .add("accuracy_m", DataTypes.DoubleType).add("fuel_level_pct", DataTypes.DoubleType)
       .add("engine_status", DataTypes.StringType).add("arrival_time", DataTypes.TimestampType)
+      .add("contract", DataTypes.StringType).add("event_id_derived", DataTypes.BooleanType)
+      .add("event_time_from_arrival", DataTypes.BooleanType)
       .add("dt", DataTypes.StringType); // a column the table does not have: not sent
   private static final StructType QUARANTINE = new StructType()
       .add("stream_name", DataTypes.StringType).add("partition_key", DataTypes.StringType)
@@ -59,7 +61,8 @@ class PostgresBatchSinkIT {
 
   private static Row fix(String vehicle, String event, String time, double lat) {
     Timestamp t = Timestamp.from(Instant.parse(time));
-    return RowFactory.create(vehicle, event, t, lat, 10.0, 50.0, 90.0, null, 5.0, 70.0, "running", t, "x");
+    return RowFactory.create(vehicle, event, t, lat, 10.0, 50.0, 90.0, null, 5.0, 70.0, "running", t,
+        "fleetstream-location@1", false, false, "x");
   }
 
   private static Dataset<Row> rows(StructType schema, Row... rows) {
