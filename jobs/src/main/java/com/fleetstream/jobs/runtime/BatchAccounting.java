@@ -67,7 +67,7 @@ public final class BatchAccounting extends StreamingQueryListener {
   /** Counts rows read, rows that failed validation and events whose id was derived, right after parsing. */
   public static Dataset<Row> observeValidation(Dataset<Row> validated) {
     return validated.observe(VALIDATED, count(lit(1)).as("read"), count(col(EventValidation.REASON)).as("invalid"),
-        count(when(col(EventIds.DERIVED), 1)).as("derived"));
+        count(when(col(EventValidation.REASON).isNull().and(col(EventIds.DERIVED)), 1)).as("derived"));
   }
 
   /**

@@ -43,8 +43,10 @@ public final class EventIds {
       parts.add(col(c));
     }
     parts.add(expr("CAST(unix_micros(event_time) AS STRING)"));
-    Column missing = col(EventValidation.REASON).isNull()
-        .and(col("event_id").isNull().or(trim(col("event_id")).equalTo("")));
+    // Not conditioned on the record being valid: an expression over the quarantine reason here, above
+    // the filters on it, sent Spark's optimizer into minutes of planning and out of memory (a
+    // quarantined record's id is never stored; the batch line counts derived ids of valid events only).
+    Column missing = col("event_id").isNull().or(trim(col("event_id")).equalTo(""));
     Column derived = concat(lit(DERIVED_PREFIX),
         substring(sha2(concat_ws("|", parts.toArray(Column[]::new)), 256), 1, 32));
     return events.withColumn(DERIVED, missing)

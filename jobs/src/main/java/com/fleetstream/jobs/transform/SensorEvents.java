@@ -80,21 +80,23 @@ public final class SensorEvents {
             "sensor_id", names("device_id", contract), "device_id", names("sensor_id", contract)),
         contract, List.of("sensor_id", "device_id"), rules);
 
-    Column[] each = METRIC_FIELDS.stream().map(m -> struct(lit(m).as("metric"), col(m).as("value")))
+    // Only the generator looks at the quarantine reason (a quarantined record stays one row): more
+    // expressions over it above the filters on it send Spark's optimizer into minutes of planning.
+    Column[] each = METRIC_FIELDS.stream()
+        .map(m -> struct(lit(m).as("metric"), col(m).as("value"), lit(true).as("wide")))
         .toArray(Column[]::new);
     Column readings = when(col(EventValidation.REASON).isNotNull().or(named),
-        array(struct(col("metric").as("metric"), namedValue.as("value"))))
+        array(struct(col("metric").as("metric"), namedValue.as("value"), lit(false).as("wide"))))
         .otherwise(filter(array(each), r -> r.getField("value").isNotNull()));
     Dataset<Row> exploded = parsed
-        .withColumn("_wide", not(named).and(col(EventValidation.REASON).isNull()))
         .withColumn("_reading", explode(readings))
         .withColumn("metric", col("_reading.metric"))
         .withColumn("value", col("_reading.value"))
         // one record's readings share its event id: each takes its metric too
-        .withColumn("event_id", when(col("_wide").and(col("event_id").isNotNull()),
+        .withColumn("event_id", when(col("_reading.wide").and(col("event_id").isNotNull()),
             concat(col("event_id"), lit(":"), col("metric"))).otherwise(col("event_id")))
         .drop(METRIC_FIELDS.toArray(String[]::new))
-        .drop("_reading", "_wide")
+        .drop("_reading")
         .withColumnRenamed("timestamp", "event_time");
     return EventIds.complete(exploded, contract, "sensor_id", "metric");
   }

@@ -136,8 +136,9 @@ class InputShapesTest {
         "[d-3,d-3,w1:humidity,humidity,40.0,false,null]",
         "[d-3,d-3,w1:temperature,temperature,21.0,false,null]",
         "[d-3,d-3," + TestRecords.derivedId("d-3", "2026-01-01T10:00:10Z", "temperature") + ",temperature,22.0,true,null]",
-        "[d-3,d-3,null,null,null,false,missing_field:metric]",
-        "[d-3,d-3,null,null,null,false,invalid_type:temperature]");
+        // quarantined: one row each; the id derived for it too is never stored (quarantine keeps the payload)
+        "[d-3,d-3," + TestRecords.derivedId("d-3", "2026-01-01T10:00:20Z") + ",null,null,true,missing_field:metric]",
+        "[d-3,d-3," + TestRecords.derivedId("d-3", "2026-01-01T10:00:20Z") + ",null,null,true,invalid_type:temperature]");
   }
 
   @Test
