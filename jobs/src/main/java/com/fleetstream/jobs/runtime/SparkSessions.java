@@ -64,9 +64,10 @@ public final class SparkSessions {
 
   /**
    * Spark's constraint propagation infers, for every alias of every projection, each constraint
-   * rewritten in its terms. The validation's projections alias dozens of columns over one filter on a
-   * 40-branch CASE (the quarantine reason): planning a sensor job's windows over the re-parsed
-   * readings ran out of a 3 GB heap after minutes in {@code Project.getAllValidConstraints}. It
+   * rewritten in its terms. Validation aliases dozens of columns around a 40-branch CASE (the
+   * quarantine reason), and the sensor readings' expansion adds more: planning deduplicated
+   * readings' windows with it on runs out of a 3 GB heap after minutes in
+   * {@code Project.getAllValidConstraints} (the transform benchmark's baseline, 100k readings). It
    * mostly infers IS NOT NULL filters for joins, which these plans barely have.
    */
   public static final Map<String, String> PLANNING = Map.of("spark.sql.constraintPropagation.enabled", "false");

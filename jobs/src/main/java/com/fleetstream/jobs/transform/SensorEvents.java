@@ -9,9 +9,9 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -82,12 +82,16 @@ public final class SensorEvents {
 
     // Only the generator looks at the quarantine reason (a quarantined record stays one row): more
     // expressions over it above the filters on it send Spark's optimizer into minutes of planning.
-    Column[] each = METRIC_FIELDS.stream()
-        .map(m -> struct(lit(m).as("metric"), col(m).as("value"), lit(true).as("wide")))
-        .toArray(Column[]::new);
+    // The readings of a record's metric fields, each an array of one or none, concatenated: a
+    // higher-order filter() inside the generator kept the whole stage from being compiled (-20%
+    // readings/s), and a filter on the exploded rows made Spark's constraint propagation explode.
+    Column[] each = METRIC_FIELDS.stream().map(m -> {
+      Column reading = array(struct(lit(m).as("metric"), col(m).as("value"), lit(true).as("wide")));
+      return when(col(m).isNotNull(), reading).otherwise(slice(reading, 1, 0));
+    }).toArray(Column[]::new);
     Column readings = when(col(EventValidation.REASON).isNotNull().or(named),
         array(struct(col("metric").as("metric"), namedValue.as("value"), lit(false).as("wide"))))
-        .otherwise(filter(array(each), r -> r.getField("value").isNotNull()));
+        .otherwise(concat(each));
     Dataset<Row> exploded = parsed
         .withColumn("_reading", explode(readings))
         .withColumn("metric", col("_reading.metric"))
