@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.config.LocationJobConfig;
-import com.fleetstream.jobs.runtime.StreamingQueries;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +39,8 @@ class LateEventsIT {
       first.add(fix("fix-" + i, START.plusSeconds(60L * i)));
     }
     put(first);
-    long[] run1 = counts(LocationStreamingJob.run(spark, LocationJobConfig.parse(args())));
-    assertThat(run1).containsExactly(21, 0, 21, 0); // read, invalid, kept, late
+    assertThat(EventsCounts.of(LocationStreamingJob.run(spark, LocationJobConfig.parse(args()))))
+        .isEqualTo(new EventsCounts(21, 0, 0, 21, 0, 0));
 
     // the watermark now stands at 10:20 - 10 minutes = 10:10
     put(List.of(
@@ -50,8 +48,8 @@ class LateEventsIT {
         fix("late-2", START.plusSeconds(300)), // 10:05: late
         fix("fix-19", START.plusSeconds(60L * 19)), // a repeat the deduplication state still knows
         fix("fix-21", START.plusSeconds(60L * 21))));
-    long[] run2 = counts(LocationStreamingJob.run(spark, LocationJobConfig.parse(args())));
-    assertThat(run2).containsExactly(5, 0, 1, 2); // and so 2 duplicates
+    assertThat(EventsCounts.of(LocationStreamingJob.run(spark, LocationJobConfig.parse(args()))))
+        .isEqualTo(new EventsCounts(5, 0, 0, 1, 2, 2));
 
     String out = work.resolve("out").toUri().toString();
     List<String> onTime = new ArrayList<>();
@@ -80,24 +78,6 @@ class LateEventsIT {
 
   private static List<String> ids(org.apache.spark.sql.Dataset<Row> rows) {
     return rows.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-  }
-
-  /** Read, invalid, kept and late rows of the events query over one run, from its observed metrics. */
-  private static long[] counts(StreamingQueries job) {
-    long[] sum = new long[4];
-    for (StreamingQueryProgress p : job.query("events").recentProgress()) {
-      Row validated = p.observedMetrics().get("validated");
-      Row kept = p.observedMetrics().get("kept");
-      if (validated != null) {
-        sum[0] += validated.getLong(0);
-        sum[1] += validated.getLong(1);
-      }
-      if (kept != null) {
-        sum[2] += kept.getLong(0);
-        sum[3] += kept.getLong(1);
-      }
-    }
-    return sum;
   }
 
   private static String[] args() {
