@@ -90,7 +90,7 @@ public final class InputContractFile {
           + "' for this job, got " + root.get("record"));
     }
     List<TimestampFormat> formats = new ArrayList<>();
-    for (String f : strings(root, "timestamp_formats", List.of("iso8601"))) {
+    for (String f : strings(root, "timestamp_formats", "timestamp_formats", List.of("iso8601"))) {
       formats.add(TimestampFormat.ofFileName(f));
     }
     if (formats.isEmpty()) {
@@ -119,7 +119,7 @@ public final class InputContractFile {
         throw new IllegalArgumentException("key 'fields." + e.getKey() + "': not a field of this record (fields: "
             + String.join(", ", fields.stream().sorted().toList()) + ")");
       }
-      List<String> names = strings(node, e.getKey(), List.of());
+      List<String> names = strings(node, e.getKey(), "fields." + e.getKey(), List.of());
       for (String n : names) {
         if (!taken.add(n)) {
           throw new IllegalArgumentException("key 'fields." + e.getKey() + "': '" + n
@@ -182,12 +182,12 @@ public final class InputContractFile {
     return node.booleanValue();
   }
 
-  private static List<String> strings(JsonNode parent, String key, List<String> dflt) {
+  /** @param where the key's path in the file, for messages */
+  private static List<String> strings(JsonNode parent, String key, String where, List<String> dflt) {
     JsonNode node = parent.get(key);
     if (node == null) {
       return dflt;
     }
-    String where = parent.has("contract") ? key : "fields." + key;
     if (!node.isArray()) {
       throw new IllegalArgumentException("key '" + where + "' must be a list of text, got " + node);
     }

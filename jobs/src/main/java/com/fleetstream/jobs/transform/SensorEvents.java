@@ -80,11 +80,11 @@ public final class SensorEvents {
             "sensor_id", names("device_id", contract), "device_id", names("sensor_id", contract)),
         contract, List.of("sensor_id", "device_id"), rules);
 
-    // Only the generator looks at the quarantine reason (a quarantined record stays one row): more
-    // expressions over it above the filters on it send Spark's optimizer into minutes of planning.
-    // The readings of a record's metric fields, each an array of one or none, concatenated: a
-    // higher-order filter() inside the generator kept the whole stage from being compiled (-20%
-    // readings/s), and a filter on the exploded rows made Spark's constraint propagation explode.
+    // A quarantined record stays one row; only the generator looks at the reason, as more expressions
+    // over it above the filters on it sent the planner's constraint propagation out of memory. A
+    // record's metric fields are each an array of one reading or none, concatenated: a higher-order
+    // filter() in the generator kept the stage from being compiled (-20% readings/s), and a filter
+    // on the exploded rows sent constraint propagation out of memory with Spark's default settings.
     Column[] each = METRIC_FIELDS.stream().map(m -> {
       Column reading = array(struct(lit(m).as("metric"), col(m).as("value"), lit(true).as("wide")));
       return when(col(m).isNotNull(), reading).otherwise(slice(reading, 1, 0));
