@@ -31,7 +31,11 @@ final class JobArgs {
   }
 
   static String uri(GlueArgs args, String key, String dflt) {
-    URI uri = args.parsed(key, URI.create(dflt), URI::create);
+    return uri(key, args.parsed(key, URI.create(dflt), URI::create));
+  }
+
+  /** @param key the argument {@code uri} came from, for the message */
+  static String uri(String key, URI uri) {
     String value = uri.toString();
     if (uri.getScheme() == null) {
       throw new InvalidArgumentException(key, "must be a URI with a scheme (s3://, s3a://, file://), got '" + value + "'");

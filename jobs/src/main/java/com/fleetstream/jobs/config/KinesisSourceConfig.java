@@ -33,8 +33,8 @@ public record KinesisSourceConfig(
   @Override
   public String toString() {
     // the job logs its configuration at start; never the secret
-    return "KinesisSourceConfig[streamNames=" + streamNames + ", contracts=" + contracts + ", region=" + region + ", endpointUrl=" + endpointUrl
-        + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
+    return "KinesisSourceConfig[streamNames=" + streamNames + ", contracts=" + contracts + ", region=" + region
+        + ", endpointUrl=" + endpointUrl + ", startingPosition=" + startingPosition + ", maxRecordsPerRead="
         + maxRecordsPerRead + ", maxRecordsPerShard=" + maxRecordsPerShard + ", maxFetchTime=" + maxFetchTime.spark()
         + ", failOnDataLoss=" + failOnDataLoss
         + ", accessKeyId=" + accessKeyId.map(k -> "<set>").orElse("<none>") + "]";
@@ -81,12 +81,8 @@ public record KinesisSourceConfig(
           throw new InvalidArgumentException("CONTRACTS", "'" + entry.trim() + "' is not stream=uri for one of the job's"
               + " streams " + streams);
         }
-        URI uri = URI.create(entry.substring(eq + 1).trim());
-        if (uri.getScheme() == null) {
-          throw new InvalidArgumentException("CONTRACTS", "the contract of " + stream
-              + " must be a URI with a scheme (s3://, file://), got '" + uri + "'");
-        }
-        contracts.put(stream, new ContractFile("CONTRACTS", uri.toString()));
+        contracts.put(stream, new ContractFile("CONTRACTS",
+            JobArgs.uri("CONTRACTS", URI.create(entry.substring(eq + 1).trim()))));
       }
     });
     return Map.copyOf(contracts);

@@ -13,7 +13,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * A job's Kinesis streams as streaming DataFrames, read by our source (module {@code kinesis-source}),
@@ -33,14 +32,10 @@ public final class KinesisSource {
       List<FieldSpec> fields) {
     return config.streamNames().stream().map(stream -> new StreamRecords(stream,
         config.contract(stream).map(f -> InputContractFile.read(spark.sparkContext().hadoopConfiguration(), f.uri(),
-            f.argument(), kind, names(fields, false), names(fields, true))).orElse(InputContract.builtIn(kind)),
+            f.argument(), kind, FieldSpec.names(fields), FieldSpec.textNames(fields)))
+            .orElse(InputContract.builtIn(kind)),
         spark.readStream().format(KinesisStreamSource.SHORT_NAME).options(options(config, stream)).load()))
         .toList();
-  }
-
-  private static java.util.Set<String> names(List<FieldSpec> fields, boolean textOnly) {
-    return fields.stream().filter(f -> !textOnly || f.type() == DataTypes.StringType).map(FieldSpec::name)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   private static Map<String, String> options(KinesisSourceConfig c, String stream) {

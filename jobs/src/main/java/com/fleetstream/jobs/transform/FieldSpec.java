@@ -1,5 +1,8 @@
 package com.fleetstream.jobs.transform;
 
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -24,5 +27,16 @@ public record FieldSpec(String name, DataType type, boolean required, Double min
 
   public static FieldSpec optionalDouble(String name, Double min, Double max) {
     return new FieldSpec(name, DataTypes.DoubleType, false, min, max);
+  }
+
+  /** The fields' names: those an input contract may map. */
+  public static Set<String> names(List<FieldSpec> fields) {
+    return fields.stream().map(FieldSpec::name).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** The text fields' names: those an input contract may give a constant. */
+  public static Set<String> textNames(List<FieldSpec> fields) {
+    return fields.stream().filter(f -> f.type() == DataTypes.StringType).map(FieldSpec::name)
+        .collect(Collectors.toUnmodifiableSet());
   }
 }

@@ -12,19 +12,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 
 /** Records in the shapes devices send, read with the built-in contract or one of their own. */
 class InputShapesTest {
   private static final Instant ARRIVAL = Instant.parse("2026-01-01T10:00:30Z");
-  private static final Set<String> LOCATION_FIELDS = names(LocationEvents.FIELDS, false);
-  private static final Set<String> SENSOR_FIELDS = names(SensorEvents.FIELDS, false);
 
   @Test
   void aTruckTutorialsFixWithoutAnEventIdGetsOneDerivedTheSameForItsRetry() {
@@ -185,13 +180,7 @@ class InputShapesTest {
 
   private static InputContract contract(RecordKind kind, String json) {
     List<FieldSpec> fields = kind == RecordKind.LOCATION ? LocationEvents.FIELDS : SensorEvents.FIELDS;
-    return InputContractFile.parse(json, kind, kind == RecordKind.LOCATION ? LOCATION_FIELDS : SENSOR_FIELDS,
-        names(fields, true));
-  }
-
-  private static Set<String> names(List<FieldSpec> fields, boolean textOnly) {
-    return fields.stream().filter(f -> !textOnly || f.type() == DataTypes.StringType).map(FieldSpec::name)
-        .collect(Collectors.toSet());
+    return InputContractFile.parse(json, kind, FieldSpec.names(fields), FieldSpec.textNames(fields));
   }
 
   /** Decoded records under one partition key, arrived at {@link #ARRIVAL}, in order. */
