@@ -6,6 +6,7 @@ import static com.fleetstream.jobs.sink.JobSinks.ALERTS;
 import static com.fleetstream.jobs.sink.JobSinks.LATE_EVENTS;
 import static com.fleetstream.jobs.sink.JobSinks.QUARANTINE;
 
+import com.fleetstream.geo.Geofence;
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.contract.InputContract.RecordKind;
@@ -27,6 +28,8 @@ import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.transform.VehicleWindowStats;
+import com.fleetstream.jobs.trips.TripsAndStops;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -36,8 +39,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine and deduplicated events (late ones
- * kept apart) in one query, per-vehicle window statistics in another and, with geofences configured,
- * alerts when vehicles enter or leave them in a third. Each query has its own checkpoint.
+ * kept apart) in one query, per-vehicle window statistics in another, trips and stops in a third and,
+ * with geofences configured, alerts when vehicles enter or leave them in a fourth. Each query has its
+ * own checkpoint.
  */
 public final class LocationStreamingJob {
   public static final String NAME = "location";
@@ -66,8 +70,11 @@ public final class LocationStreamingJob {
     Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
         observeDeduplication(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
+    List<Geofence> geofences = config.geofences().map(uri -> GeofenceFile.read(spark, uri)).orElse(List.of());
     Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(GeofenceAlerts.detect(
-        EventValidation.valid(fixes), GeofenceFile.read(spark, uri), s.alerts().stateTimeout().value()), "event_time"));
+        EventValidation.valid(fixes), geofences, s.alerts().stateTimeout().value()), "event_time"));
+    Dataset<Row> trips = Partitioning.byHourOf(TripsAndStops.detect(
+        EventValidation.valid(fixes), config.trips(), geofences, s.windowWatermark()), "start_time");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.start("events", checked, Sinks.of(
@@ -77,6 +84,10 @@ public final class LocationStreamingJob {
         sinks.postgres("events").taking(EventOutcomes::valid)), Deduplication.QUERY_CONF);
     queries.start("windows", windows,
         sinks.lakeMergedOn("window_stats", "vehicle_id", "window_start").and(sinks.postgres("windows")),
+        Map.of(), s.windowsTriggerInterval());
+    queries.start("trips", trips, Sinks.of(
+        sinks.lakeMergedOn("trips", "trip_id").and(sinks.postgres("trips")).taking(TripsAndStops::trips),
+        sinks.lakeMergedOn("stops", "stop_id").and(sinks.postgres("stops")).taking(TripsAndStops::stops)),
         Map.of(), s.windowsTriggerInterval());
     alerts.ifPresent(a -> queries.startRestarting("alerts", a,
         sinks.lakeMergedOn(ALERTS, "alert_id").and(sinks.postgres(ALERTS)).and(sinks.alertPublisher()),

@@ -38,7 +38,7 @@ public final class BatchAccounting extends StreamingQueryListener {
   private static final String DROPPED_DUPLICATES = "numDroppedDuplicateRows";
 
   /** Counts for one finished batch. */
-  /** @param outOfOrder events an alert state machine skipped as older than its entity's last; null elsewhere */
+  /** @param outOfOrder events a state machine (alerts, trips) skipped as older than its entity's last; null elsewhere */
   /** @param derived valid events whose id was derived (their record had none) */
   public record Counts(String query, long batch, long read, long quarantined, long valid, long derived, Long kept,
       long late, Long duplicates, Long outOfOrder, Map<String, Long> written) {
@@ -56,7 +56,7 @@ public final class BatchAccounting extends StreamingQueryListener {
         s.append(" kept=").append(kept).append(" duplicates=").append(duplicates).append(" late=").append(late);
       }
       if (outOfOrder != null) {
-        s.append(" out_of_order=").append(outOfOrder);
+        s.append(" late=").append(late).append(" out_of_order=").append(outOfOrder);
       }
       return s.append(" written=").append(new java.util.TreeMap<>(written)).toString();
     }
@@ -117,8 +117,9 @@ public final class BatchAccounting extends StreamingQueryListener {
     long late = keptRow == null ? 0 : keptRow.getLong(1);
     long duplicates = keptRow == null ? 0 : keptRow.getLong(2);
     for (StateOperatorProgress op : p.stateOperators()) {
-      if (op.operatorName().startsWith(DEDUPLICATION_OPERATORS)) { // dedupe, dedupeWithinWatermark
-        late += op.numRowsDroppedByWatermark();
+      // dedupe, dedupeWithinWatermark, and a state machine with event-time timeouts (trips) drop late rows
+      late += op.numRowsDroppedByWatermark();
+      if (op.operatorName().startsWith(DEDUPLICATION_OPERATORS)) {
         duplicates += op.customMetrics().getOrDefault(DROPPED_DUPLICATES, 0L);
       }
     }

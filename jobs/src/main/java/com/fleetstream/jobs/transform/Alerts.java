@@ -28,10 +28,10 @@ public final class Alerts {
       .add("longitude", DataTypes.DoubleType, true)
       .add("detail", DataTypes.StringType, false);
 
-  /** The observation that counts the events an alert state machine skipped as out of order. */
-  public static final String OBSERVED = "alert_inputs";
+  /** The observation that counts the events a state machine (alerts, trips) skipped as out of order. */
+  public static final String OBSERVED = "state_machine_inputs";
   /** The kind of a marker row for a skipped event: counted, then dropped, never an alert. */
-  private static final String SKIPPED = "skipped:out_of_order";
+  public static final String SKIPPED = "skipped:out_of_order";
 
   private Alerts() {}
 
@@ -41,7 +41,7 @@ public final class Alerts {
   }
 
   /** The state machines' output, its skipped events counted (observation {@link #OBSERVED}) and dropped. */
-  static Dataset<Row> countingSkipped(Dataset<Row> output) {
+  public static Dataset<Row> countingSkipped(Dataset<Row> output) {
     return output.observe(OBSERVED, count(when(col("kind").equalTo(SKIPPED), 1)).as("out_of_order"))
         .filter(col("kind").notEqual(SKIPPED));
   }

@@ -15,11 +15,11 @@ class BatchAccountingTest {
         + " late=1 written={parquet:events=5}");
 
     assertThat(new BatchAccounting.Counts("location-events", 8, 10, 2, 8, 0, 5L, 1, 2L, null, Map.of()).unaccounted()).isZero();
-    // a query that does not deduplicate (alerts) has nothing to account for beyond validation
+    // a state machine (alerts, trips) does not deduplicate: nothing to account for beyond validation
     BatchAccounting.Counts alerts = new BatchAccounting.Counts("location-alerts", 8, 10, 2, 8, 0, null, 0, null, 3L,
         Map.of("postgres:alerts", 1L));
     assertThat(alerts.unaccounted()).isZero();
     assertThat(alerts.line())
-        .isEqualTo("location-alerts batch 8: read=10 quarantined=2 valid=8 derived_ids=0 out_of_order=3 written={postgres:alerts=1}");
+        .isEqualTo("location-alerts batch 8: read=10 quarantined=2 valid=8 derived_ids=0 late=0 out_of_order=3 written={postgres:alerts=1}");
   }
 }
