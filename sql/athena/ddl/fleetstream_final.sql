@@ -14,3 +14,7 @@ TBLPROPERTIES ('table_type' = 'DELTA');
 CREATE EXTERNAL TABLE fleetstream_final.location_sensor_enriched
 LOCATION 's3://${final_bucket}/location_sensor_enriched/'
 TBLPROPERTIES ('table_type' = 'DELTA');
+
+CREATE EXTERNAL TABLE fleetstream_final.vehicle_daily_trips
+LOCATION 's3://${final_bucket}/vehicle_daily_trips/'
+TBLPROPERTIES ('table_type' = 'DELTA');

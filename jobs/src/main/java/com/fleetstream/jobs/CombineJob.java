@@ -32,10 +32,12 @@ public final class CombineJob {
   public static final String VEHICLE_DAILY = "vehicle_daily_summary";
   public static final String SENSOR_HOURLY = "sensor_hourly_summary";
   public static final String ENRICHED = "location_sensor_enriched";
+  public static final String VEHICLE_DAILY_TRIPS = "vehicle_daily_trips";
   private static final Logger LOG = LoggerFactory.getLogger(CombineJob.class);
   private static final String LOCATION_EVENTS = "location/events";
   private static final String SENSOR_EVENTS = "sensor/events";
   private static final String SENSOR_WINDOWS = "sensor/window_stats";
+  private static final String LOCATION_TRIPS = "location/trips";
   private static final String LOCATION_LATE = "location/" + JobSinks.LATE_EVENTS;
   private static final String SENSOR_LATE = "sensor/" + JobSinks.LATE_EVENTS;
   /** Each stream's events table and the table of its events that came after the watermark. */
@@ -57,7 +59,8 @@ public final class CombineJob {
     Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());
     Map<String, Long> now = new LinkedHashMap<>();
     Map<String, Set<String>> changed = new LinkedHashMap<>();
-    for (String input : new String[] {LOCATION_EVENTS, SENSOR_EVENTS, SENSOR_WINDOWS, LOCATION_LATE, SENSOR_LATE}) {
+    for (String input : new String[] {LOCATION_EVENTS, SENSOR_EVENTS, SENSOR_WINDOWS, LOCATION_LATE, SENSOR_LATE,
+        LOCATION_TRIPS}) {
       String path = input(config, input);
       long version = DeltaChanges.version(spark, path);
       now.put(input, version);
@@ -84,6 +87,11 @@ public final class CombineJob {
       Dataset<Row> fixes = events(spark, config, LOCATION_EVENTS, vehicleDays, now);
       written.put(VEHICLE_DAILY, writer.replaceDays(FinalSummaries.vehicleDaily(fixes, config.idleSpeedKmh()),
           output(config, VEHICLE_DAILY), vehicleDays, "dt"));
+    }
+    if (exist(now, LOCATION_TRIPS)) {
+      Set<String> tripDays = changed.get(LOCATION_TRIPS);
+      written.put(VEHICLE_DAILY_TRIPS, writer.replaceDays(FinalSummaries.vehicleDailyTrips(
+          read(spark, config, LOCATION_TRIPS, tripDays, now)), output(config, VEHICLE_DAILY_TRIPS), tripDays, "dt"));
     }
     if (exist(now, SENSOR_EVENTS)) {
       Dataset<Row> readings = events(spark, config, SENSOR_EVENTS, sensorDays, now);

@@ -1,7 +1,13 @@
 package com.fleetstream.jobs.combine;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sum;
 
 import com.fleetstream.jobs.config.SparkDuration;
 import com.fleetstream.jobs.transform.Partitioning;
@@ -25,6 +31,23 @@ public final class FinalSummaries {
     return VehicleWindowStats.aggregate(locationEvents, DAY, idleSpeedKmh)
         .withColumn("dt", date_format(col("window_start"), "yyyy-MM-dd"))
         .drop("window_start", "window_end");
+  }
+
+  /**
+   * Per vehicle and UTC day a trip began on: trips, their distance, time, moving and idle minutes, the
+   * longest trip, the top speed, the first departure and the last arrival.
+   */
+  public static Dataset<Row> vehicleDailyTrips(Dataset<Row> trips) {
+    return trips.groupBy(col("vehicle_id"), col("dt")).agg(
+        count(lit(1)).as("trips"),
+        round(sum("distance_km"), 3).as("distance_km"),
+        round(sum("duration_minutes"), 2).as("trip_minutes"),
+        round(sum("moving_minutes"), 2).as("moving_minutes"),
+        round(sum("idle_minutes"), 2).as("idle_minutes"),
+        max("distance_km").as("longest_trip_km"),
+        max("max_speed_kmh").as("max_speed_kmh"),
+        min("start_time").as("first_departure"),
+        max("end_time").as("last_arrival"));
   }
 
   /** Per sensor, metric and UTC hour: statistics within thresholds and breaches (input flagged by the stream). */

@@ -134,7 +134,14 @@ public final class StreamingQueries {
         }
         Thread.sleep(poll);
       }
-      QueryStops.betweenBatches(running());
+      List<StreamingQuery> stopping = running();
+      QueryStops.betweenBatches(stopping);
+      for (StreamingQuery q : stopping) { // the batch it waited for (one the watermark runs) may have failed
+        if (q.exception().isDefined()) {
+          throw new IllegalStateException(job + ": query " + q.name() + " failed in its last batch: "
+              + q.exception().get().message(), q.exception().get());
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       QueryStops.quietly(running());
