@@ -128,6 +128,8 @@ class TripsIT {
     try (Connection c = servers.db().open()) {
       assertThat(query(c, "vehicle_trips_on_day", "2026-03-03", "v-trip"))
           .containsExactly(List.of("v-trip|trip|2026-03-03T00:21:30Z", 3.0, "parking"));
+      assertThat(query(c, "longest_trips", from, until, 1))
+          .containsExactly(List.of("v-trip", Timestamp.from(START.plusSeconds(295)), 15.0));
       assertThat(query(c, "longest_stops", from, until, 5)).containsExactly(
           List.of("v-trip", 10.0, "null"), List.of("v-trip", 4.92, "depot"));
     }
@@ -140,8 +142,11 @@ class TripsIT {
       }
       List<List<Object>> rows = new ArrayList<>();
       for (List<Object> r : TestPostgres.rows(ps.executeQuery())) {
-        rows.add(name.equals("longest_stops") ? List.of(r.get(0), r.get(3), String.valueOf(r.get(6)))
-            : List.of(r.get(0), r.get(7), r.get(13)));
+        rows.add(switch (name) {
+          case "longest_stops" -> List.of(r.get(0), r.get(3), String.valueOf(r.get(6)));
+          case "longest_trips" -> List.of(r.get(0), r.get(1), r.get(3));
+          default -> List.of(r.get(0), r.get(7), r.get(13));
+        });
       }
       return rows;
     }

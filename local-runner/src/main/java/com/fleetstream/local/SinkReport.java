@@ -20,6 +20,8 @@ final class SinkReport {
       {"location/events", "SELECT count(*) FROM fleet.vehicle_position_history"},
       {"location/quarantine", "SELECT count(*) FROM fleet.quarantine WHERE stream_name = ?"},
       {"location/window_stats", "SELECT count(*) FROM fleet.vehicle_window_stats"},
+      {"location/trips", "SELECT count(*) FROM fleet.trips"},
+      {"location/stops", "SELECT count(*) FROM fleet.stops"},
       {"sensor/events", ""},
       {"sensor/breaches", "SELECT count(*) FROM fleet.sensor_threshold_breaches"},
       {"sensor/quarantine", "SELECT count(*) FROM fleet.quarantine WHERE stream_name = ?"},
