@@ -76,6 +76,8 @@ module "notifier" {
   final_bucket            = module.storage.bucket_ids["final"]
   final_bucket_arn        = module.storage.bucket_arns["final"]
   artifacts_bucket        = module.storage.bucket_ids["artifacts"]
+  # the jar `mvn package` built, which is the one to upload to lambda_jar_key before applying
+  lambda_jar_sha256 = filebase64sha256("${path.root}/../../../lambda-notifier/target/fleetstream-notifier-lambda.jar")
   email_subscribers       = var.email_subscribers
   alert_email_subscribers = var.alert_email_subscribers
   kms_key_arn             = module.storage.kms_key_arn

@@ -89,6 +89,10 @@ variable "analyst_cidr_blocks" {
   type        = list(string)
   description = "Networks analysts reach PostgreSQL from."
   default     = []
+  validation {
+    condition     = alltrue([for c in var.analyst_cidr_blocks : can(cidrnetmask(c)) && !endswith(c, "/0")])
+    error_message = "analyst_cidr_blocks: IPv4 networks (a.b.c.d/n), never the whole internet (/0)."
+  }
 }
 
 variable "glue_worker_type" {
@@ -101,6 +105,10 @@ variable "glue_streaming_workers" {
   type        = number
   description = "Maximum workers per streaming job."
   default     = 2
+  validation {
+    condition     = var.glue_streaming_workers >= 1 && var.glue_streaming_workers <= 299 && floor(var.glue_streaming_workers) == var.glue_streaming_workers
+    error_message = "glue_streaming_workers must be a whole number from 1 to 299."
+  }
 }
 
 variable "glue_maintenance_window" {

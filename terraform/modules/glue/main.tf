@@ -112,6 +112,9 @@ resource "aws_glue_job" "combine" {
   worker_type       = "G.1X"
   number_of_workers = 2
   timeout           = 60
+  # an hourly run still going when the next is due: the next waits in Glue's queue instead of failing
+  # with ConcurrentRunsExceededException
+  job_run_queuing_enabled = true
   command {
     name            = "glueetl"
     script_location = local.placeholder

@@ -17,12 +17,20 @@ variable "location_shards" {
   type        = number
   description = "Shards of the location stream when PROVISIONED."
   default     = 2
+  validation {
+    condition     = var.location_shards >= 1 && var.location_shards <= 500 && floor(var.location_shards) == var.location_shards
+    error_message = "location_shards must be a whole number from 1 to 500 (Kinesis's default shard quota per stream)."
+  }
 }
 
 variable "sensor_shards" {
   type        = number
   description = "Shards of the sensor stream when PROVISIONED."
   default     = 1
+  validation {
+    condition     = var.sensor_shards >= 1 && var.sensor_shards <= 500 && floor(var.sensor_shards) == var.sensor_shards
+    error_message = "sensor_shards must be a whole number from 1 to 500 (Kinesis's default shard quota per stream)."
+  }
 }
 
 variable "extra_sensor_streams" {

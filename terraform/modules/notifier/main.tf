@@ -66,6 +66,17 @@ data "aws_iam_policy_document" "notifier" {
     resources = ["${var.final_bucket_arn}/${var.manifest_prefix}*", "${var.final_bucket_arn}/_notifier/*"]
   }
   statement {
+    # with ListBucket, S3 answers a missing object with 404 NoSuchKey instead of 403 AccessDenied
+    sid       = "ListOwnPrefixes"
+    actions   = ["s3:ListBucket"]
+    resources = [var.final_bucket_arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.manifest_prefix}*", "_notifier/*"]
+    }
+  }
+  statement {
     sid       = "PublicationClaims"
     actions   = ["s3:PutObject", "s3:DeleteObject"]
     resources = ["${var.final_bucket_arn}/_notifier/*"]
@@ -105,6 +116,9 @@ resource "aws_lambda_function" "notifier" {
   handler       = "com.fleetstream.notifier.Handler::handleRequest"
   s3_bucket     = var.artifacts_bucket
   s3_key        = var.lambda_jar_key
+  # a new jar at the same key changes the hash: Terraform updates the code, publishes a version and
+  # moves the SnapStart alias to it
+  source_code_hash = var.lambda_jar_sha256
   memory_size   = 512
   timeout       = 60
   publish       = true

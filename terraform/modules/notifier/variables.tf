@@ -24,6 +24,15 @@ variable "lambda_jar_key" {
   default     = "jars/fleetstream-notifier-lambda.jar"
 }
 
+variable "lambda_jar_sha256" {
+  type        = string
+  description = "Base64 SHA-256 of the jar uploaded at lambda_jar_key (filebase64sha256 of the built jar)."
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+/]{43}=$", var.lambda_jar_sha256))
+    error_message = "lambda_jar_sha256 must be a base64 SHA-256, as filebase64sha256() gives it."
+  }
+}
+
 variable "manifest_prefix" {
   type        = string
   description = "Where the combine job writes its run manifests."

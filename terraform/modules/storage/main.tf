@@ -28,7 +28,13 @@ data "aws_iam_policy_document" "key" {
     resources = ["*"]
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com", "s3.amazonaws.com"]
+      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+    }
+    # only for this account's rules and alarms (the confused-deputy guard AWS recommends)
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
@@ -49,6 +55,13 @@ resource "aws_s3_bucket" "this" {
   for_each = local.buckets
   bucket   = "${var.name_prefix}-${each.key}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}"
   tags     = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length("${var.name_prefix}-${each.key}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}") <= 63
+      error_message = "The bucket name for ${each.key} would be longer than S3's 63 characters: shorten name_prefix."
+    }
+  }
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
@@ -102,7 +115,7 @@ data "aws_iam_policy_document" "tls_only" {
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
+    actions   = ["s3:*"]
     resources = [each.value.arn, "${each.value.arn}/*"]
     principals {
       type        = "AWS"

@@ -38,6 +38,8 @@ class TerraformStaticTest {
           + "full control or the key becomes unmanageable (AWS's default key policy)",
       "storage/key/ServicesPublishingToEncryptedTopics", "a key policy's resource is always \"*\"",
       "glue/glue/Metrics", "cloudwatch:PutMetricData has no resource-level permissions; limited by namespace",
+      "storage/tls_only/DenyInsecureTransport", "a Deny of every S3 action over plain HTTP: any narrower list "
+          + "leaves the others open",
       "glue/glue/VpcConnection", "EC2 network-interface and Describe* calls of Glue VPC connections take no "
           + "resource ARNs");
 

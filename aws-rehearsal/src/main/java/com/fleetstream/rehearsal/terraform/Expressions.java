@@ -219,6 +219,26 @@ public final class Expressions {
           throw new UncheckedIOException(e);
         }
       }
+      case "filebase64sha256" -> {
+        try {
+          yield java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+              .digest(Files.readAllBytes(scope.moduleDir().resolve(string(args.get(0))))));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      case "floor" -> new BigDecimal(string(args.get(0))).setScale(0, java.math.RoundingMode.FLOOR);
+      case "cidrnetmask" -> {
+        String[] cidr = string(args.get(0)).split("/");
+        if (cidr.length != 2 || !cidr[0].matches("(\\d{1,3}\\.){3}\\d{1,3}") || !cidr[1].matches("\\d{1,2}")
+            || Integer.parseInt(cidr[1]) > 32) {
+          throw new IllegalArgumentException("not an IPv4 CIDR: " + args.get(0));
+        }
+        long mask = Integer.parseInt(cidr[1]) == 0 ? 0 : (0xFFFFFFFFL << (32 - Integer.parseInt(cidr[1]))) & 0xFFFFFFFFL;
+        yield (mask >> 24) + "." + ((mask >> 16) & 255) + "." + ((mask >> 8) & 255) + "." + (mask & 255);
+      }
       default -> throw new IllegalArgumentException("function " + name + "() is not supported");
     };
   }

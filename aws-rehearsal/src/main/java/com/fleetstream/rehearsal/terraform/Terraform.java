@@ -200,7 +200,19 @@ public final class Terraform {
     /** The instances of {@code resource "type" "name"}, by for_each key ("" without for_each). */
     @SuppressWarnings("unchecked")
     public Map<String, Instance> resource(String type, String name) {
-      return resources.computeIfAbsent(type + "." + name, k -> {
+      Map<String, Instance> known = resources.get(type + "." + name);
+      if (known != null) {
+        return known;
+      }
+      // not computeIfAbsent: a for_each over another resource evaluates that one first, inside this call
+      Map<String, Instance> made = instances(type, name);
+      resources.put(type + "." + name, made);
+      return made;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Instance> instances(String type, String name) {
+      {
         Map<String, Object> byName = (Map<String, Object>) section("resource").get(type);
         if (byName == null || !byName.containsKey(name)) {
           throw new IllegalArgumentException("resource " + type + "." + name + " is not declared in " + dir);
@@ -224,7 +236,7 @@ public final class Terraform {
         items.forEach((key, v) -> out.put(key, new Instance(type, name, key, b,
             new Expressions.Overlay(this, Map.of("each", Map.of("key", key, "value", v))))));
         return out;
-      });
+      }
     }
 
     /** All resources of a type in this module, by name then key. */
@@ -314,11 +326,21 @@ public final class Terraform {
         case "aws_iam_policy_document" -> {
           Map<String, Object> b = ((List<Map<String, Object>>) ((Map<String, Object>) section("data")
               .get(type)).get(name)).get(0);
-          Map<String, Object> doc = PolicyDocuments.evaluate(b, this);
-          yield Map.of("json", Expressions.json(doc), "minified_json", Expressions.json(doc));
+          if (!b.containsKey("for_each")) {
+            yield rendered(PolicyDocuments.evaluate(b, this));
+          }
+          Object each = Expressions.value(b.get("for_each"), this);
+          Map<String, Object> byKey = new TreeMap<>();
+          ((Map<String, Object>) each).forEach((key, v) -> byKey.put(key, rendered(PolicyDocuments.evaluate(b,
+              new Expressions.Overlay(this, Map.of("each", Map.of("key", key, "value", v)))))));
+          yield byKey;
         }
         default -> throw new IllegalArgumentException("data source " + type + " is not modelled");
       };
+    }
+
+    private static Map<String, Object> rendered(Map<String, Object> doc) {
+      return Map.of("json", Expressions.json(doc), "minified_json", Expressions.json(doc));
     }
   }
 
