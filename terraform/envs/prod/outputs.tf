@@ -47,3 +47,8 @@ output "postgres_secret_arn" {
   description = "Secret holding the generated database credentials."
   value       = module.postgres.secret_arn
 }
+
+output "glue_role_arns" {
+  description = "Roles of the streaming jobs, the combine job and the crawlers, by kind."
+  value       = module.glue.role_arns
+}

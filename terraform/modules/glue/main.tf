@@ -1,5 +1,5 @@
 # Glue: catalog databases, crawlers (from crawlers/crawlers.json), the two streaming jobs, the combine
-# job and its schedule, the PostgreSQL connection, Athena's workgroup, and the role they run as.
+# job and its schedule, the PostgreSQL connection, Athena's workgroup, and the roles they run as.
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
@@ -79,7 +79,7 @@ resource "aws_glue_connection" "postgres" {
 resource "aws_glue_job" "streaming" {
   for_each           = local.streaming_jobs
   name               = "${var.name_prefix}-${each.key}-streaming"
-  role_arn           = aws_iam_role.glue.arn
+  role_arn           = aws_iam_role.this["streaming"].arn
   glue_version       = "5.0"
   worker_type        = var.worker_type
   number_of_workers  = var.streaming_workers
@@ -107,7 +107,7 @@ resource "aws_glue_job" "streaming" {
 
 resource "aws_glue_job" "combine" {
   name              = "${var.name_prefix}-combine"
-  role_arn          = aws_iam_role.glue.arn
+  role_arn          = aws_iam_role.this["combine"].arn
   glue_version      = "5.0"
   worker_type       = "G.1X"
   number_of_workers = 2
@@ -145,7 +145,7 @@ resource "aws_glue_crawler" "this" {
   name          = each.key
   database_name = aws_glue_catalog_database.this[each.value.database].name
   table_prefix  = local.table_prefixes[each.key] == "" ? null : local.table_prefixes[each.key]
-  role          = aws_iam_role.glue.arn
+  role          = aws_iam_role.this["crawler"].arn
 
   lifecycle {
     precondition {
@@ -212,29 +212,36 @@ data "aws_iam_policy_document" "assume_glue" {
       type        = "Service"
       identifiers = ["glue.amazonaws.com"]
     }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 }
 
-resource "aws_iam_role" "glue" {
-  name               = "${var.name_prefix}-glue"
+# One role per kind of work, each allowed only what its runs do: the streaming jobs, the combine job,
+# the crawlers.
+resource "aws_iam_role" "this" {
+  for_each           = toset(["streaming", "combine", "crawler"])
+  name               = "${var.name_prefix}-glue-${each.key}"
   assume_role_policy = data.aws_iam_policy_document.assume_glue.json
   tags               = var.tags
 }
 
-data "aws_iam_policy_document" "glue" {
+data "aws_iam_policy_document" "streaming" {
   statement {
     sid       = "ReadStreams"
     actions   = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"]
     resources = var.stream_arns
   }
   statement {
-    sid     = "ReadWriteData"
-    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = [
-      "${var.bucket_arns["curated"]}/*", "${var.bucket_arns["final"]}/*", "${var.bucket_arns["checkpoints"]}/*",
-    ]
+    sid       = "WriteOutputAndCheckpoints"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.bucket_arns["curated"]}/*", "${var.bucket_arns["checkpoints"]}/*"]
   }
   statement {
+    # the jar, the script, geofences and input contracts
     sid       = "ReadArtifacts"
     actions   = ["s3:GetObject"]
     resources = ["${var.bucket_arns["artifacts"]}/*"]
@@ -242,7 +249,7 @@ data "aws_iam_policy_document" "glue" {
   statement {
     sid       = "ListBuckets"
     actions   = ["s3:ListBucket"]
-    resources = values(var.bucket_arns)
+    resources = [var.bucket_arns["curated"], var.bucket_arns["checkpoints"], var.bucket_arns["artifacts"]]
   }
   statement {
     sid       = "UseDataKey"
@@ -255,17 +262,15 @@ data "aws_iam_policy_document" "glue" {
     resources = [var.postgres_secret_arn]
   }
   statement {
-    # the streaming jobs' alert publisher; the topic's key is the data key above
+    # the alert publisher; the topic's key is the data key above
     sid       = "PublishAlerts"
     actions   = ["sns:Publish"]
     resources = [var.alerts_topic_arn]
   }
   statement {
-    sid     = "Catalog"
-    actions = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartitions", "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:GetConnection"]
-    resources = concat(["${local.catalog_arn}:catalog", "${local.catalog_arn}:connection/${var.name_prefix}-postgres"],
-      [for d in values(local.definitions.databases) : "${local.catalog_arn}:database/${d}"],
-    [for d in values(local.definitions.databases) : "${local.catalog_arn}:table/${d}/*"])
+    sid       = "Connection"
+    actions   = ["glue:GetConnection"]
+    resources = ["${local.catalog_arn}:catalog", "${local.catalog_arn}:connection/${var.name_prefix}-postgres"]
   }
   statement {
     sid       = "Logs"
@@ -289,8 +294,94 @@ data "aws_iam_policy_document" "glue" {
   }
 }
 
-resource "aws_iam_role_policy" "glue" {
-  name   = "${var.name_prefix}-glue"
-  role   = aws_iam_role.glue.id
-  policy = data.aws_iam_policy_document.glue.json
+data "aws_iam_policy_document" "combine" {
+  statement {
+    # the streams' Delta tables, read only; Delta looks for a table's log in every folder above it too
+    sid       = "ReadStreamOutput"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns["curated"]}/*"]
+  }
+  statement {
+    sid       = "WriteFinal"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.bucket_arns["final"]}/*"]
+  }
+  statement {
+    sid       = "ReadArtifacts"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns["artifacts"]}/*"]
+  }
+  statement {
+    sid       = "ListBuckets"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arns["curated"], var.bucket_arns["final"], var.bucket_arns["artifacts"]]
+  }
+  statement {
+    sid       = "UseDataKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws-glue/*"]
+  }
+  statement {
+    sid       = "Metrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "crawler" {
+  statement {
+    sid       = "ReadTables"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns["curated"]}/*", "${var.bucket_arns["final"]}/*"]
+  }
+  statement {
+    sid       = "ListBuckets"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arns["curated"], var.bucket_arns["final"]]
+  }
+  statement {
+    sid       = "DecryptData"
+    actions   = ["kms:Decrypt", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+  statement {
+    sid     = "Catalog"
+    actions = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition", "glue:UpdatePartition", "glue:BatchCreatePartition", "glue:BatchUpdatePartition", "glue:BatchGetPartition"]
+    resources = concat(["${local.catalog_arn}:catalog"],
+      [for d in values(local.definitions.databases) : "${local.catalog_arn}:database/${d}"],
+    [for d in values(local.definitions.databases) : "${local.catalog_arn}:table/${d}/*"])
+  }
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws-glue/crawlers*"]
+  }
+}
+
+resource "aws_iam_role_policy" "streaming" {
+  name   = "${var.name_prefix}-glue-streaming"
+  role   = aws_iam_role.this["streaming"].id
+  policy = data.aws_iam_policy_document.streaming.json
+}
+
+resource "aws_iam_role_policy" "combine" {
+  name   = "${var.name_prefix}-glue-combine"
+  role   = aws_iam_role.this["combine"].id
+  policy = data.aws_iam_policy_document.combine.json
+}
+
+resource "aws_iam_role_policy" "crawler" {
+  name   = "${var.name_prefix}-glue-crawler"
+  role   = aws_iam_role.this["crawler"].id
+  policy = data.aws_iam_policy_document.crawler.json
 }

@@ -18,9 +18,9 @@ output "athena_workgroup" {
   value       = aws_athena_workgroup.analysts.name
 }
 
-output "glue_role_arn" {
-  description = "The role the jobs and crawlers run as."
-  value       = aws_iam_role.glue.arn
+output "role_arns" {
+  description = "The roles the streaming jobs, the combine job and the crawlers run as, by kind (streaming, combine, crawler)."
+  value       = { for k, r in aws_iam_role.this : k => r.arn }
 }
 
 output "job_names" {

@@ -194,8 +194,9 @@ public final class Deployment implements AutoCloseable {
     try (LoopbackLambdaRuntime runtime = new LoopbackLambdaRuntime((String) target.get("lambda_function_arn"))) {
       Process p = notifier.start(runtime.address(), s3.endpoint(), Map.of(
           "AWS_REGION", CLOUD.region(), "AWS_DEFAULT_REGION", CLOUD.region(),
-          "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY,
-          "AWS_SESSION_TOKEN", "session-of-the-role",
+          // the role's credentials: a key named after the role, so each recorded call says whose it was
+          "AWS_ACCESS_KEY_ID", notifier.roleArn().substring(notifier.roleArn().indexOf(":role/") + 6),
+          "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY, "AWS_SESSION_TOKEN", "session-of-the-role",
           "AWS_ENDPOINT_URL_S3", s3Wire.endpoint().toString(), "AWS_ENDPOINT_URL_SNS", sns.endpoint().toString()),
           logs);
       try {

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -196,30 +197,62 @@ class DeployedPipelineIT {
 
   /**
    * Every AWS call the runs made (Glue fetching the script and jar, S3A, our Kinesis source, the
-   * Secrets Manager and SNS clients) is allowed by the IAM policies of the role the job runs as.
+   * Secrets Manager and SNS clients) is allowed by the IAM policies of the role of the job that made
+   * it: each run signs with a key named after its role, so the recorded calls say whose they are.
+   * Secrets Manager and SNS calls come from the streaming jobs, the only ones given a secret or a topic.
    */
   @Test
-  void everyAwsCallOfTheRunsIsAllowedByTheirRole() {
-    Set<String> roles = new TreeSet<>();
-    deployment.jobs().values().forEach(j -> roles.add(j.roleArn().substring(j.roleArn().indexOf(":role/") + 6)));
-    assertThat(roles).as("one role for all Glue jobs (the calls are not told apart per job)").hasSize(1);
-    IamPolicies policies = IamPolicies.ofRole(deployment.plan(), roles.iterator().next());
+  void everyAwsCallOfTheRunsIsAllowedByTheRoleOfTheJobThatMadeIt() {
+    String streaming = deployment.job("location").roleName();
+    String combine = deployment.job("combine").roleName();
+    assertThat(deployment.job("sensor").roleName()).isEqualTo(streaming);
+    assertThat(combine).as("the combine job's own role").isNotEqualTo(streaming);
+    assertThat(deployment.job("combine").defaultArguments()).doesNotContainKeys("--PG_SECRET_ID", "--ALERTS_TOPIC_ARN");
+
     IamRequest.Mapper mapper = new IamRequest.Mapper(deployment.plan());
-    List<IamRequest> requests = new ArrayList<>();
-    deployment.kinesisCalls().forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
-    glueCalls.forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
+    Map<String, List<IamRequest>> byRole = new TreeMap<>();
+    List<AwsWireRecorder.Call> calls = new ArrayList<>(deployment.kinesisCalls());
+    calls.addAll(glueCalls);
+    for (AwsWireRecorder.Call c : calls) {
+      assertThat(c.principal()).as("who made " + c).isIn(streaming, combine);
+      byRole.computeIfAbsent(c.principal(), k -> new ArrayList<>()).addAll(mapper.kinesisOrS3(c));
+    }
     String alerts = deployment.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN");
     deployment.sns().requests().stream().filter(r -> alerts.equals(r.get("TopicArn")))
-        .forEach(r -> requests.addAll(mapper.snsPublish(r.get("TopicArn"))));
-    deployment.secrets().requested().forEach(id -> requests.add(mapper.secretValue(id)));
+        .forEach(r -> byRole.get(streaming).addAll(mapper.snsPublish(r.get("TopicArn"))));
+    deployment.secrets().requested().forEach(id -> byRole.get(streaming).add(mapper.secretValue(id)));
 
-    assertThat(requests).extracting(IamRequest::action).contains("kinesis:GetRecords", "kinesis:ListShards",
-        "s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject", "kms:GenerateDataKey", "kms:Decrypt",
-        "secretsmanager:GetSecretValue", "sns:Publish");
-    Set<String> denied = new TreeSet<>();
-    requests.stream().filter(r -> !policies.allows(r)).forEach(r -> denied.add(r.action() + " on " + r.resource()
-        + " (e.g. " + r.why() + ")"));
-    assertThat(denied).as("calls role " + policies.role() + " may not make").isEmpty();
+    assertThat(byRole.get(streaming)).extracting(IamRequest::action).contains("kinesis:GetRecords",
+        "kinesis:ListShards", "s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject", "kms:GenerateDataKey",
+        "kms:Decrypt", "secretsmanager:GetSecretValue", "sns:Publish");
+    assertThat(byRole.get(combine)).extracting(IamRequest::action).contains("s3:GetObject", "s3:PutObject",
+        "s3:ListBucket").doesNotContain("kinesis:GetRecords");
+    byRole.forEach((role, requests) -> {
+      IamPolicies policies = IamPolicies.ofRole(deployment.plan(), role);
+      Set<String> denied = new TreeSet<>();
+      requests.stream().filter(r -> !policies.allows(r)).forEach(r -> denied.add(r.action() + " on " + r.resource()
+          + " (e.g. " + r.why() + ")"));
+      assertThat(denied).as("calls role " + role + " may not make").isEmpty();
+    });
+
+    // and no more than that: each role is refused what only the others do
+    String stream = "arn:aws:kinesis:" + Deployment.CLOUD.region() + ":" + Deployment.CLOUD.account() + ":stream/"
+        + deployment.job("location").defaultArguments().get("--STREAM_NAME");
+    String finalObject = "arn:aws:s3:::" + deployment.job("combine").defaultArguments().get("--FINAL_PATH")
+        .substring("s3://".length()) + "/vehicle_daily_summary/x.parquet";
+    String curatedObject = "arn:aws:s3:::" + deployment.job("location").defaultArguments().get("--OUTPUT_PATH")
+        .substring("s3://".length()) + "/location/events/x.parquet";
+    IamPolicies crawler = IamPolicies.ofRole(deployment.plan(), streaming.replace("-streaming", "-crawler"));
+    assertThat(IamPolicies.ofRole(deployment.plan(), combine).allows(
+        new IamRequest("kinesis:GetRecords", stream, Map.of(), "combine reading a stream"))).isFalse();
+    assertThat(IamPolicies.ofRole(deployment.plan(), combine).allows(
+        new IamRequest("s3:PutObject", curatedObject, Map.of(), "combine writing the streams' output"))).isFalse();
+    assertThat(IamPolicies.ofRole(deployment.plan(), streaming).allows(
+        new IamRequest("s3:PutObject", finalObject, Map.of(), "a stream writing the final bucket"))).isFalse();
+    assertThat(crawler.allows(new IamRequest("s3:GetObject", finalObject, Map.of(), "crawling"))).isTrue();
+    assertThat(crawler.allows(new IamRequest("s3:PutObject", finalObject, Map.of(), "a crawler writing"))).isFalse();
+    assertThat(crawler.allows(new IamRequest("secretsmanager:GetSecretValue",
+        deployment.job("location").defaultArguments().get("--PG_SECRET_ID"), Map.of(), "a crawler's secret"))).isFalse();
   }
 
   @Test
@@ -241,7 +274,7 @@ class DeployedPipelineIT {
     IamPolicies policies = IamPolicies.ofRole(deployment.plan(), role);
     IamRequest.Mapper mapper = new IamRequest.Mapper(deployment.plan());
     List<IamRequest> requests = new ArrayList<>();
-    deployment.s3Calls().subList(glueCalls.size(), deployment.s3Calls().size()).forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
+    deployment.s3Calls().stream().filter(c -> role.equals(c.principal())).forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
     String topic = deployment.notifier().environment().get("TOPIC_ARN");
     deployment.sns().requests().stream().filter(r -> topic.equals(r.get("TopicArn")))
         .forEach(r -> requests.addAll(mapper.snsPublish(topic)));

@@ -3,6 +3,7 @@ package com.fleetstream.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.jobs.trips.TripsAndStops;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -82,11 +83,30 @@ public final class SinkContents {
           postgres("fleet.vehicle_position_history"), FIX_COLUMNS);
       assertSameRows("vehicle windows: postgres", parquet(job, "window_stats"),
           postgres("fleet.vehicle_window_stats"), VEHICLE_WINDOW_COLUMNS);
+      // trips and stops appear once a vehicle has stopped after a trip: TripsIT checks their exact rows
+      for (String[] t : new String[][] {{"trips", "fleet.trips"}, {"stops", "fleet.stops"}}) {
+        String[] columns = t[0].equals("trips") ? TripsAndStops.TRIP_COLUMNS : TripsAndStops.STOP_COLUMNS;
+        if (exists(parquetPath + "/" + job + "/" + t[0])) {
+          assertSameRows(t[0] + ": delta", parquet(job, t[0]), delta(job, t[0]), columns);
+          assertSameRows(t[0] + ": postgres", parquet(job, t[0]), postgres(t[1]), columns);
+        } else {
+          assertThat(TestPostgres.count(db, "SELECT count(*) FROM " + t[1])).as(t[1]).isZero();
+        }
+      }
     } else {
       assertSameRows("sensor windows: postgres", parquet(job, "window_stats"),
           postgres("fleet.sensor_window_stats"), SENSOR_WINDOW_COLUMNS);
       assertSameRows("breaches: postgres", parquet(job, "breaches"),
           postgres("fleet.sensor_threshold_breaches"), BREACH_COLUMNS);
+    }
+  }
+
+  private boolean exists(String uri) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -105,6 +125,9 @@ public final class SinkContents {
     List<String> queries = new java.util.ArrayList<>();
     for (String job : jobs) {
       queries.addAll(List.of(job + "_events", job + "_quarantine", job + "_windows"));
+      if (job.equals("location")) {
+        queries.addAll(List.of("location_trips", "location_stops"));
+      }
       if (job.equals("sensor")) {
         queries.add("sensor_alerts"); // the sensor job always watches its thresholds
       }

@@ -37,10 +37,11 @@ class TerraformStaticTest {
       "storage/key/KeyAdministration", "a key policy's resource is the key itself (\"*\"); the account root keeps "
           + "full control or the key becomes unmanageable (AWS's default key policy)",
       "storage/key/ServicesPublishingToEncryptedTopics", "a key policy's resource is always \"*\"",
-      "glue/glue/Metrics", "cloudwatch:PutMetricData has no resource-level permissions; limited by namespace",
+      "glue/streaming/Metrics", "cloudwatch:PutMetricData has no resource-level permissions; limited by namespace",
+      "glue/combine/Metrics", "cloudwatch:PutMetricData has no resource-level permissions; limited by namespace",
       "storage/tls_only/DenyInsecureTransport", "a Deny of every S3 action over plain HTTP: any narrower list "
           + "leaves the others open",
-      "glue/glue/VpcConnection", "EC2 network-interface and Describe* calls of Glue VPC connections take no "
+      "glue/streaming/VpcConnection", "EC2 network-interface and Describe* calls of Glue VPC connections take no "
           + "resource ARNs");
 
   private static final Map<Path, String> TEXT = new TreeMap<>();

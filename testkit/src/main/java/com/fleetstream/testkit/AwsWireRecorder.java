@@ -27,14 +27,19 @@ import java.util.regex.Pattern;
  * Lambda's) it is seen the same way, which is what an IAM check needs.
  */
 public final class AwsWireRecorder implements AutoCloseable {
-  /** One call: {@code resource} is a stream name (kinesis) or {@code bucket} / {@code bucket/key} (s3). */
-  public record Call(String service, String operation, String resource) {}
+  /**
+   * One call: {@code resource} is a stream name (kinesis) or {@code bucket} / {@code bucket/key} (s3);
+   * {@code principal} the access key id it was signed with (the deployments give each role's runs a
+   * key named after the role), or null for an unsigned call.
+   */
+  public record Call(String service, String operation, String resource, String principal) {}
 
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
       "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "date");
   private static final Pattern STREAM = Pattern.compile("\"Stream(?:Name|ARN)\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern ITERATOR = Pattern.compile("\"(?:Next)?ShardIterator\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern DELETE_KEY = Pattern.compile("<Key>([^<]*)</Key>");
+  private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
 
   private final String service;
   private final URI target;
@@ -107,6 +112,16 @@ public final class AwsWireRecorder implements AutoCloseable {
   }
 
   private void record(HttpExchange in, byte[] body, HttpResponse<byte[]> answer) {
+    String authorization = in.getRequestHeaders().getFirst("Authorization");
+    Matcher credential = CREDENTIAL.matcher(authorization == null ? "" : authorization);
+    String principal = credential.find() ? credential.group(1) : null;
+    List<Call> calls = new java.util.ArrayList<>();
+    record(in, body, answer, calls, principal);
+    this.calls.addAll(calls);
+  }
+
+  private void record(HttpExchange in, byte[] body, HttpResponse<byte[]> answer, List<Call> calls,
+      String principal) {
     if (service.equals("kinesis")) {
       String target = in.getRequestHeaders().getFirst("X-Amz-Target");
       String operation = target == null ? "?" : target.substring(target.indexOf('.') + 1);
@@ -123,7 +138,7 @@ public final class AwsWireRecorder implements AutoCloseable {
           iteratorStreams.put(it.group(1), stream);
         }
       }
-      calls.add(new Call(service, operation, stream));
+      calls.add(new Call(service, operation, stream, principal));
       return;
     }
     String path = URLDecoder.decode(in.getRequestURI().getRawPath(), StandardCharsets.UTF_8).replaceFirst("^/", "");
@@ -143,10 +158,11 @@ public final class AwsWireRecorder implements AutoCloseable {
     String copySource = in.getRequestHeaders().getFirst("x-amz-copy-source");
     if (copySource != null) {
       calls.add(new Call(service, "CopyObject(source)",
-          URLDecoder.decode(copySource, StandardCharsets.UTF_8).replaceFirst("^/", "").replaceFirst("\\?.*$", "")));
+          URLDecoder.decode(copySource, StandardCharsets.UTF_8).replaceFirst("^/", "").replaceFirst("\\?.*$", ""),
+          principal));
     }
     if (bucket.isEmpty()) {
-      calls.add(new Call(service, "ListBuckets", null));
+      calls.add(new Call(service, "ListBuckets", null, principal));
     } else if (!object) {
       String operation = switch (method) {
         case "HEAD" -> "HeadBucket";
@@ -160,10 +176,10 @@ public final class AwsWireRecorder implements AutoCloseable {
       if (operation.equals("DeleteObjects")) {
         Matcher k = DELETE_KEY.matcher(new String(body, StandardCharsets.UTF_8));
         while (k.find()) {
-          calls.add(new Call(service, "DeleteObjects", bucket + "/" + k.group(1)));
+          calls.add(new Call(service, "DeleteObjects", bucket + "/" + k.group(1), principal));
         }
       } else {
-        calls.add(new Call(service, operation, bucket));
+        calls.add(new Call(service, operation, bucket, principal));
       }
     } else {
       String operation = switch (method) {
@@ -173,7 +189,7 @@ public final class AwsWireRecorder implements AutoCloseable {
         case "POST" -> query.containsKey("uploads") ? "CreateMultipartUpload" : "CompleteMultipartUpload";
         default -> query.containsKey("partNumber") ? "UploadPart" : copySource != null ? "CopyObject" : "PutObject";
       };
-      calls.add(new Call(service, operation, path));
+      calls.add(new Call(service, operation, path, principal));
     }
   }
 

@@ -74,10 +74,10 @@ public final class GlueDriver {
     }
     Path jars = Files.createDirectories(logs.resolve(runId));
     // Glue reads the script before it starts the driver, even when --class names the main
-    fetch(URI.create(job.scriptLocation()), jars);
+    fetch(URI.create(job.scriptLocation()), jars, job.roleName());
     for (String jar : arguments.getOrDefault("--extra-jars", "").split(",")) {
       if (!jar.isBlank()) {
-        classpath.add(fetch(URI.create(jar.trim()), jars).toString());
+        classpath.add(fetch(URI.create(jar.trim()), jars, job.roleName()).toString());
       }
     }
 
@@ -98,6 +98,8 @@ public final class GlueDriver {
     Path log = logs.resolve(job.name() + "-" + runId + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(environment);
+    // the role's credentials: a key named after the role, so each recorded call says whose it was
+    pb.environment().put("AWS_ACCESS_KEY_ID", job.roleName());
     pb.environment().put("AWS_REGION", region);
     return new Running(job, pb.start(), log);
   }
@@ -132,12 +134,12 @@ public final class GlueDriver {
   }
 
   /** Copies s3://bucket/key from the S3 server, as Glue copies the script and --extra-jars. */
-  private Path fetch(URI s3, Path dir) throws IOException {
+  private Path fetch(URI s3, Path dir, String role) throws IOException {
     if (!"s3".equals(s3.getScheme())) {
       throw new IllegalArgumentException("--extra-jars takes s3:// paths, got " + s3);
     }
     try {
-      return S3Objects.get(s3Endpoint, s3, dir.resolve(Path.of(s3.getPath()).getFileName().toString()));
+      return S3Objects.get(s3Endpoint, s3, dir.resolve(Path.of(s3.getPath()).getFileName().toString()), role);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted fetching " + s3, e);

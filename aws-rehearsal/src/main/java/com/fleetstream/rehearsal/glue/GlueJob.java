@@ -13,6 +13,11 @@ import java.util.Map;
 public record GlueJob(String name, String glueVersion, String command, String scriptLocation, String roleArn,
     Map<String, String> defaultArguments) {
 
+  /** The name of the role the job runs as (its ARN's last part). */
+  public String roleName() {
+    return roleArn.substring(roleArn.indexOf(":role/") + ":role/".length());
+  }
+
   @SuppressWarnings("unchecked")
   public static GlueJob of(Terraform.Instance job) {
     Map<String, String> args = new LinkedHashMap<>();

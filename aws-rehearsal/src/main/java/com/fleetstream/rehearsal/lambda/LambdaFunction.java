@@ -48,8 +48,9 @@ public record LambdaFunction(String name, String runtime, String handler, int me
       throw new IllegalStateException(name + ": runtime " + runtime + "; a rehearsed deployment runs java17 functions");
     }
     Path task = Files.createDirectories(work.resolve("task"));
+    // Lambda's service fetches the code with the deployer's rights, not the function's role
     Path code = S3Objects.get(s3, URI.create("s3://" + codeBucket + "/" + codeKey),
-        task.resolve(Path.of(codeKey).getFileName().toString()));
+        task.resolve(Path.of(codeKey).getFileName().toString()), "lambda-service");
     String ric = Files.readString(ProjectPaths.root().resolve("aws-rehearsal/lambda-runtime/target/lambda.classpath"))
         .trim();
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -14,6 +14,7 @@ public record PostgresConfig(
     Optional<String> user,
     Optional<String> secretId,
     String secretsRegion,
+    Optional<java.net.URI> secretsEndpoint,
     boolean migrate,
     int maxAttempts,
     SparkDuration socketTimeout,
@@ -33,6 +34,8 @@ public record PostgresConfig(
         args.optional("PG_USER"),
         args.optional("PG_SECRET_ID"),
         JobArgs.region(args),
+        // a local stand-in of Secrets Manager (requests unsigned), like SNS_ENDPOINT
+        args.optional("SECRETS_MANAGER_ENDPOINT").map(uri -> java.net.URI.create(JobArgs.uri(args, "SECRETS_MANAGER_ENDPOINT", uri))),
         // apply sql/postgres/migrations at start; off where a deploy step owns the schema
         args.bool("PG_MIGRATE", true),
         args.integer("PG_MAX_ATTEMPTS", 5, 1, 20),

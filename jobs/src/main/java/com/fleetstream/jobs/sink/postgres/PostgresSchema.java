@@ -12,9 +12,14 @@ public final class PostgresSchema {
 
   private PostgresSchema() {}
 
-  public static MigrateResult migrate(PgConnectionSpec db) {
+  public static MigrateResult migrate(PgConnectionSpec db) throws java.sql.SQLException {
+    try (java.sql.Connection probe = db.open()) {
+      // logs in as the spec does (a secret rotated since it was read is read again), so that Flyway,
+      // which opens its own connections, is given the login that works now
+    }
+    SecretLogins.Login login = db.login();
     Flyway flyway = Flyway.configure(PostgresSchema.class.getClassLoader())
-        .dataSource(db.jdbcUrl(), db.user(), db.password())
+        .dataSource(db.jdbcUrl(), login.user(), login.password())
         .locations(MIGRATIONS)
         // two jobs starting together: Flyway's own lock lets one migrate and the other see it done
         .connectRetries(5)

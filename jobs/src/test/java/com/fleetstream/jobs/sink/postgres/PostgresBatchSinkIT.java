@@ -54,7 +54,7 @@ class PostgresBatchSinkIT {
   Path dir;
 
   @BeforeAll
-  static void migrate() {
+  static void migrate() throws java.sql.SQLException {
     db = TestPostgres.database("sink_test");
     PostgresSchema.migrate(db);
   }
