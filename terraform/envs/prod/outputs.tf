@@ -52,3 +52,8 @@ output "glue_role_arns" {
   description = "Roles of the streaming jobs, the combine job and the crawlers, by kind."
   value       = module.glue.role_arns
 }
+
+output "writer_login_job_name" {
+  description = "Run once after the first apply, before the streaming jobs (aws glue start-job-run --job-name ...)."
+  value       = module.glue.writer_login_job_name
+}

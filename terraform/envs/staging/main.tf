@@ -58,7 +58,8 @@ module "glue" {
   maintenance_window           = var.glue_maintenance_window
   combine_schedule             = var.combine_schedule
   postgres_jdbc_url            = module.postgres.jdbc_url
-  postgres_secret_arn          = module.postgres.secret_arn
+  postgres_admin_secret_arn    = module.postgres.secret_arn
+  postgres_secret_arn          = module.postgres.writer_secret_arn
   connection_subnet_id         = var.private_subnet_ids[0]
   connection_availability_zone = var.connection_availability_zone
   connection_security_group_id = module.postgres.glue_security_group_id

@@ -62,13 +62,12 @@ resource "aws_glue_catalog_database" "this" {
   name     = each.value
 }
 
+# A NETWORK connection: it places the jobs in the database's subnet and security group, nothing more.
+# The jobs log in themselves, with the secret in PG_SECRET_ID, so a JDBC connection's credentials
+# would go unused.
 resource "aws_glue_connection" "postgres" {
   name            = "${var.name_prefix}-postgres"
-  connection_type = "JDBC"
-  connection_properties = {
-    JDBC_CONNECTION_URL = var.postgres_jdbc_url
-    SECRET_ID           = var.postgres_secret_arn
-  }
+  connection_type = "NETWORK"
   physical_connection_requirements {
     subnet_id              = var.connection_subnet_id
     availability_zone      = var.connection_availability_zone
@@ -126,6 +125,42 @@ resource "aws_glue_job" "combine" {
   })
   execution_property {
     max_concurrent_runs = 1
+  }
+  tags = var.tags
+}
+
+# Makes the streaming jobs' PostgreSQL login with the master user's secret (run it once after the
+# first apply, before the streaming jobs), then rotates its password on a schedule.
+resource "aws_glue_job" "writer_login" {
+  name              = "${var.name_prefix}-writer-login"
+  role_arn          = aws_iam_role.this["login"].arn
+  glue_version      = "5.0"
+  worker_type       = "G.1X"
+  number_of_workers = 2
+  timeout           = 15
+  connections       = [aws_glue_connection.postgres.name]
+  command {
+    name            = "glueetl"
+    script_location = local.placeholder
+  }
+  default_arguments = merge(local.common_arguments, {
+    "--class"              = "com.fleetstream.jobs.WriterLoginJob"
+    "--PG_JDBC_URL"        = var.postgres_jdbc_url
+    "--PG_ADMIN_SECRET_ID" = var.postgres_admin_secret_arn
+    "--PG_SECRET_ID"       = var.postgres_secret_arn
+  })
+  execution_property {
+    max_concurrent_runs = 1
+  }
+  tags = var.tags
+}
+
+resource "aws_glue_trigger" "writer_rotation" {
+  name     = "${var.name_prefix}-writer-rotation"
+  type     = "SCHEDULED"
+  schedule = var.writer_rotation_schedule
+  actions {
+    job_name = aws_glue_job.writer_login.name
   }
   tags = var.tags
 }
@@ -221,9 +256,9 @@ data "aws_iam_policy_document" "assume_glue" {
 }
 
 # One role per kind of work, each allowed only what its runs do: the streaming jobs, the combine job,
-# the crawlers.
+# the crawlers, the writer-login job.
 resource "aws_iam_role" "this" {
-  for_each           = toset(["streaming", "combine", "crawler"])
+  for_each           = toset(["streaming", "combine", "crawler", "login"])
   name               = "${var.name_prefix}-glue-${each.key}"
   assume_role_policy = data.aws_iam_policy_document.assume_glue.json
   tags               = var.tags
@@ -366,6 +401,55 @@ data "aws_iam_policy_document" "crawler" {
     actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws-glue/crawlers*"]
   }
+}
+
+data "aws_iam_policy_document" "login" {
+  statement {
+    sid       = "ReadMasterSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.postgres_admin_secret_arn]
+  }
+  statement {
+    sid       = "WriteWriterSecret"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
+    resources = [var.postgres_secret_arn]
+  }
+  statement {
+    sid       = "ReadArtifacts"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns["artifacts"]}/*"]
+  }
+  statement {
+    sid       = "ListArtifacts"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arns["artifacts"]]
+  }
+  statement {
+    sid       = "UseDataKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+  statement {
+    sid       = "Connection"
+    actions   = ["glue:GetConnection"]
+    resources = ["${local.catalog_arn}:catalog", "${local.catalog_arn}:connection/${var.name_prefix}-postgres"]
+  }
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws-glue/*"]
+  }
+  statement {
+    sid       = "VpcConnection"
+    actions   = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute", "ec2:CreateTags"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "login" {
+  name   = "${var.name_prefix}-glue-login"
+  role   = aws_iam_role.this["login"].id
+  policy = data.aws_iam_policy_document.login.json
 }
 
 resource "aws_iam_role_policy" "streaming" {

@@ -19,11 +19,16 @@ output "athena_workgroup" {
 }
 
 output "role_arns" {
-  description = "The roles the streaming jobs, the combine job and the crawlers run as, by kind (streaming, combine, crawler)."
+  description = "The roles the Glue jobs and crawlers run as, by kind (streaming, combine, crawler, login)."
   value       = { for k, r in aws_iam_role.this : k => r.arn }
 }
 
 output "job_names" {
   description = "All Glue jobs, for alarms."
-  value       = concat([for j in aws_glue_job.streaming : j.name], [aws_glue_job.combine.name])
+  value       = concat([for j in aws_glue_job.streaming : j.name], [aws_glue_job.combine.name, aws_glue_job.writer_login.name])
+}
+
+output "writer_login_job_name" {
+  description = "Run it once after the first apply, before the streaming jobs: it makes their PostgreSQL login."
+  value       = aws_glue_job.writer_login.name
 }

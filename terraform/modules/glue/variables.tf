@@ -145,6 +145,21 @@ variable "postgres_jdbc_url" {
   description = "jdbc:postgresql://host:5432/db of the reporting database."
 }
 
+variable "postgres_admin_secret_arn" {
+  type        = string
+  description = "The RDS master user's secret: only the writer-login job reads it."
+}
+
+variable "writer_rotation_schedule" {
+  type        = string
+  description = "When the writer-login job rotates the streaming jobs' PostgreSQL password (a Glue cron expression)."
+  default     = "cron(0 4 ? * SUN *)"
+  validation {
+    condition     = can(regex("^cron\\(.+\\)$", var.writer_rotation_schedule))
+    error_message = "writer_rotation_schedule must be a cron(...) expression."
+  }
+}
+
 variable "postgres_secret_arn" {
   type        = string
   description = "Secrets Manager secret with the database user and password."

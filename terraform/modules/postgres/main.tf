@@ -1,5 +1,7 @@
 # RDS PostgreSQL for the jobs' reporting tables. RDS generates the master password into Secrets
-# Manager (manage_master_user_password); it never appears in state outputs or job arguments.
+# Manager (manage_master_user_password) and rotates it; it never appears in state, outputs or job
+# arguments. The streaming jobs log in as their own writer, whose secret the writer-login Glue job
+# fills and rotates (the secret is made here without a value).
 resource "aws_db_subnet_group" "this" {
   name       = "${var.name_prefix}-postgres"
   subnet_ids = var.subnet_ids
@@ -76,4 +78,12 @@ resource "aws_db_instance" "this" {
   skip_final_snapshot           = false
   final_snapshot_identifier     = "${var.name_prefix}-postgres-final"
   tags                          = var.tags
+}
+
+resource "aws_secretsmanager_secret" "writer" {
+  name                    = "${var.name_prefix}/postgres-writer"
+  description             = "The streaming jobs' PostgreSQL login; made and rotated by the writer-login Glue job."
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = 7
+  tags                    = var.tags
 }

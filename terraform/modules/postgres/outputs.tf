@@ -4,8 +4,18 @@ output "jdbc_url" {
 }
 
 output "secret_arn" {
-  description = "The generated credentials' secret (its ARN only, never the password)."
+  description = "The master user's secret, which RDS generates and rotates (its ARN only, never the password); only the writer-login job reads it."
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
+}
+
+output "writer_secret_arn" {
+  description = "The streaming jobs' login secret, filled and rotated by the writer-login job."
+  value       = aws_secretsmanager_secret.writer.arn
+}
+
+output "db_instance_arn" {
+  description = "The RDS instance."
+  value       = aws_db_instance.this.arn
 }
 
 output "glue_security_group_id" {

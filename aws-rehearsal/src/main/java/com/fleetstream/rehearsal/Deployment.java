@@ -45,6 +45,8 @@ public final class Deployment implements AutoCloseable {
   private static final int ON_DEMAND_SHARDS = 4;
 
   private final Terraform.Module plan;
+  /** The job that makes the streaming jobs' PostgreSQL login; run it once before them, as the README says. */
+  public static final String WRITER_LOGIN = "writer-login";
   private final Map<String, GlueJob> jobs = new LinkedHashMap<>();
   private final LambdaFunction notifier;
   private final Map<String, String> buckets = new LinkedHashMap<>();
@@ -72,6 +74,7 @@ public final class Deployment implements AutoCloseable {
     Terraform.Module glueModule = plan.child("glue");
     glueModule.resource("aws_glue_job", "streaming").forEach((k, j) -> jobs.put(k, GlueJob.of(j)));
     jobs.put("combine", GlueJob.of(glueModule.resource("aws_glue_job", "combine").get("")));
+    jobs.put(WRITER_LOGIN, GlueJob.of(glueModule.resource("aws_glue_job", "writer_login").get("")));
     notifier = LambdaFunction.of(plan.child("notifier").resource("aws_lambda_function", "notifier").get(""));
     ((Map<String, Object>) plan.child("storage").output("bucket_ids")).forEach((k, v) -> buckets.put(k, (String) v));
   }
@@ -119,9 +122,11 @@ public final class Deployment implements AutoCloseable {
     sns = serve(new LoopbackSns(job("location").defaultArguments().get("--ALERTS_TOPIC_ARN"),
         notifier.environment().get("TOPIC_ARN")));
     secrets = serve(new LoopbackSecretsManager());
-    // an RDS-managed master secret holds username and password
-    jobs.values().stream().map(j -> j.defaultArguments().get("--PG_SECRET_ID")).filter(id -> id != null).distinct()
-        .forEach(id -> secrets.put(id, "{\"username\":\"" + dbUser + "\",\"password\":\"rotated-by-rds\"}"));
+    // the RDS-managed master secret holds username and password; the writer's, made by Terraform
+    // without a value, gets one from the writer-login job
+    secrets.put(job(WRITER_LOGIN).defaultArguments().get("--PG_ADMIN_SECRET_ID"),
+        "{\"username\":\"" + dbUser + "\",\"password\":\"rotated-by-rds\"}");
+    secrets.declare(job(WRITER_LOGIN).defaultArguments().get("--PG_SECRET_ID"));
     glue = new GlueDriver(s3Wire.endpoint(), CLOUD.region(), Map.of(
         "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY,
         "AWS_ENDPOINT_URL_SNS", sns.endpoint().toString(),

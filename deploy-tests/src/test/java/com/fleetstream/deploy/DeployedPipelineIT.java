@@ -25,6 +25,7 @@ import com.fleetstream.simulator.Simulation;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.AwsWireRecorder;
+import com.fleetstream.testkit.LoopbackSecretsManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,6 +85,8 @@ class DeployedPipelineIT {
     String locations = deployment.job("location").defaultArguments().get("--STREAM_NAME");
     String sensors = deployment.job("sensor").defaultArguments().get("--STREAM_NAME");
 
+    // what the README asks after the first apply: the writer-login job makes the streaming jobs' login
+    runs.add(deployment.start(Deployment.WRITER_LOGIN, Map.of()).await(400));
     // two phases, each drained by one run of each streaming job: the second resumes from the first's
     // checkpoint on S3
     for (int phase = 0; phase < 2; phase++) {
@@ -151,11 +154,17 @@ class DeployedPipelineIT {
 
   @Test
   void everyRunOfTheShippedJarSucceeds() {
-    assertThat(runs).hasSize(5).allSatisfy(run -> assertThat(run.exitCode())
+    assertThat(runs).hasSize(6).allSatisfy(run -> assertThat(run.exitCode())
         .as(run.job() + " exit code; its driver's output: " + run.log()).isZero());
-    // the jobs logged in with the secret's user, not with a PG_USER argument
-    assertThat(deployment.secrets().requested()).isNotEmpty()
-        .allSatisfy(id -> assertThat(id).isEqualTo(deployment.job("location").defaultArguments().get("--PG_SECRET_ID")));
+    // the streaming jobs logged in as the writer the writer-login job made, from its secret, not as the
+    // master user nor with a PG_USER argument
+    String writerSecret = deployment.job("location").defaultArguments().get("--PG_SECRET_ID");
+    assertThat(deployment.secrets().requests()).filteredOn(r -> r.principal().equals(
+        deployment.job("location").roleName())).isNotEmpty().allSatisfy(r -> assertThat(r.secretId())
+            .isEqualTo(writerSecret));
+    assertThat(deployment.secrets().value(writerSecret)).contains("\"username\":\"fleet_writer\"");
+    assertThat(TestPostgres.rows(db, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'fleet'"))
+        .containsExactly(List.of("fleet_writer"));
   }
 
   @Test
@@ -205,6 +214,7 @@ class DeployedPipelineIT {
   void everyAwsCallOfTheRunsIsAllowedByTheRoleOfTheJobThatMadeIt() {
     String streaming = deployment.job("location").roleName();
     String combine = deployment.job("combine").roleName();
+    String login = deployment.job(Deployment.WRITER_LOGIN).roleName();
     assertThat(deployment.job("sensor").roleName()).isEqualTo(streaming);
     assertThat(combine).as("the combine job's own role").isNotEqualTo(streaming);
     assertThat(deployment.job("combine").defaultArguments()).doesNotContainKeys("--PG_SECRET_ID", "--ALERTS_TOPIC_ARN");
@@ -214,19 +224,30 @@ class DeployedPipelineIT {
     List<AwsWireRecorder.Call> calls = new ArrayList<>(deployment.kinesisCalls());
     calls.addAll(glueCalls);
     for (AwsWireRecorder.Call c : calls) {
-      assertThat(c.principal()).as("who made " + c).isIn(streaming, combine);
+      assertThat(c.principal()).as("who made " + c).isIn(streaming, combine, login);
       byRole.computeIfAbsent(c.principal(), k -> new ArrayList<>()).addAll(mapper.kinesisOrS3(c));
     }
     String alerts = deployment.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN");
     deployment.sns().requests().stream().filter(r -> alerts.equals(r.get("TopicArn")))
         .forEach(r -> byRole.get(streaming).addAll(mapper.snsPublish(r.get("TopicArn"))));
-    deployment.secrets().requested().forEach(id -> byRole.get(streaming).add(mapper.secretValue(id)));
+    for (LoopbackSecretsManager.Request r : deployment.secrets().requests()) {
+      assertThat(r.principal()).as("who made " + r).isIn(streaming, login);
+      byRole.computeIfAbsent(r.principal(), k -> new ArrayList<>()).addAll(mapper.secret(r.operation(), r.secretId()));
+    }
 
     assertThat(byRole.get(streaming)).extracting(IamRequest::action).contains("kinesis:GetRecords",
         "kinesis:ListShards", "s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject", "kms:GenerateDataKey",
         "kms:Decrypt", "secretsmanager:GetSecretValue", "sns:Publish");
     assertThat(byRole.get(combine)).extracting(IamRequest::action).contains("s3:GetObject", "s3:PutObject",
         "s3:ListBucket").doesNotContain("kinesis:GetRecords");
+    assertThat(byRole.get(login)).extracting(IamRequest::action).contains("secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue", "kms:Decrypt", "kms:GenerateDataKey");
+    String master = deployment.job(Deployment.WRITER_LOGIN).defaultArguments().get("--PG_ADMIN_SECRET_ID");
+    assertThat(byRole.get(streaming)).as("the streaming jobs never read the master user's secret")
+        .noneMatch(r -> r.resource().equals(master));
+    assertThat(IamPolicies.ofRole(deployment.plan(), streaming).allows(
+        new IamRequest("secretsmanager:GetSecretValue", master, Map.of(), "a stream reading the master secret")))
+        .isFalse();
     byRole.forEach((role, requests) -> {
       IamPolicies policies = IamPolicies.ofRole(deployment.plan(), role);
       Set<String> denied = new TreeSet<>();

@@ -51,7 +51,7 @@ class TerraformPlanIT {
       Terraform.Module glue = Terraform.environment(env, Terraform.Cloud.TEST).child("glue");
       List<GlueJob> jobs = new ArrayList<>();
       glue.resources("aws_glue_job").values().forEach(byKey -> byKey.values().forEach(j -> jobs.add(GlueJob.of(j))));
-      assertThat(jobs).hasSize(3).allSatisfy(j -> assertThat(j.glueVersion()).as(env + " " + j.name())
+      assertThat(jobs).hasSize(4).allSatisfy(j -> assertThat(j.glueVersion()).as(env + " " + j.name())
           .isEqualTo(glueVersion));
       assertThat(jobs).allSatisfy(j -> assertThat(j.defaultArguments()).as(j.name())
           .containsEntry("--datalake-formats", "delta").containsKey("--class").containsKey("--extra-jars"));

@@ -95,6 +95,10 @@ public final class LocalPipeline {
           + sim.duration().toMinutes() + " minutes of event time from " + sim.startTime());
       System.out.println("  " + Simulator.send(sim, aws.kinesis().client()));
 
+      step("Glue run of the writer-login job: the streaming jobs' own PostgreSQL login, made with the master"
+          + " user's secret, into its secret " + aws.job(Deployment.WRITER_LOGIN).defaultArguments().get("--PG_SECRET_ID"));
+      report(aws.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
+
       step("Glue runs of both streaming jobs, from the jar in s3://" + buckets.get("artifacts")
           + " (they stop when their stream is drained)");
       GlueDriver.Running location = aws.start("location", RUN_CONTROLS);

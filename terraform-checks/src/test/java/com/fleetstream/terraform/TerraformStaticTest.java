@@ -41,6 +41,8 @@ class TerraformStaticTest {
       "glue/combine/Metrics", "cloudwatch:PutMetricData has no resource-level permissions; limited by namespace",
       "storage/tls_only/DenyInsecureTransport", "a Deny of every S3 action over plain HTTP: any narrower list "
           + "leaves the others open",
+      "glue/login/VpcConnection", "EC2 network-interface and Describe* calls of Glue VPC connections take no "
+          + "resource ARNs",
       "glue/streaming/VpcConnection", "EC2 network-interface and Describe* calls of Glue VPC connections take no "
           + "resource ARNs");
 
@@ -189,7 +191,7 @@ class TerraformStaticTest {
           .isTrue();
     }
     assertThat(found).containsExactlyInAnyOrder("com.fleetstream.jobs.LocationStreamingJob",
-        "com.fleetstream.jobs.SensorStreamingJob", "com.fleetstream.jobs.CombineJob");
+        "com.fleetstream.jobs.SensorStreamingJob", "com.fleetstream.jobs.CombineJob", "com.fleetstream.jobs.WriterLoginJob");
     String flat = glue.replaceAll("\\s+", " ");
     assertThat(flat).contains("\"--class\"", "\"--extra-jars\"", "\"--job-language\" = \"scala\"",
         "\"--datalake-formats\" = \"delta\"", "\"--enable-auto-scaling\" = \"true\"", "\"gluestreaming\"",

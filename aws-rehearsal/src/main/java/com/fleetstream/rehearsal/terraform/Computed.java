@@ -41,6 +41,9 @@ final class Computed {
       case "aws_glue_connection" -> "arn:aws:glue:" + region + ":" + account + ":connection/" + name;
       case "aws_glue_catalog_database" -> "arn:aws:glue:" + region + ":" + account + ":database/" + name;
       case "aws_db_instance" -> "arn:aws:rds:" + region + ":" + account + ":db:" + name;
+      // Secrets Manager adds six random characters to the name
+      case "aws_secretsmanager_secret" -> "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-"
+          + suffix(r);
       default -> null;
     };
     switch (attribute) {
@@ -96,6 +99,19 @@ final class Computed {
 
   private static String uuid(Terraform.Instance r) {
     return UUID.nameUUIDFromBytes(r.address().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
+  /** Six letters and digits, as Secrets Manager appends them to a secret's name in its ARN. */
+  private static String suffix(Terraform.Instance r) {
+    String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    long h = UUID.nameUUIDFromBytes(r.address().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .getMostSignificantBits() & Long.MAX_VALUE;
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      b.append(chars.charAt((int) (h % chars.length())));
+      h /= chars.length();
+    }
+    return b.toString();
   }
 
   private static String hex(Terraform.Instance r, int length) {

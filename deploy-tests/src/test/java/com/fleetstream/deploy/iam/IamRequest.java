@@ -28,6 +28,7 @@ public record IamRequest(String action, String resource, Map<String, String> con
     private final Map<String, String> bucketKeys = new TreeMap<>();
     private final Map<String, String> streamKeys = new TreeMap<>();
     private final Map<String, String> topicKeys = new TreeMap<>();
+    private final Map<String, String> secretKeys = new TreeMap<>();
 
     @SuppressWarnings("unchecked")
     public Mapper(Terraform.Module root) {
@@ -50,6 +51,17 @@ public record IamRequest(String action, String resource, Map<String, String> con
           topicKeys.put(Expressions.string(t.get("arn")), Expressions.string(t.argument("kms_master_key_id")));
         }
       }));
+      Terraform.Module postgres = root.child("postgres");
+      postgres.resources("aws_secretsmanager_secret").values().forEach(byKey -> byKey.values().forEach(s -> {
+        if (s.argument("kms_key_id") != null) {
+          secretKeys.put(Expressions.string(s.get("arn")), Expressions.string(s.argument("kms_key_id")));
+        }
+      }));
+      Terraform.Instance db = postgres.resource("aws_db_instance", "this").get("");
+      if (db.argument("master_user_secret_kms_key_id") != null) {
+        secretKeys.put(Expressions.string(postgres.output("secret_arn")),
+            Expressions.string(db.argument("master_user_secret_kms_key_id")));
+      }
     }
 
     private String arn(String service, String resource) {
@@ -106,8 +118,16 @@ public record IamRequest(String action, String resource, Map<String, String> con
       return out;
     }
 
-    public IamRequest secretValue(String secretArn) {
-      return new IamRequest("secretsmanager:GetSecretValue", secretArn, Map.of(), "secretsmanager GetSecretValue");
+    /** A Secrets Manager call ({@code GetSecretValue}, {@code PutSecretValue}) and the KMS calls it makes for the secret's key. */
+    public List<IamRequest> secret(String operation, String secretArn) {
+      String why = "secretsmanager " + operation + " " + secretArn;
+      List<IamRequest> out = new ArrayList<>(List.of(new IamRequest("secretsmanager:" + operation, secretArn, Map.of(),
+          why)));
+      String key = secretKeys.get(secretArn);
+      if (key != null) {
+        out.add(new IamRequest(operation.startsWith("Put") ? "kms:GenerateDataKey" : "kms:Decrypt", key, Map.of(), why));
+      }
+      return out;
     }
   }
 }

@@ -2,10 +2,8 @@ package com.fleetstream.jobs.sink.postgres;
 
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.postgres.SecretLogins.Login;
-import com.fleetstream.jobs.sink.postgres.SecretLogins.SecretRef;
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
@@ -34,6 +32,7 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
   private static final Logger LOG = LoggerFactory.getLogger(PgConnectionSpec.class);
   /** invalid_password, invalid_authorization_specification */
   private static final Set<String> LOGIN_REFUSED = Set.of("28P01", "28000");
+  private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
   /** A rotation sets the new password in PostgreSQL before it becomes the secret's current one: seconds. */
   private static final long[] REREAD_WAITS_MS = {0, 1_000, 2_000, 4_000, 8_000, 15_000};
 
@@ -113,7 +112,19 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
     p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());
-    return DriverManager.getConnection(jdbcUrl, p);
+    return connect(jdbcUrl, p);
+  }
+
+  /**
+   * Through our own driver, never DriverManager's pick: on Glue the platform's PostgreSQL driver is on
+   * the classpath too, and a connection of its classes cannot be unwrapped to ours (COPY, passwords).
+   */
+  static Connection connect(String jdbcUrl, Properties p) throws SQLException {
+    Connection c = DRIVER.connect(jdbcUrl, p);
+    if (c == null) {
+      throw new SQLException("not a PostgreSQL JDBC URL: " + jdbcUrl, "08001");
+    }
+    return c;
   }
 
   @Override

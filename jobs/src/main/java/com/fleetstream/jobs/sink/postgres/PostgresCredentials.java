@@ -2,7 +2,6 @@ package com.fleetstream.jobs.sink.postgres;
 
 import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.jobs.config.PostgresConfig;
-import com.fleetstream.jobs.sink.postgres.SecretLogins.SecretRef;
 
 /** Where the jobs' PostgreSQL login comes from: a Secrets Manager secret, or the environment locally. */
 public final class PostgresCredentials {

@@ -28,14 +28,6 @@ final class SecretLogins {
     }
   }
 
-  /**
-   * Where a login is kept.
-   *
-   * @param user the user to log in as, when not the secret's own {@code username}
-   * @param endpoint a local stand-in's endpoint (unsigned requests), or null for the region's
-   */
-  record SecretRef(String id, String region, String endpoint, String user) implements Serializable {}
-
   private static final Map<SecretRef, Login> CURRENT = new ConcurrentHashMap<>();
 
   private SecretLogins() {}
@@ -60,18 +52,23 @@ final class SecretLogins {
     return fresh;
   }
 
-  private static Login read(SecretRef ref) {
-    SecretsManagerClientBuilder builder = SecretsManagerClient.builder().region(Region.of(ref.region()))
-        .httpClientBuilder(UrlConnectionHttpClient.builder());
-    if (ref.endpoint() != null) {
-      builder.endpointOverride(URI.create(ref.endpoint())).credentialsProvider(AnonymousCredentialsProvider.create());
-    }
-    try (SecretsManagerClient client = builder.build()) {
+  /** The secret's login now, read past this JVM's cache. */
+  static Login read(SecretRef ref) {
+    try (SecretsManagerClient client = client(ref)) {
       JsonNode secret = new ObjectMapper().readTree(client.getSecretValue(b -> b.secretId(ref.id())).secretString());
       return new Login(ref.user() != null ? ref.user() : text(secret, "username"), text(secret, "password"));
     } catch (IOException e) {
       throw new InvalidArgumentException("PG_SECRET_ID", "secret " + ref.id() + " is not JSON with username/password");
     }
+  }
+
+  static SecretsManagerClient client(SecretRef ref) {
+    SecretsManagerClientBuilder builder = SecretsManagerClient.builder().region(Region.of(ref.region()))
+        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    if (ref.endpoint() != null) {
+      builder.endpointOverride(URI.create(ref.endpoint())).credentialsProvider(AnonymousCredentialsProvider.create());
+    }
+    return builder.build();
   }
 
   private static String text(JsonNode secret, String field) {

@@ -1,0 +1,167 @@
+package com.fleetstream.jobs.sink.postgres;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fleetstream.jobs.sink.postgres.SecretLogins.Login;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * The streaming jobs' own PostgreSQL login, made and rotated with the administrator's (the RDS master
+ * user's secret), so the jobs never log in as the administrator. The writer owns what the migrations
+ * create (schemas {@code fleet} and {@code fleet_staging}, Flyway's history; objects the administrator
+ * made before are handed over) and may create in the database, nothing more: no CREATEROLE, no other
+ * database. The {@code analyst} role it grants to is made here, where CREATEROLE is.
+ *
+ * <p>A rotation sets the new password in PostgreSQL, then in the writer's secret, the order RDS
+ * rotates in: a job logging in between is refused, reads the secret again and waits for the new
+ * password ({@link PgConnectionSpec}). If the secret cannot be written, the old password is set back.
+ */
+public final class WriterLogin {
+  private static final Logger LOG = LoggerFactory.getLogger(WriterLogin.class);
+  private static final String CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private WriterLogin() {}
+
+  /**
+   * @param writerUser the login to make or rotate (checked to be a plain identifier)
+   * @return what was done: "created" or "rotated"
+   */
+  public static String createOrRotate(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser)
+      throws SQLException {
+    if (!writerUser.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("not a plain PostgreSQL role name: " + writerUser);
+    }
+    Login adminLogin = SecretLogins.read(admin);
+    Optional<String> previous = currentPassword(writer);
+    String password = newPassword();
+    String done;
+    try (Connection c = connect(jdbcUrl, adminLogin); Statement s = c.createStatement()) {
+      boolean exists;
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+        ps.setString(1, writerUser);
+        try (ResultSet rs = ps.executeQuery()) {
+          exists = rs.next();
+        }
+      }
+      done = exists ? "rotated" : "created";
+      if (!exists) {
+        s.execute("CREATE ROLE " + writerUser + " LOGIN");
+      }
+      s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analyst') THEN"
+          + " CREATE ROLE analyst NOLOGIN; END IF; END $$");
+      s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO " + writerUser
+          + "', current_database()); END $$");
+      // on RDS the administrator is no superuser: it may hand objects to the writer only as its member
+      s.execute("GRANT " + writerUser + " TO CURRENT_USER");
+      handOver(c, adminLogin.user(), writerUser);
+      c.unwrap(PGConnection.class).alterUserPassword(writerUser, password.toCharArray(), "scram-sha-256");
+    }
+    try {
+      putSecret(writer, jdbcUrl, writerUser, password);
+    } catch (RuntimeException e) {
+      if (previous.isPresent()) {
+        try (Connection c = connect(jdbcUrl, adminLogin)) {
+          c.unwrap(PGConnection.class).alterUserPassword(writerUser, previous.get().toCharArray(), "scram-sha-256");
+        }
+        LOG.error("the writer's secret {} could not be written; {}'s password is set back", writer.id(), writerUser);
+      }
+      throw e;
+    }
+    LOG.info("PostgreSQL login {} {}; its password is in secret {}", writerUser, done, writer.id());
+    return done;
+  }
+
+  /** The objects of the pipeline's schemas the administrator owns (made by a release before this), to the writer. */
+  private static void handOver(Connection c, String admin, String writer) throws SQLException {
+    List<String> statements = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                 ELSE 'TABLE' END || ' ' || format('%I.%I', n.nspname, c.relname)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE pg_get_userbyid(c.relowner) = ? AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+          AND (n.nspname IN ('fleet', 'fleet_staging') OR (n.nspname = 'public' AND c.relname = 'flyway_schema_history'))
+        UNION ALL
+        SELECT 'SCHEMA ' || format('%I', nspname) FROM pg_namespace
+        WHERE nspname IN ('fleet', 'fleet_staging') AND pg_get_userbyid(nspowner) = ?
+        UNION ALL
+        SELECT 'FUNCTION ' || p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'fleet' AND pg_get_userbyid(p.proowner) = ?""")) {
+      ps.setString(1, admin);
+      ps.setString(2, admin);
+      ps.setString(3, admin);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          statements.add("ALTER " + rs.getString(1) + " OWNER TO " + writer);
+        }
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    }
+    if (!statements.isEmpty()) {
+      LOG.info("handed {} objects of {} over to {}", statements.size(), admin, writer);
+    }
+  }
+
+  private static Optional<String> currentPassword(SecretRef writer) {
+    try {
+      return Optional.of(SecretLogins.read(writer).password());
+    } catch (ResourceNotFoundException e) {
+      return Optional.empty(); // a secret Terraform made without a value: the first run
+    }
+  }
+
+  private static void putSecret(SecretRef writer, String jdbcUrl, String user, String password) {
+    URI db = URI.create(jdbcUrl.substring("jdbc:".length()));
+    Map<String, Object> value = new LinkedHashMap<>();
+    // the fields RDS's own secrets and rotation functions use
+    value.put("engine", "postgres");
+    value.put("host", db.getHost());
+    value.put("port", db.getPort() < 0 ? 5432 : db.getPort());
+    value.put("dbname", db.getPath().replaceFirst("^/", ""));
+    value.put("username", user);
+    value.put("password", password);
+    try (SecretsManagerClient client = SecretLogins.client(writer)) {
+      String json = new ObjectMapper().writeValueAsString(value);
+      client.putSecretValue(b -> b.secretId(writer.id()).secretString(json));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Connection connect(String jdbcUrl, Login login) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", login.user());
+    p.setProperty("password", login.password());
+    p.setProperty("ApplicationName", "fleetstream-writer-login");
+    p.setProperty("connectTimeout", "10");
+    return PgConnectionSpec.connect(jdbcUrl, p);
+  }
+
+  private static String newPassword() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      b.append(CHARS.charAt(RANDOM.nextInt(CHARS.length())));
+    }
+    return b.toString();
+  }
+}
