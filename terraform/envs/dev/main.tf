@@ -43,6 +43,17 @@ module "postgres" {
   tags                 = local.tags
 }
 
+module "network" {
+  source                 = "../../modules/network"
+  name_prefix            = local.name_prefix
+  vpc_id                 = var.vpc_id
+  subnet_ids             = var.private_subnet_ids
+  route_table_ids        = var.private_route_table_ids
+  jobs_security_group_id = module.postgres.glue_security_group_id
+  create_endpoints       = var.create_vpc_endpoints
+  tags                   = local.tags
+}
+
 module "glue" {
   source                       = "../../modules/glue"
   name_prefix                  = local.name_prefix
@@ -89,6 +100,7 @@ module "monitoring" {
   source                 = "../../modules/monitoring"
   name_prefix            = local.name_prefix
   job_names              = module.glue.job_names
+  streaming_job_names    = module.glue.streaming_job_names
   stream_names           = concat([module.kinesis.location_stream_name, module.kinesis.sensor_stream_name], module.kinesis.extra_sensor_stream_names)
   lambda_function_name   = module.notifier.function_name
   dead_letter_queue_name = module.notifier.dead_letter_queue_name

@@ -3,6 +3,7 @@ region                       = "eu-central-1"
 vpc_id                       = "vpc-0123456789abcdef2"
 private_subnet_ids           = ["subnet-0123456789abcdef2", "subnet-0fedcba9876543212", "subnet-0aaaabbbbccccdddd"]
 connection_availability_zone = "eu-central-1a"
+private_route_table_ids      = ["rtb-0123456789abcdef2", "rtb-0aaaabbbbccccdddd"]
 kinesis_stream_mode          = "PROVISIONED"
 kinesis_location_shards      = 4
 kinesis_sensor_shards        = 2

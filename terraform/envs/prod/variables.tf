@@ -62,6 +62,18 @@ variable "private_subnet_ids" {
   description = "Private subnets (two or more zones); the first hosts the Glue connection."
 }
 
+variable "private_route_table_ids" {
+  type        = list(string)
+  description = "Route tables of the private subnets: the S3 gateway endpoint is added to them."
+  default     = []
+}
+
+variable "create_vpc_endpoints" {
+  type        = bool
+  description = "Make the VPC endpoints the jobs reach AWS's APIs through; false when the private subnets have a NAT gateway."
+  default     = true
+}
+
 variable "connection_availability_zone" {
   type        = string
   description = "Availability zone of the first private subnet."

@@ -57,3 +57,8 @@ output "writer_login_job_name" {
   description = "Run once after the first apply, before the streaming jobs (aws glue start-job-run --job-name ...)."
   value       = module.glue.writer_login_job_name
 }
+
+output "vpc_endpoint_services" {
+  description = "AWS services the jobs reach through VPC endpoints (empty when a NAT gateway serves them)."
+  value       = module.network.endpoint_services
+}

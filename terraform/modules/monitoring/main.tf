@@ -1,5 +1,10 @@
 # Alarms routed to an operations topic: Glue job failures (EventBridge), Kinesis consumers falling
-# behind or throttled, notifier errors and failed events.
+# behind or throttled, notifier errors and failed events. A streaming job that fails or times out is
+# started again (EventBridge -> Step Functions -> glue:StartJobRun, after a pause); an alarm says
+# when that keeps happening.
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
 resource "aws_sns_topic" "ops" {
   name              = "${var.name_prefix}-ops"
   kms_master_key_id = var.kms_key_arn
@@ -119,4 +124,134 @@ resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.ops.arn]
   tags                = var.tags
+}
+
+# Restarts: a streaming job runs until stopped, so a run that FAILED or TIMED OUT is started again
+# from its checkpoint. A run an operator STOPPED stays stopped.
+resource "aws_cloudwatch_event_rule" "streaming_failed" {
+  name        = "${var.name_prefix}-streaming-job-failed"
+  description = "A streaming Glue job of the pipeline failed or timed out: start it again."
+  event_pattern = jsonencode({
+    source      = ["aws.glue"]
+    detail-type = ["Glue Job State Change"]
+    detail = {
+      jobName = var.streaming_job_names
+      state   = ["FAILED", "TIMEOUT"]
+    }
+  })
+  tags = var.tags
+}
+
+resource "aws_sfn_state_machine" "restart" {
+  name     = "${var.name_prefix}-restart-streaming-job"
+  role_arn = aws_iam_role.restart.arn
+  definition = jsonencode({
+    Comment = "Starts a streaming Glue job that failed again, after a pause."
+    StartAt = "Pause"
+    States = {
+      Pause = { Type = "Wait", Seconds = var.restart_delay_seconds, Next = "StartJobRun" }
+      StartJobRun = {
+        Type       = "Task"
+        Resource   = "arn:aws:states:::glue:startJobRun"
+        Parameters = { "JobName.$" = "$.detail.jobName" }
+        # someone started it meanwhile: nothing to do
+        Catch = [{ ErrorEquals = ["Glue.ConcurrentRunsExceededException"], Next = "AlreadyRunning" }]
+        End   = true
+      }
+      AlreadyRunning = { Type = "Succeed" }
+    }
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "restart" {
+  rule     = aws_cloudwatch_event_rule.streaming_failed.name
+  arn      = aws_sfn_state_machine.restart.arn
+  role_arn = aws_iam_role.events_restart.arn
+}
+
+resource "aws_cloudwatch_metric_alarm" "restarts" {
+  alarm_name          = "${var.name_prefix}-streaming-restarts"
+  alarm_description   = "Streaming jobs were restarted ${var.restart_alarm_count} times or more within an hour: they keep failing."
+  namespace           = "AWS/States"
+  metric_name         = "ExecutionsStarted"
+  dimensions          = { StateMachineArn = aws_sfn_state_machine.restart.arn }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = var.restart_alarm_count
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
+data "aws_iam_policy_document" "assume_states" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "restart" {
+  name               = "${var.name_prefix}-restart-streaming-job"
+  assume_role_policy = data.aws_iam_policy_document.assume_states.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "restart" {
+  statement {
+    sid       = "StartStreamingJobs"
+    actions   = ["glue:StartJobRun"]
+    resources = [for j in var.streaming_job_names : "arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:job/${j}"]
+  }
+}
+
+resource "aws_iam_role_policy" "restart" {
+  name   = "${var.name_prefix}-restart-streaming-job"
+  role   = aws_iam_role.restart.id
+  policy = data.aws_iam_policy_document.restart.json
+}
+
+data "aws_iam_policy_document" "assume_events" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "events_restart" {
+  name               = "${var.name_prefix}-events-restart"
+  assume_role_policy = data.aws_iam_policy_document.assume_events.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "events_restart" {
+  statement {
+    sid       = "StartRestart"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.restart.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "events_restart" {
+  name   = "${var.name_prefix}-events-restart"
+  role   = aws_iam_role.events_restart.id
+  policy = data.aws_iam_policy_document.events_restart.json
 }

@@ -8,6 +8,31 @@ variable "job_names" {
   description = "Glue jobs whose failures page operations."
 }
 
+variable "streaming_job_names" {
+  type        = list(string)
+  description = "Streaming Glue jobs: started again when a run fails or times out."
+}
+
+variable "restart_delay_seconds" {
+  type        = number
+  description = "Pause before a failed streaming job is started again."
+  default     = 120
+  validation {
+    condition     = var.restart_delay_seconds >= 0 && var.restart_delay_seconds <= 3600
+    error_message = "restart_delay_seconds must be from 0 to 3600."
+  }
+}
+
+variable "restart_alarm_count" {
+  type        = number
+  description = "Restarts within an hour that raise the alarm."
+  default     = 3
+  validation {
+    condition     = var.restart_alarm_count >= 1
+    error_message = "restart_alarm_count must be at least 1."
+  }
+}
+
 variable "stream_names" {
   type        = list(string)
   description = "Kinesis streams to watch."

@@ -101,6 +101,129 @@ class FirstApplyIT {
     });
   }
 
+  /**
+   * A streaming job runs until stopped and nothing else restarts it: a run that fails or times out is
+   * started again after a pause (EventBridge, then a Step Functions task calling glue:StartJobRun with
+   * the job's name from the event), a run an operator stopped is not, the combine job (hourly) is not,
+   * and an alarm goes to operations when restarts keep coming.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aFailedStreamingRunIsStartedAgainAndKeepsFailingRaisesAnAlarm() throws Exception {
+    Terraform.Module root = Terraform.environment("dev", Terraform.Cloud.TEST);
+    Terraform.Module monitoring = root.child("monitoring");
+    Map<String, Object> pattern = JSON.readValue(Expressions.string(
+        only(monitoring, "aws_cloudwatch_event_rule", "streaming_failed").argument("event_pattern")), Map.class);
+    for (String job : List.of("fleetstream-dev-location-streaming", "fleetstream-dev-sensor-streaming")) {
+      assertThat(matches(pattern, glueEvent(job, "FAILED"))).as(job + " FAILED").isTrue();
+      assertThat(matches(pattern, glueEvent(job, "TIMEOUT"))).as(job + " TIMEOUT").isTrue();
+      assertThat(matches(pattern, glueEvent(job, "STOPPED"))).as(job + " STOPPED by an operator").isFalse();
+      assertThat(matches(pattern, glueEvent(job, "SUCCEEDED"))).as(job + " SUCCEEDED").isFalse();
+    }
+    assertThat(matches(pattern, glueEvent("fleetstream-dev-combine", "FAILED"))).as("the hourly combine job").isFalse();
+
+    Terraform.Instance machine = only(monitoring, "aws_sfn_state_machine", "restart");
+    Terraform.Instance target = only(monitoring, "aws_cloudwatch_event_target", "restart");
+    assertThat(Expressions.string(target.argument("arn"))).isEqualTo(Expressions.string(machine.get("arn")));
+    Map<String, Object> definition = JSON.readValue(Expressions.string(machine.argument("definition")), Map.class);
+    Map<String, Object> states = (Map<String, Object>) definition.get("States");
+    Map<String, Object> pause = (Map<String, Object>) states.get(definition.get("StartAt"));
+    assertThat(pause).containsEntry("Type", "Wait").containsEntry("Seconds", 120);
+    Map<String, Object> start = (Map<String, Object>) states.get(pause.get("Next"));
+    assertThat(start).containsEntry("Resource", "arn:aws:states:::glue:startJobRun")
+        .containsEntry("Parameters", Map.of("JobName.$", "$.detail.jobName"));
+
+    String machineRole = Expressions.string(machine.argument("role_arn"));
+    IamPolicies restart = IamPolicies.ofRole(root, machineRole.substring(machineRole.indexOf(":role/") + 6));
+    String jobs = "arn:aws:glue:eu-central-1:123456789012:job/";
+    assertThat(restart.allows(new IamRequest("glue:StartJobRun", jobs + "fleetstream-dev-location-streaming", Map.of(),
+        "restart"))).isTrue();
+    assertThat(restart.allows(new IamRequest("glue:StartJobRun", jobs + "fleetstream-dev-combine", Map.of(),
+        "restart the combine job"))).isFalse();
+    String eventsRole = Expressions.string(target.argument("role_arn"));
+    assertThat(IamPolicies.ofRole(root, eventsRole.substring(eventsRole.indexOf(":role/") + 6)).allows(new IamRequest(
+        "states:StartExecution", Expressions.string(machine.get("arn")), Map.of(), "the rule's target"))).isTrue();
+
+    Terraform.Instance alarm = only(monitoring, "aws_cloudwatch_metric_alarm", "restarts");
+    assertThat(Expressions.string(alarm.argument("namespace"))).isEqualTo("AWS/States");
+    assertThat(Expressions.string(alarm.argument("metric_name"))).isEqualTo("ExecutionsStarted");
+    assertThat((List<Object>) alarm.argument("alarm_actions")).containsExactly(
+        Expressions.string(only(monitoring, "aws_sns_topic", "ops").get("arn")));
+  }
+
+  /**
+   * The jobs run in the Glue connection's private subnet: S3 is reached through a gateway endpoint on
+   * the subnets' route tables, every other API their roles call through an interface endpoint with
+   * private DNS that takes HTTPS from the jobs' security group. With create_vpc_endpoints = false (a NAT
+   * gateway serves them) none is made.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theJobsReachEveryServiceTheyCallFromTheirPrivateSubnet() {
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      Terraform.Module network = root.child("network");
+      String region = root.cloud().region();
+      // every service the Glue roles allow calls to
+      java.util.Set<String> called = new java.util.TreeSet<>();
+      for (String role : List.of("streaming", "combine", "login")) {
+        IamPolicies.ofRole(root, "fleetstream-" + env + "-glue-" + role).actions()
+            .forEach(a -> called.add(a.substring(0, a.indexOf(':'))));
+      }
+      called.remove("ec2"); // the network interfaces Glue itself makes, not calls from the subnet
+      assertThat(called).contains("kinesis", "s3", "secretsmanager", "sns", "kms", "logs", "cloudwatch", "glue");
+      java.util.Map<String, String> endpointOf = Map.of("kinesis", "kinesis-streams", "cloudwatch", "monitoring");
+      Map<String, Terraform.Instance> interfaces = network.resource("aws_vpc_endpoint", "interface");
+      for (String service : called) {
+        if (service.equals("s3")) {
+          continue;
+        }
+        Terraform.Instance e = interfaces.get(endpointOf.getOrDefault(service, service));
+        assertThat(e).as(env + ": an interface endpoint for " + service).isNotNull();
+        assertThat(Expressions.string(e.argument("service_name")))
+            .isEqualTo("com.amazonaws." + region + "." + endpointOf.getOrDefault(service, service));
+        assertThat(Expressions.truthy(e.argument("private_dns_enabled"))).isTrue();
+        assertThat((List<Object>) e.argument("subnet_ids")).contains(
+            Expressions.string(root.child("glue").resource("aws_glue_connection", "postgres").get("")
+                .argument("physical_connection_requirements") instanceof List<?> l
+                ? ((Map<String, Object>) l.get(0)).get("subnet_id") : null));
+      }
+      assertThat(interfaces).containsKey("sts");
+      Terraform.Instance s3 = network.resource("aws_vpc_endpoint", "s3").get("endpoints");
+      assertThat(Expressions.string(s3.argument("vpc_endpoint_type"))).isEqualTo("Gateway");
+      assertThat((List<Object>) s3.argument("route_table_ids")).isNotEmpty();
+      Terraform.Instance https = network.resource("aws_vpc_security_group_ingress_rule", "https_from_jobs")
+          .get("endpoints");
+      assertThat(Expressions.string(https.argument("referenced_security_group_id"))).isEqualTo(
+          Expressions.string(root.child("postgres").resource("aws_security_group", "glue").get("").get("id")));
+      assertThat(https.argument("from_port").toString()).isEqualTo("443");
+    }
+    Terraform.Module withNat = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("create_vpc_endpoints", false));
+    assertThat(withNat.child("network").resource("aws_vpc_endpoint", "interface")).isEmpty();
+    assertThat(withNat.child("network").resource("aws_vpc_endpoint", "s3")).isEmpty();
+  }
+
+  private static Map<String, Object> glueEvent(String job, String state) {
+    return Map.of("source", "aws.glue", "detail-type", "Glue Job State Change",
+        "detail", Map.of("jobName", job, "state", state, "jobRunId", "jr_1"));
+  }
+
+  /** EventBridge's matching for patterns of value lists and nested objects (all this Terraform uses). */
+  @SuppressWarnings("unchecked")
+  private static boolean matches(Map<String, Object> pattern, Map<String, Object> event) {
+    for (Map.Entry<String, Object> p : pattern.entrySet()) {
+      Object value = event.get(p.getKey());
+      if (p.getValue() instanceof Map<?, ?> nested) {
+        if (!(value instanceof Map<?, ?> m) || !matches((Map<String, Object>) nested, (Map<String, Object>) m)) {
+          return false;
+        }
+      } else if (!((List<Object>) p.getValue()).contains(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Values that would deploy something unsafe or unworkable stop the plan, naming the variable. */
   @Test
   void unsafeOrOutOfRangeValuesAreRefused() {

@@ -152,7 +152,30 @@ class TerraformStaticTest {
         calls++;
       }
     }
-    assertThat(calls).isEqualTo(3 * 6);
+    assertThat(calls).isEqualTo(3 * 7);
+  }
+
+  /** Terraform refuses a reference to a resource or data source its module does not declare. */
+  @Test
+  void everyResourceAndDataSourceReferencedIsDeclaredInItsModule() throws IOException {
+    Pattern reference = Pattern.compile("(?<![.\\w\"])(data\\.)?(aws_[a-z0-9_]+)\\.([a-z0-9_]+)\\b");
+    for (Path dir : roots()) {
+      String text = text(dir).replaceAll("(?m)#.*$", "");
+      Set<String> declared = new TreeSet<>();
+      Matcher d = Pattern.compile("(resource|data)\\s+\"(aws_[a-z0-9_]+)\"\\s+\"([a-z0-9_]+)\"").matcher(text);
+      while (d.find()) {
+        declared.add((d.group(1).equals("data") ? "data." : "") + d.group(2) + "." + d.group(3));
+      }
+      Set<String> missing = new TreeSet<>();
+      Matcher r = reference.matcher(text);
+      while (r.find()) {
+        String ref = (r.group(1) == null ? "" : "data.") + r.group(2) + "." + r.group(3);
+        if (!declared.contains(ref)) {
+          missing.add(ref);
+        }
+      }
+      assertThat(missing).as(dir.getFileName() + ": referenced but not declared").isEmpty();
+    }
   }
 
   @Test

@@ -37,6 +37,7 @@ final class Computed {
       case "aws_cloudwatch_log_group" -> "arn:aws:logs:" + region + ":" + account + ":log-group:" + name;
       case "aws_cloudwatch_event_rule" -> "arn:aws:events:" + region + ":" + account + ":rule/" + name;
       case "aws_glue_job" -> "arn:aws:glue:" + region + ":" + account + ":job/" + name;
+      case "aws_sfn_state_machine" -> "arn:aws:states:" + region + ":" + account + ":stateMachine:" + name;
       case "aws_glue_crawler" -> "arn:aws:glue:" + region + ":" + account + ":crawler/" + name;
       case "aws_glue_connection" -> "arn:aws:glue:" + region + ":" + account + ":connection/" + name;
       case "aws_glue_catalog_database" -> "arn:aws:glue:" + region + ":" + account + ":database/" + name;

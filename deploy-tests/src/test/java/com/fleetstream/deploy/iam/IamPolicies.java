@@ -61,6 +61,20 @@ public final class IamPolicies {
     return role;
   }
 
+  /** Every action the role's statements name (Allow or Deny). */
+  public java.util.Set<String> actions() {
+    java.util.Set<String> actions = new java.util.TreeSet<>();
+    for (Map<String, Object> s : statements) {
+      Object a = s.get("Action");
+      if (a instanceof List<?> l) {
+        l.forEach(x -> actions.add(String.valueOf(x)));
+      } else if (a != null) {
+        actions.add(String.valueOf(a));
+      }
+    }
+    return actions;
+  }
+
   /** Whether the role may make {@code request}. */
   public boolean allows(IamRequest request) {
     boolean allowed = false;

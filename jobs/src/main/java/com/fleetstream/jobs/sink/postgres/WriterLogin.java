@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 /**
  * The streaming jobs' own PostgreSQL login, made and rotated with the administrator's (the RDS master
  * user's secret), so the jobs never log in as the administrator. The writer owns what the migrations
- * create (schemas {@code fleet} and {@code fleet_staging}, Flyway's history; objects the administrator
- * made before are handed over) and may create in the database, nothing more: no CREATEROLE, no other
- * database. The {@code analyst} role it grants to is made here, where CREATEROLE is.
+ * create (schemas {@code fleet} and {@code fleet_staging}, Flyway's history in {@code public}; objects
+ * the administrator made before are handed over) and may create in the database and in {@code public},
+ * nothing more: no CREATEROLE, no other database. The {@code analyst} role it grants to is made here, where CREATEROLE is.
  *
  * <p>A rotation sets the new password in PostgreSQL, then in the writer's secret, the order RDS
  * rotates in: a job logging in between is refused, reads the secret again and waits for the new
@@ -68,6 +68,8 @@ public final class WriterLogin {
           + " CREATE ROLE analyst NOLOGIN; END IF; END $$");
       s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO " + writerUser
           + "', current_database()); END $$");
+      // Flyway keeps its history in public, where PostgreSQL 15 on lets only the owner create
+      s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + writerUser);
       // on RDS the administrator is no superuser: it may hand objects to the writer only as its member
       s.execute("GRANT " + writerUser + " TO CURRENT_USER");
       handOver(c, adminLogin.user(), writerUser);
