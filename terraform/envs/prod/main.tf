@@ -15,6 +15,7 @@ module "storage" {
   source                 = "../../modules/storage"
   name_prefix            = local.name_prefix
   history_retention_days = var.history_retention_days
+  raw_parquet_retention_days = var.raw_parquet_retention_days
   tags                   = local.tags
 }
 

@@ -28,6 +28,12 @@ variable "history_retention_days" {
   default     = 30
 }
 
+variable "raw_parquet_retention_days" {
+  type        = number
+  description = "Days the streams' raw Parquet output is kept (the Delta tables keep everything)."
+  default     = 90
+}
+
 variable "kinesis_stream_mode" {
   type        = string
   description = "ON_DEMAND or PROVISIONED."

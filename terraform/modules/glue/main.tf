@@ -25,7 +25,12 @@ locals {
     "--datalake-formats"    = "delta"
     "--enable-metrics"      = "true"
     "--enable-auto-scaling" = "true"
-    "--AWS_REGION"          = data.aws_region.current.name
+    # Glue's job metrics and observability metrics come from its own Spark listeners, with or without
+    # a GlueContext (the jobs are Java mains); the Spark UI replays the event logs written here
+    "--enable-observability-metrics" = "true"
+    "--enable-spark-ui"              = "true"
+    "--spark-event-logs-path"        = "${local.checkpoints}/spark-event-logs/"
+    "--AWS_REGION"                   = data.aws_region.current.name
   }
   streaming_arguments = merge(local.common_arguments, {
     "--KINESIS_ENDPOINT"         = "https://kinesis.${data.aws_region.current.name}.amazonaws.com"
@@ -342,6 +347,11 @@ data "aws_iam_policy_document" "combine" {
     resources = ["${var.bucket_arns["final"]}/*"]
   }
   statement {
+    sid       = "WriteSparkEventLogs"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.bucket_arns["checkpoints"]}/spark-event-logs/*"]
+  }
+  statement {
     sid       = "ReadArtifacts"
     actions   = ["s3:GetObject"]
     resources = ["${var.bucket_arns["artifacts"]}/*"]
@@ -349,7 +359,7 @@ data "aws_iam_policy_document" "combine" {
   statement {
     sid       = "ListBuckets"
     actions   = ["s3:ListBucket"]
-    resources = [var.bucket_arns["curated"], var.bucket_arns["final"], var.bucket_arns["artifacts"]]
+    resources = [var.bucket_arns["curated"], var.bucket_arns["final"], var.bucket_arns["artifacts"], var.bucket_arns["checkpoints"]]
   }
   statement {
     sid       = "UseDataKey"
@@ -420,9 +430,14 @@ data "aws_iam_policy_document" "login" {
     resources = ["${var.bucket_arns["artifacts"]}/*"]
   }
   statement {
-    sid       = "ListArtifacts"
+    sid       = "WriteSparkEventLogs"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.bucket_arns["checkpoints"]}/spark-event-logs/*"]
+  }
+  statement {
+    sid       = "ListBuckets"
     actions   = ["s3:ListBucket"]
-    resources = [var.bucket_arns["artifacts"]]
+    resources = [var.bucket_arns["artifacts"], var.bucket_arns["checkpoints"]]
   }
   statement {
     sid       = "UseDataKey"

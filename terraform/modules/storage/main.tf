@@ -107,6 +107,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       days_after_initiation = var.history_retention_days
     }
   }
+  # the streams' raw Parquet copies expire; their Delta tables (delta/) keep everything, VACUUMed by the
+  # jobs, and checkpoints are cleaned by Spark itself (an old state file may still be the latest)
+  dynamic "rule" {
+    for_each = each.key == "curated" ? toset(["location/", "sensor/"]) : toset([])
+    content {
+      id     = "expire-raw-parquet-${trimsuffix(rule.value, "/")}"
+      status = "Enabled"
+      filter {
+        prefix = rule.value
+      }
+      expiration {
+        days = var.raw_parquet_retention_days
+      }
+    }
+  }
   depends_on = [aws_s3_bucket_versioning.this]
 }
 

@@ -17,6 +17,16 @@ variable "history_retention_days" {
   }
 }
 
+variable "raw_parquet_retention_days" {
+  type        = number
+  description = "Days the streams' raw Parquet output (curated location/ and sensor/) is kept; the Delta tables keep everything."
+  default     = 90
+  validation {
+    condition     = var.raw_parquet_retention_days >= 30
+    error_message = "raw_parquet_retention_days must be at least 30 (a month of history)."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for every resource."

@@ -203,6 +203,53 @@ class FirstApplyIT {
     assertThat(withNat.child("network").resource("aws_vpc_endpoint", "s3")).isEmpty();
   }
 
+  /** Spark UI event logs and observability metrics for every job, and each job's role may write the logs. */
+  @Test
+  void everyJobWritesSparkEventLogsAndObservabilityMetrics() {
+    Terraform.Module root = Terraform.environment("dev", Terraform.Cloud.TEST);
+    Map<String, Map<String, Terraform.Instance>> jobs = root.child("glue").resources("aws_glue_job");
+    List<Terraform.Instance> all = new ArrayList<>();
+    jobs.values().forEach(byKey -> all.addAll(byKey.values()));
+    assertThat(all).hasSize(4);
+    for (Terraform.Instance job : all) {
+      com.fleetstream.rehearsal.glue.GlueJob j = com.fleetstream.rehearsal.glue.GlueJob.of(job);
+      assertThat(j.defaultArguments()).as(j.name()).containsEntry("--enable-spark-ui", "true")
+          .containsEntry("--enable-observability-metrics", "true").containsEntry("--enable-metrics", "true");
+      String logs = j.defaultArguments().get("--spark-event-logs-path");
+      assertThat(logs).as(j.name()).startsWith("s3://").endsWith("/");
+      String object = "arn:aws:s3:::" + logs.substring("s3://".length()) + "app-1.inprogress";
+      IamPolicies role = IamPolicies.ofRole(root, j.roleName());
+      for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject")) {
+        assertThat(role.allows(new IamRequest(action, object, Map.of(), "event log"))).as(j.name() + " " + action)
+            .isTrue();
+      }
+    }
+  }
+
+  /** The raw Parquet copies expire after raw_parquet_retention_days; the Delta tables and checkpoints never do. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void rawParquetExpiresAndNothingElseDoes() {
+    Terraform.Module storage = Terraform.environment("dev", Terraform.Cloud.TEST).child("storage");
+    Map<String, Terraform.Instance> lifecycles = storage.resource("aws_s3_bucket_lifecycle_configuration", "this");
+    for (Map.Entry<String, Terraform.Instance> bucket : lifecycles.entrySet()) {
+      List<String> expiring = new ArrayList<>();
+      for (Object r : (List<Object>) bucket.getValue().argument("rule")) {
+        Map<String, Object> rule = (Map<String, Object>) r;
+        if (rule.get("expiration") != null) {
+          Map<String, Object> filter = ((List<Map<String, Object>>) rule.get("filter")).get(0);
+          Map<String, Object> expiration = ((List<Map<String, Object>>) rule.get("expiration")).get(0);
+          assertThat(expiration.get("days").toString()).isEqualTo("90");
+          expiring.add((String) filter.get("prefix"));
+        }
+      }
+      assertThat(expiring).as(bucket.getKey()).isEqualTo(bucket.getKey().equals("curated")
+          ? List.of("location/", "sensor/") : List.of());
+    }
+    assertThat(failures(Map.of("raw_parquet_retention_days", java.math.BigDecimal.TEN)))
+        .anyMatch(f -> f.contains("raw_parquet_retention_days"));
+  }
+
   private static Map<String, Object> glueEvent(String job, String state) {
     return Map.of("source", "aws.glue", "detail-type", "Glue Job State Change",
         "detail", Map.of("jobName", job, "state", state, "jobRunId", "jr_1"));

@@ -53,7 +53,7 @@ public final class CombineJob {
   /** @return the manifest's URI, or empty when no input changed since the last run */
   public static Optional<String> run(SparkSession spark, CombineJobConfig config) {
     SparkSessions.configure(spark, config.shufflePartitions());
-    // the streams' tables are only read here: their one writer is their stream's driver (DeltaCompactionSchedule)
+    // the streams' tables are only read here: their one writer is their stream's driver (Housekeeping)
     var hadoop = spark.sparkContext().hadoopConfiguration();
 
     Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());

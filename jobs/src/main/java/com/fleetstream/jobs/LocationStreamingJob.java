@@ -14,7 +14,7 @@ import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.jobs.sink.BatchSink;
-import com.fleetstream.jobs.sink.DeltaCompactionSchedule;
+import com.fleetstream.jobs.sink.Housekeeping;
 import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.sink.Sinks;
 import com.fleetstream.jobs.source.GeofenceFile;
@@ -92,8 +92,8 @@ public final class LocationStreamingJob {
     alerts.ifPresent(a -> queries.startRestarting("alerts", a,
         sinks.lakeMergedOn(ALERTS, "alert_id").and(sinks.postgres(ALERTS)).and(sinks.alertPublisher()),
         ThresholdAlerts.QUERY_CONF));
-    try (var compaction = DeltaCompactionSchedule.start(spark, NAME, sinks.appendOnlyDeltaTables(),
-        s.sinks().compactionInterval().value())) {
+    try (var housekeeping = Housekeeping.start(spark, NAME, s.sinks().compactionInterval().value(),
+        sinks.deltaHousekeeping(spark), sinks.historyRetention())) {
       queries.awaitAll();
     }
     return queries;

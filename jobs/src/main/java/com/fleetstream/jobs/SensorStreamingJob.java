@@ -13,7 +13,7 @@ import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.jobs.sink.BatchSink;
-import com.fleetstream.jobs.sink.DeltaCompactionSchedule;
+import com.fleetstream.jobs.sink.Housekeeping;
 import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.sink.Sinks;
 import com.fleetstream.jobs.source.KinesisSource;
@@ -84,8 +84,8 @@ public final class SensorStreamingJob {
     queries.startRestarting("alerts", alerts,
         sinks.lakeMergedOn(ALERTS, "alert_id").and(sinks.postgres(ALERTS)).and(sinks.alertPublisher()),
         ThresholdAlerts.QUERY_CONF);
-    try (var compaction = DeltaCompactionSchedule.start(spark, NAME, sinks.appendOnlyDeltaTables(),
-        s.sinks().compactionInterval().value())) {
+    try (var housekeeping = Housekeeping.start(spark, NAME, s.sinks().compactionInterval().value(),
+        sinks.deltaHousekeeping(spark))) {
       queries.awaitAll();
     }
     return queries;

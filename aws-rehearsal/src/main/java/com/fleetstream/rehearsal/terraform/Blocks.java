@@ -29,8 +29,19 @@ final class Blocks {
         out.put(k, evaluate(v, scope));
       }
     });
-    dynamicLabels(body).forEach(label -> out.put(label, dynamic(body, label, scope)));
+    dynamicLabels(body).forEach(label -> out.put(label, concat(out.get(label), dynamic(body, label, scope))));
     return out;
+  }
+
+  /** The blocks of a type written out ({@code written}, null if none) followed by the generated ones. */
+  @SuppressWarnings("unchecked")
+  static List<Object> concat(Object written, List<Object> generated) {
+    List<Object> all = new ArrayList<>();
+    if (written instanceof List<?> l) {
+      all.addAll((List<Object>) l);
+    }
+    all.addAll(generated);
+    return all;
   }
 
   @SuppressWarnings("unchecked")

@@ -373,8 +373,10 @@ public final class Terraform {
       Object v = null;
       if (body.containsKey(attribute)) {
         v = Blocks.evaluate(body.get(attribute), scope);
-      } else if (Blocks.hasDynamic(body, attribute)) {
-        v = Blocks.dynamic(body, attribute, scope);
+      }
+      if (Blocks.hasDynamic(body, attribute)) {
+        // blocks written out and generated ones of the same type are all the resource's
+        v = Blocks.concat(v, Blocks.dynamic(body, attribute, scope));
       }
       values.put(attribute, v);
       return v;

@@ -18,7 +18,8 @@ public record PostgresConfig(
     boolean migrate,
     int maxAttempts,
     SparkDuration socketTimeout,
-    SparkDuration lockTimeout) {
+    SparkDuration lockTimeout,
+    SparkDuration historyRetention) {
 
   public static PostgresConfig from(GlueArgs args) {
     String url = args.required("PG_JDBC_URL");
@@ -41,6 +42,8 @@ public record PostgresConfig(
         args.integer("PG_MAX_ATTEMPTS", 5, 1, 20),
         // bounded waits: a server that stops answering, a lock held by another session
         JobArgs.duration(args, "PG_SOCKET_TIMEOUT", "5 minutes"),
-        JobArgs.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"));
+        JobArgs.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"),
+        // the position history's days kept (at least MAX_EVENT_AGE: an older fix would recreate a dropped day)
+        JobArgs.duration(args, "PG_HISTORY_RETENTION", "90 days"));
   }
 }

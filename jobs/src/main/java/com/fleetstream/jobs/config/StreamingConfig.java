@@ -23,6 +23,13 @@ public record StreamingConfig(
   public static StreamingConfig from(GlueArgs args, String defaultStream, String defaultWindow) {
     String outputPath = JobArgs.uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output");
     SinkConfig sinks = SinkConfig.from(args, outputPath);
+    SparkDuration maxEventAge = maxEventAge(args);
+    sinks.postgres().ifPresent(pg -> {
+      if (pg.historyRetention().value().compareTo(maxEventAge.value()) < 0) {
+        throw new InvalidArgumentException("PG_HISTORY_RETENTION", "must be at least MAX_EVENT_AGE ("
+            + maxEventAge.value().toDays() + " days): a fix that old would recreate a day already dropped");
+      }
+    });
     SparkDuration trigger = JobArgs.duration(args, "TRIGGER_INTERVAL", "5 seconds");
     KinesisSourceConfig source = KinesisSourceConfig.from(args, defaultStream);
     return new StreamingConfig(
@@ -38,7 +45,7 @@ public record StreamingConfig(
         JobArgs.duration(args, "DEDUP_WATERMARK", "1 hour"),
         JobArgs.duration(args, "WINDOW_WATERMARK", "10 minutes"),
         JobArgs.duration(args, "WINDOW_DURATION", defaultWindow),
-        maxEventAge(args),
+        maxEventAge,
         JobArgs.shufflePartitions(args),
         // Glue streaming jobs run until stopped; local runs and tests stop once the stream is drained.
         args.bool("STOP_WHEN_DRAINED", false),

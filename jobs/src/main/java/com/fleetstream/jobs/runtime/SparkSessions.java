@@ -105,6 +105,10 @@ public final class SparkSessions {
     spark.conf().set("spark.databricks.delta.optimizeWrite.binSize", Long.toString(fileMb));
     spark.conf().set("spark.databricks.delta.autoCompact.maxFileSize", Long.toString(fileMb << 20));
     spark.conf().set("spark.databricks.delta.optimize.maxFileSize", Long.toString(fileMb << 20));
+    // the retention of the tables the job makes, set on purpose rather than inherited: VACUUM
+    // (Housekeeping) deletes replaced files after 7 days, the log keeps 30 days of versions to time-travel
+    spark.conf().set("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 7 days");
+    spark.conf().set("spark.databricks.delta.properties.defaults.logRetentionDuration", "interval 30 days");
     if (config.checkpointPath().startsWith("file:")) {
       // Hadoop's FileContext renames on the local file system fork a readlink process for each file;
       // the FileSystem-based manager renames in-process, atomic on a local disk all the same

@@ -35,7 +35,7 @@ public final class DeltaBatchSink implements BatchSink {
   private static final String NEW_TABLE_DEFAULTS = "spark.databricks.delta.properties.defaults.";
   /**
    * Streaming batches are small; these keep file counts in check for Athena and the crawlers. An
-   * append-only table is compacted outside the batches ({@link DeltaCompactionSchedule}); a merged one, whose
+   * append-only table is compacted outside the batches ({@link Housekeeping}); a merged one, whose
    * MERGE would conflict with that, compacts itself.
    */
   private static final Map<String, String> APPEND_TABLE_PROPERTIES = Map.of(

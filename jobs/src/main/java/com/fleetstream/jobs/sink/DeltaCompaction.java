@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compacts the small files a stream's append-only Delta table collects, one per batch and hour,
- * outside the stream's batches (from its driver, {@link DeltaCompactionSchedule}). Auto-compaction
+ * outside the stream's batches (from its driver, {@link Housekeeping}). Auto-compaction
  * did it inside the batch that crossed the file count, which held that batch, and every sink
  * waiting on it, for seconds.
  *
@@ -26,6 +26,18 @@ public final class DeltaCompaction {
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
 
   private DeltaCompaction() {}
+
+  /**
+   * Deletes the files no table version within the table's {@code delta.deletedFileRetentionDuration}
+   * (7 days unless set) refers to: what compactions and merges replaced. A reader of an older version
+   * than that (time travel) no longer finds its files.
+   */
+  public static void vacuum(SparkSession spark, String path) {
+    if (DeltaTable.isDeltaTable(spark, path)) {
+      DeltaTable.forPath(spark, path).vacuum();
+      LOG.info("{}: vacuumed", path);
+    }
+  }
 
   /** @return files removed by the compaction (0 when every closed hour was compact already) */
   public static long compactHoursBefore(SparkSession spark, String path, Instant before) {

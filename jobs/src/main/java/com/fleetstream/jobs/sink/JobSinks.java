@@ -10,9 +10,15 @@ import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
 import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.jobs.sink.postgres.HistoryRetention;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The sinks a job's queries may write, as configured: Parquet under {@code OUTPUT_PATH/<job>/<table>},
@@ -31,6 +37,7 @@ public final class JobSinks {
   private final PgConnectionSpec postgres;
   private final Retry retry;
   private final List<String> appendOnlyDelta = new ArrayList<>();
+  private final List<String> delta = new ArrayList<>();
 
   private JobSinks(String job, StreamingConfig config, PgConnectionSpec postgres, Retry retry) {
     this.job = job;
@@ -98,6 +105,7 @@ public final class JobSinks {
     if (sinks.writes(Kind.DELTA)) {
       String path = sinks.deltaPath() + "/" + job + "/" + table;
       list.add(new DeltaBatchSink(path, mergeKeys, Partitioning.COLUMNS));
+      delta.add(path);
       if (mergeKeys.isEmpty()) {
         appendOnlyDelta.add(path);
       }
@@ -106,11 +114,38 @@ public final class JobSinks {
   }
 
   /**
-   * The job's Delta tables that are only appended to, for {@link DeltaCompactionSchedule}: their
-   * only writers are this job's queries, so this driver is the only one to write them.
+   * The chores of the job's Delta tables, for {@link Housekeeping}: their only writers are this job's
+   * queries, so this driver is the only one to write them. The tables only appended to are compacted
+   * (hours closed at the time); all are vacuumed.
    */
-  public List<String> appendOnlyDeltaTables() {
-    return List.copyOf(appendOnlyDelta);
+  public List<Housekeeping.Task> deltaHousekeeping(SparkSession spark) {
+    List<Housekeeping.Task> tasks = new ArrayList<>();
+    for (String path : appendOnlyDelta) {
+      tasks.add(new Housekeeping.Task("compaction of " + path,
+          () -> DeltaCompaction.compactHoursBefore(spark, path, Instant.now())));
+    }
+    for (String path : delta) {
+      tasks.add(new Housekeeping.Task("VACUUM of " + path, () -> DeltaCompaction.vacuum(spark, path)));
+    }
+    return tasks;
+  }
+
+  /**
+   * Drops PostgreSQL's position history days older than {@code PG_HISTORY_RETENTION}, when PostgreSQL
+   * is a sink (the location job's).
+   */
+  public List<Housekeeping.Task> historyRetention() {
+    if (postgres == null) {
+      return List.of();
+    }
+    Duration keep = config.sinks().postgres().orElseThrow().historyRetention().value();
+    return List.of(new Housekeeping.Task("history retention", () -> {
+      try {
+        HistoryRetention.dropDaysBefore(postgres, LocalDate.now(ZoneOffset.UTC).minusDays(keep.toDays()));
+      } catch (SQLException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }));
   }
 
   private ParquetBatchSink parquetSink(String table) {

@@ -69,7 +69,7 @@ class LakeSinksIT {
     assertThat(keyValues(spark.read().format("delta").load(path))).containsExactly("a=1", "b=2", "c=3", "d=4");
     Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
     assertThat(detail.getList(detail.fieldIndex("partitionColumns"))).containsExactly("dt", "hour");
-    // compacted outside the batches (DeltaCompactionSchedule), not by the batch that crosses the file count
+    // compacted outside the batches (Housekeeping), not by the batch that crosses the file count
     assertThat(detail.getJavaMap(detail.fieldIndex("properties")))
         .containsEntry("delta.autoOptimize.optimizeWrite", "true")
         .containsEntry("delta.enableChangeDataFeed", "true") // the combine job reads which days changed
@@ -138,8 +138,9 @@ class LakeSinksIT {
     DeltaBatchSink sink = new DeltaBatchSink(path, List.of(), "dt", "hour");
     String query = UUID.randomUUID().toString();
     List<String> expected = new java.util.ArrayList<>();
-    try (DeltaCompactionSchedule compaction = DeltaCompactionSchedule.start(spark, "test", List.of(path),
-        java.time.Duration.ofMillis(200))) {
+    try (Housekeeping compaction = Housekeeping.start(spark, "test", java.time.Duration.ofMillis(200),
+        List.of(new Housekeeping.Task("compaction", () -> DeltaCompaction.compactHoursBefore(spark, path,
+            java.time.Instant.now()))))) {
       for (int batch = 0; batch < 4; batch++) {
         sink.write(spark.sql("SELECT * FROM VALUES ('a" + batch + "', 1, '2026-03-01', '09'), ('b" + batch
             + "', 2, '2026-03-01', '10') AS t(key, value, dt, hour)"), new BatchId(query, batch));
@@ -160,5 +161,39 @@ class LakeSinksIT {
 
   private static long optimizeCommits(SparkSession spark, String path) {
     return io.delta.tables.DeltaTable.forPath(spark, path).history().filter("operation = 'OPTIMIZE'").count();
+  }
+
+  /**
+   * VACUUM deletes what merges replaced once no version within the table's retention refers to it
+   * (here a retention of zero, which Delta allows only with its safety check off), and the table reads
+   * the same.
+   */
+  @org.junit.jupiter.api.Test
+  void vacuumDeletesReplacedFilesAndKeepsTheRows() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    String path = base("file") + "/windows";
+    DeltaBatchSink sink = new DeltaBatchSink(path, List.of("key"), "dt", "hour");
+    String query = UUID.randomUUID().toString();
+    sink.write(rows("('a', 1), ('b', 2)"), new BatchId(query, 0));
+    sink.write(rows("('a', 3), ('b', 4)"), new BatchId(query, 1)); // a merge rewrites both rows' files
+    spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('delta.deletedFileRetentionDuration' = 'interval 0 hours')");
+    java.nio.file.Path dir = java.nio.file.Path.of(java.net.URI.create(path));
+    long before = parquetFiles(dir);
+    spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    try {
+      DeltaCompaction.vacuum(spark, path);
+    } finally {
+      spark.conf().unset("spark.databricks.delta.retentionDurationCheck.enabled");
+    }
+    assertThat(parquetFiles(dir)).isLessThan(before);
+    assertThat(keyValues(spark.read().format("delta").load(path))).containsExactly("a=3", "b=4");
+    assertThat(io.delta.tables.DeltaTable.forPath(spark, path).history().filter("operation = 'VACUUM END'").count())
+        .isEqualTo(1);
+  }
+
+  private static long parquetFiles(java.nio.file.Path dir) throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files.filter(f -> f.toString().endsWith(".parquet")).count();
+    }
   }
 }
