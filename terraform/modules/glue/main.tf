@@ -65,6 +65,8 @@ locals {
 resource "aws_glue_catalog_database" "this" {
   for_each = local.definitions.databases
   name     = each.value
+
+  tags = var.tags
 }
 
 # A NETWORK connection: it places the jobs in the database's subnet and security group, nothing more.
@@ -78,6 +80,8 @@ resource "aws_glue_connection" "postgres" {
     availability_zone      = var.connection_availability_zone
     security_group_id_list = [var.connection_security_group_id]
   }
+
+  tags = var.tags
 }
 
 resource "aws_glue_job" "streaming" {
@@ -106,6 +110,7 @@ resource "aws_glue_job" "streaming" {
     # one writer per Delta table and staging table
     max_concurrent_runs = 1
   }
+
   tags = var.tags
 }
 
@@ -131,6 +136,7 @@ resource "aws_glue_job" "combine" {
   execution_property {
     max_concurrent_runs = 1
   }
+
   tags = var.tags
 }
 
@@ -157,6 +163,7 @@ resource "aws_glue_job" "writer_login" {
   execution_property {
     max_concurrent_runs = 1
   }
+
   tags = var.tags
 }
 
@@ -167,6 +174,7 @@ resource "aws_glue_trigger" "writer_rotation" {
   actions {
     job_name = aws_glue_job.writer_login.name
   }
+
   tags = var.tags
 }
 
@@ -177,6 +185,7 @@ resource "aws_glue_trigger" "combine" {
   actions {
     job_name = aws_glue_job.combine.name
   }
+
   tags = var.tags
 }
 
@@ -242,6 +251,7 @@ resource "aws_athena_workgroup" "analysts" {
       }
     }
   }
+
   tags = var.tags
 }
 

@@ -27,6 +27,8 @@ resource "aws_vpc_security_group_ingress_rule" "https_from_jobs" {
   from_port                    = 443
   to_port                      = 443
   description                  = "The Glue jobs"
+
+  tags = var.tags
 }
 
 resource "aws_vpc_endpoint" "s3" {

@@ -22,6 +22,8 @@ resource "aws_vpc_security_group_ingress_rule" "glue_self" {
   from_port                    = 0
   to_port                      = 65535
   description                  = "Glue workers talk to each other"
+
+  tags = var.tags
 }
 
 resource "aws_vpc_security_group_egress_rule" "glue_all" {
@@ -29,6 +31,8 @@ resource "aws_vpc_security_group_egress_rule" "glue_all" {
   cidr_ipv4         = "0.0.0.0/0"
   ip_protocol       = "-1"
   description       = "Kinesis, S3 and PostgreSQL through the VPC's endpoints and NAT"
+
+  tags = var.tags
 }
 
 resource "aws_security_group" "postgres" {
@@ -45,6 +49,8 @@ resource "aws_vpc_security_group_ingress_rule" "from_glue" {
   from_port                    = 5432
   to_port                      = 5432
   description                  = "Glue jobs"
+
+  tags = var.tags
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_analysts" {
@@ -55,6 +61,8 @@ resource "aws_vpc_security_group_ingress_rule" "from_analysts" {
   from_port         = 5432
   to_port           = 5432
   description       = "Analysts"
+
+  tags = var.tags
 }
 
 resource "aws_db_instance" "this" {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Every resource and data block of {@code terraform/} against the hashicorp/aws provider schema of a
  * version within {@code versions.tf}'s range (5.99.1, extracted by {@code tools/provider-schema}):
  * no argument or nested block the provider does not have, none it requires missing, and every
- * attribute referenced ({@code aws_x.name.attr}, {@code data.aws_x.name.attr}) one the type exports.
+ * attribute referenced ({@code aws_x.name.attr}, {@code data.aws_x.name.attr}) one the type exports;
+ * every resource that takes tags is given them.
  */
 class ProviderSchemaIT {
   private static final Set<String> META = Set.of("count", "for_each", "provider", "depends_on", "lifecycle",
@@ -81,9 +82,14 @@ class ProviderSchemaIT {
               problems.add(where + ": not in the extracted schema (rerun node tools/provider-schema/extract.js)");
               continue;
             }
+            boolean taggable = ((Map<String, Object>) typeSchema.get("arguments")).containsKey("tags");
             for (Map.Entry<String, Object> block : ((Map<String, Object>) type.getValue()).entrySet()) {
               for (Object body : (List<Object>) block.getValue()) {
                 blocks++;
+                if (kind.equals("resource") && taggable && !((Map<String, Object>) body).containsKey("tags")) {
+                  // a module used from another root gets no default_tags of ours
+                  problems.add(where + "." + block.getKey() + ": taggable, without tags");
+                }
                 check(where + "." + block.getKey(), (Map<String, Object>) body, typeSchema, true, problems);
               }
             }

@@ -49,6 +49,10 @@ class TerraformStaticTest {
   private static final Map<Path, String> TEXT = new TreeMap<>();
   private static final Map<Path, Map<String, Object>> PARSED = new TreeMap<>();
 
+  static Path repo() {
+    return REPO;
+  }
+
   private static Path findRepo() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("terraform/modules")) && Files.isRegularFile(p.resolve("pom.xml"))) {
