@@ -39,6 +39,7 @@ locals {
     "--WINDOWS_TRIGGER_INTERVAL" = var.windows_trigger_interval
     "--PG_JDBC_URL"              = var.postgres_jdbc_url
     "--PG_SECRET_ID"             = var.postgres_secret_arn
+    "--PG_SSL_ROOT_CERT"         = local.postgres_ca_bundle
     "--ALERTS_TOPIC_ARN"         = var.alerts_topic_arn
     "--ALERT_MIN_INTERVAL"       = var.alert_min_interval
     # a static setting, so it has to be given at launch: with Spark's 100 entries, three queries'
@@ -46,6 +47,8 @@ locals {
     "--conf" = "spark.sql.codegen.cache.maxEntries=2000"
   })
   artifacts      = "s3://${var.buckets["artifacts"]}"
+  # the CAs RDS's certificates chain to: the jobs connect with sslmode=verify-full
+  postgres_ca_bundle = "${local.artifacts}/${var.postgres_ca_bundle_key}"
   streaming_jobs = {
     location = {
       class     = "com.fleetstream.jobs.LocationStreamingJob"
@@ -159,6 +162,7 @@ resource "aws_glue_job" "writer_login" {
     "--PG_JDBC_URL"        = var.postgres_jdbc_url
     "--PG_ADMIN_SECRET_ID" = var.postgres_admin_secret_arn
     "--PG_SECRET_ID"       = var.postgres_secret_arn
+    "--PG_SSL_ROOT_CERT"   = local.postgres_ca_bundle
   })
   execution_property {
     max_concurrent_runs = 1

@@ -145,6 +145,16 @@ variable "postgres_jdbc_url" {
   description = "jdbc:postgresql://host:5432/db of the reporting database."
 }
 
+variable "postgres_ca_bundle_key" {
+  type        = string
+  description = "Key in the artifacts bucket of RDS's CA bundle for the region (https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem)."
+  default     = "certs/rds-ca-bundle.pem"
+  validation {
+    condition     = endswith(var.postgres_ca_bundle_key, ".pem")
+    error_message = "postgres_ca_bundle_key must name a .pem file."
+  }
+}
+
 variable "postgres_admin_secret_arn" {
   type        = string
   description = "The RDS master user's secret: only the writer-login job reads it."

@@ -65,6 +65,28 @@ resource "aws_vpc_security_group_ingress_rule" "from_analysts" {
   tags = var.tags
 }
 
+# TLS only (the jobs verify the server's certificate against RDS's CA bundle), and bounded sessions:
+# an analyst's query stops after statement_timeout; the jobs lift it for their own sessions, whose
+# batch moves may take longer, and a session idle in a transaction is ended.
+resource "aws_db_parameter_group" "this" {
+  name        = "${var.name_prefix}-postgres17"
+  family      = "postgres17"
+  description = "fleetstream: TLS only, bounded statements and idle transactions"
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
+  parameter {
+    name  = "statement_timeout"
+    value = tostring(var.statement_timeout_ms)
+  }
+  parameter {
+    name  = "idle_in_transaction_session_timeout"
+    value = "600000"
+  }
+  tags = var.tags
+}
+
 resource "aws_db_instance" "this" {
   identifier                    = "${var.name_prefix}-postgres"
   engine                        = "postgres"
@@ -78,6 +100,8 @@ resource "aws_db_instance" "this" {
   manage_master_user_password   = true
   master_user_secret_kms_key_id = var.kms_key_arn
   db_subnet_group_name          = aws_db_subnet_group.this.name
+  parameter_group_name          = aws_db_parameter_group.this.name
+  ca_cert_identifier            = "rds-ca-rsa2048-g1"
   vpc_security_group_ids        = [aws_security_group.postgres.id]
   publicly_accessible           = false
   multi_az                      = var.multi_az

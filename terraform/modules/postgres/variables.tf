@@ -41,6 +41,16 @@ variable "analyst_cidr_blocks" {
   default     = []
 }
 
+variable "statement_timeout_ms" {
+  type        = number
+  description = "How long any statement may run (analysts' queries); the jobs lift it for their sessions."
+  default     = 300000
+  validation {
+    condition     = var.statement_timeout_ms >= 1000
+    error_message = "statement_timeout_ms must be at least 1000 (0, no limit, is not allowed here)."
+  }
+}
+
 variable "kms_key_arn" {
   type        = string
   description = "The data key (storage and the generated password's secret)."

@@ -11,8 +11,10 @@ import com.fleetstream.testkit.KinesisEmulator;
 import com.fleetstream.testkit.LoopbackLambdaRuntime;
 import com.fleetstream.testkit.LoopbackSecretsManager;
 import com.fleetstream.testkit.LoopbackSns;
+import com.fleetstream.testkit.PostgresServer;
 import com.fleetstream.testkit.ProjectPaths;
 import com.fleetstream.testkit.S3Server;
+import com.fleetstream.testkit.TestCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,7 +24,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An environment root of {@code terraform/} deployed on local servers as a user deploys it to AWS:
@@ -100,6 +104,7 @@ public final class Deployment implements AutoCloseable {
     try {
       d.startServers(dbUser);
       d.uploadArtifacts();
+      d.serveTls(dbUser);
       return d;
     } catch (Exception e) {
       d.close();
@@ -148,6 +153,26 @@ public final class Deployment implements AutoCloseable {
     }
     upload(URI.create("s3://" + notifier.codeBucket() + "/" + notifier.codeKey()),
         ProjectPaths.root().resolve("lambda-notifier/target/fleetstream-notifier-lambda.jar"));
+  }
+
+  /**
+   * RDS serves TLS with a certificate from its CA, whose bundle the user uploads where Terraform says
+   * (PG_SSL_ROOT_CERT): here a CA of the deployment's own signs the local server's certificate, and its
+   * certificate is the bundle, so the jobs' verify-full is checked for real.
+   */
+  private void serveTls(String dbUser) throws IOException, InterruptedException, java.sql.SQLException {
+    TestCertificates certificates = TestCertificates.create(work.resolve("tls"));
+    PostgresServer.enableTls(jdbcUrl, dbUser, certificates);
+    Set<String> bundles = new TreeSet<>();
+    jobs.values().forEach(j -> {
+      String uri = j.defaultArguments().get("--PG_SSL_ROOT_CERT");
+      if (uri != null) {
+        bundles.add(uri);
+      }
+    });
+    for (String uri : bundles) {
+      upload(URI.create(uri), certificates.caCertificate());
+    }
   }
 
   /** Puts a file at an s3:// URI, as {@code aws s3 cp} does. */

@@ -250,6 +250,37 @@ class FirstApplyIT {
         .anyMatch(f -> f.contains("raw_parquet_retention_days"));
   }
 
+  /**
+   * PostgreSQL only over TLS, verified: the server forces it (parameter group), its certificate comes
+   * from a CA the jobs are given (RDS's bundle in the artifacts bucket, which each job's role may read),
+   * and analysts' statements are bounded.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void postgresIsReachedOverVerifiedTlsOnly() {
+    Terraform.Module root = Terraform.environment("dev", Terraform.Cloud.TEST);
+    Terraform.Module postgres = root.child("postgres");
+    Terraform.Instance db = only(postgres, "aws_db_instance", "this");
+    Terraform.Instance parameters = only(postgres, "aws_db_parameter_group", "this");
+    assertThat(Expressions.string(db.argument("parameter_group_name"))).isEqualTo(Expressions.string(parameters.get("name")));
+    assertThat(Expressions.string(db.argument("ca_cert_identifier"))).isEqualTo("rds-ca-rsa2048-g1");
+    Map<String, String> values = new java.util.TreeMap<>();
+    for (Object p : (List<Object>) parameters.argument("parameter")) {
+      values.put((String) ((Map<String, Object>) p).get("name"), Expressions.string(((Map<String, Object>) p).get("value")));
+    }
+    assertThat(values).containsEntry("rds.force_ssl", "1").containsEntry("statement_timeout", "300000");
+    for (String job : List.of("location", "sensor", "writer_login")) {
+      Terraform.Module glue = root.child("glue");
+      Terraform.Instance instance = job.equals("writer_login") ? only(glue, "aws_glue_job", "writer_login")
+          : glue.resource("aws_glue_job", "streaming").get(job);
+      com.fleetstream.rehearsal.glue.GlueJob j = com.fleetstream.rehearsal.glue.GlueJob.of(instance);
+      String bundle = j.defaultArguments().get("--PG_SSL_ROOT_CERT");
+      assertThat(bundle).as(j.name()).isEqualTo("s3://fleetstream-dev-artifacts-123456789012-eu-central-1/certs/rds-ca-bundle.pem");
+      assertThat(IamPolicies.ofRole(root, j.roleName()).allows(new IamRequest("s3:GetObject",
+          "arn:aws:s3:::" + bundle.substring("s3://".length()), Map.of(), "the CA bundle"))).as(j.name()).isTrue();
+    }
+  }
+
   private static Map<String, Object> glueEvent(String job, String state) {
     return Map.of("source", "aws.glue", "detail-type", "Glue Job State Change",
         "detail", Map.of("jobName", job, "state", state, "jobRunId", "jr_1"));

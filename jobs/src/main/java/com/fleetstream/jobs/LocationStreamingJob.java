@@ -60,7 +60,7 @@ public final class LocationStreamingJob {
   public static StreamingQueries run(SparkSession spark, LocationJobConfig config, UnaryOperator<BatchSink> decorateSinks) {
     StreamingConfig s = config.streaming();
     SparkSessions.configure(spark, s);
-    JobSinks sinks = JobSinks.open(NAME, s);
+    JobSinks sinks = JobSinks.open(spark, NAME, s);
 
     Dataset<Row> fixes = observeValidation(KinesisSource.read(spark, s.source(), RecordKind.LOCATION, LocationEvents.FIELDS).stream()
         .map(in -> LocationEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))

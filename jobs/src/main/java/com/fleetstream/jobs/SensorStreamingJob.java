@@ -54,7 +54,7 @@ public final class SensorStreamingJob {
   public static StreamingQueries run(SparkSession spark, SensorJobConfig config, UnaryOperator<BatchSink> decorateSinks) {
     StreamingConfig s = config.streaming();
     SparkSessions.configure(spark, s);
-    JobSinks sinks = JobSinks.open(NAME, s);
+    JobSinks sinks = JobSinks.open(spark, NAME, s);
 
     Dataset<Row> readings = observeValidation(KinesisSource.read(spark, s.source(), RecordKind.SENSOR, SensorEvents.FIELDS).stream()
         .map(in -> SensorEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))

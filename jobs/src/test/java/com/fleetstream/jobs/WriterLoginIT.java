@@ -62,7 +62,7 @@ class WriterLoginIT {
     sql("CREATE SCHEMA fleet");
     sql("CREATE TABLE fleet.before_writer (id int)");
 
-    assertThat(WriterLoginJob.run(config())).isEqualTo("created");
+    assertThat(WriterLoginJob.run(config(), null)).isEqualTo("created");
     JsonNode first = new ObjectMapper().readTree(secrets.value(WRITER));
     assertThat(first.get("username").asText()).isEqualTo(USER);
     assertThat(first.get("dbname").asText()).isEqualTo("writer_login_test");
@@ -77,14 +77,14 @@ class WriterLoginIT {
       assertThatThrownBy(() -> s.execute("CREATE ROLE intruder")).isInstanceOf(SQLException.class);
     }
 
-    assertThat(WriterLoginJob.run(config())).isEqualTo("rotated");
+    assertThat(WriterLoginJob.run(config(), null)).isEqualTo("rotated");
     String second = new ObjectMapper().readTree(secrets.value(WRITER)).get("password").asText();
     assertThat(second).isNotEqualTo(first.get("password").asText());
     assertThat(canLogIn(first.get("password").asText())).isFalse();
     assertThat(canLogIn(second)).isTrue();
 
     secrets.failNext("PutSecretValue", "InternalServiceError");
-    assertThatThrownBy(() -> WriterLoginJob.run(config())).hasStackTraceContaining("InternalServiceError");
+    assertThatThrownBy(() -> WriterLoginJob.run(config(), null)).hasStackTraceContaining("InternalServiceError");
     assertThat(new ObjectMapper().readTree(secrets.value(WRITER)).get("password").asText()).isEqualTo(second);
     assertThat(canLogIn(second)).as("the password the secret still holds").isTrue();
   }

@@ -55,6 +55,48 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Turns TLS on (a reload, no restart), serving {@code certificates}' server certificate: clients
+   * that ask for it (sslmode=verify-full) get it, the others may still connect in the clear.
+   */
+  public void enableTls(TestCertificates certificates) throws SQLException {
+    enableTls(jdbcUrl(), SUPERUSER, certificates);
+  }
+
+  /** {@link #enableTls(TestCertificates)} on a server known by its URL and a superuser's name (trust login). */
+  public static void enableTls(String jdbcUrl, String superuser, TestCertificates certificates) throws SQLException {
+    java.util.function.Supplier<Connection> connect = () -> {
+      try {
+        return DriverManager.getConnection(jdbcUrl, superuser, superuser);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    try (Connection c = connect.get(); java.sql.Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET ssl_cert_file = '" + certificates.serverCertificate().toAbsolutePath() + "'");
+      s.execute("ALTER SYSTEM SET ssl_key_file = '" + certificates.serverKey().toAbsolutePath() + "'");
+      s.execute("ALTER SYSTEM SET ssl = on");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    // the postmaster reloads on its own time: wait until new sessions see it
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try (Connection c = connect.get(); java.sql.Statement s = c.createStatement();
+           java.sql.ResultSet rs = s.executeQuery("SHOW ssl")) {
+        rs.next();
+        if (rs.getString(1).equals("on") || System.nanoTime() > until) {
+          return;
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   public int port() {
     return postgres.getPort();
   }

@@ -19,7 +19,8 @@ public record PostgresConfig(
     int maxAttempts,
     SparkDuration socketTimeout,
     SparkDuration lockTimeout,
-    SparkDuration historyRetention) {
+    SparkDuration historyRetention,
+    Optional<String> sslRootCert) {
 
   public static PostgresConfig from(GlueArgs args) {
     String url = args.required("PG_JDBC_URL");
@@ -44,6 +45,15 @@ public record PostgresConfig(
         JobArgs.duration(args, "PG_SOCKET_TIMEOUT", "5 minutes"),
         JobArgs.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"),
         // the position history's days kept (at least MAX_EVENT_AGE: an older fix would recreate a dropped day)
-        JobArgs.duration(args, "PG_HISTORY_RETENTION", "90 days"));
+        JobArgs.duration(args, "PG_HISTORY_RETENTION", "90 days"),
+        sslRootCert(args));
+  }
+
+  /**
+   * {@code PG_SSL_ROOT_CERT}: URI of the PEM bundle of the CAs the server's certificate must chain to
+   * (RDS's for the region); with it every connection is {@code sslmode=verify-full}.
+   */
+  static Optional<String> sslRootCert(GlueArgs args) {
+    return args.optional("PG_SSL_ROOT_CERT").map(uri -> JobArgs.uri(args, "PG_SSL_ROOT_CERT", uri));
   }
 }

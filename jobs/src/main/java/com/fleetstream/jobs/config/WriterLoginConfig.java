@@ -8,7 +8,8 @@ import com.fleetstream.jobs.sink.postgres.SecretRef;
  * The writer-login job's configuration: the database, the administrator's secret (RDS's master
  * user secret) and the secret the streaming jobs read their login from.
  */
-public record WriterLoginConfig(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser) {
+public record WriterLoginConfig(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser,
+    java.util.Optional<String> sslRootCert) {
 
   public static WriterLoginConfig parse(String... argv) {
     GlueArgs args = GlueArgs.parse(argv);
@@ -25,7 +26,8 @@ public record WriterLoginConfig(String jdbcUrl, SecretRef admin, SecretRef write
     }
     WriterLoginConfig config = new WriterLoginConfig(url,
         new SecretRef(args.required("PG_ADMIN_SECRET_ID"), region, endpoint, null),
-        new SecretRef(args.required("PG_SECRET_ID"), region, endpoint, user), user);
+        new SecretRef(args.required("PG_SECRET_ID"), region, endpoint, user), user,
+        PostgresConfig.sslRootCert(args));
     ConfigLog.unread("writer-login job", args);
     return config;
   }

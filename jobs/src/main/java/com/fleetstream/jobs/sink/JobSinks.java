@@ -46,13 +46,14 @@ public final class JobSinks {
     this.retry = retry;
   }
 
-  public static JobSinks open(String job, StreamingConfig config) {
+  public static JobSinks open(SparkSession spark, String job, StreamingConfig config) {
     SinkConfig sinks = config.sinks();
     PgConnectionSpec db = null;
     Retry retry = null;
     if (sinks.postgres().isPresent()) {
       retry = new Retry(sinks.postgres().get().maxAttempts(), Duration.ofSeconds(1));
-      db = PostgresCredentials.resolve(sinks.postgres().get());
+      db = PostgresCredentials.resolve(sinks.postgres().get(), PostgresCredentials.rootCert(spark,
+          sinks.postgres().get().sslRootCert()));
       if (sinks.postgres().get().migrate()) {
         PgConnectionSpec target = db;
         retry.run("PostgreSQL migrations", () -> PostgresSchema.migrate(target));

@@ -35,7 +35,8 @@ class JobConfigTest {
     assertThat(s.sinks().deltaPath()).isEqualTo("file:///tmp/fleetstream/output/delta");
     assertThat(s.sinks().postgres().orElseThrow()).isEqualTo(new PostgresConfig("jdbc:postgresql://db:5432/fleet",
         java.util.Optional.of("writer"), java.util.Optional.empty(), "us-east-1", java.util.Optional.empty(), true, 5,
-        SparkDuration.parse("5 minutes"), SparkDuration.parse("30 seconds"), SparkDuration.parse("90 days")));
+        SparkDuration.parse("5 minutes"), SparkDuration.parse("30 seconds"), SparkDuration.parse("90 days"),
+        java.util.Optional.empty()));
   }
 
   @Test

@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * @param user the user and {@code password} as read at start (with a secret, {@link #open} uses the
  *     secret's current login)
+ * @param sslRootCert PEM certificates of the CAs the server's certificate must chain to; with them
+ *     every connection is TLS with the server's name checked ({@code sslmode=verify-full}), null: none
  */
 public record PgConnectionSpec(String jdbcUrl, String user, String password, Duration socketTimeout,
-    Duration lockTimeout, SecretRef secret) implements Serializable {
+    Duration lockTimeout, SecretRef secret, String sslRootCert) implements Serializable {
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(PgConnectionSpec.class);
@@ -37,16 +39,20 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
   private static final long[] REREAD_WAITS_MS = {0, 1_000, 2_000, 4_000, 8_000, 15_000};
 
   public PgConnectionSpec(String jdbcUrl, String user, String password) {
-    this(jdbcUrl, user, password, DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT, null);
+    this(jdbcUrl, user, password, DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT, null, null);
   }
 
   static PgConnectionSpec fromSecret(String jdbcUrl, SecretRef secret, Login login) {
     return new PgConnectionSpec(jdbcUrl, login.user(), login.password(), DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT,
-        secret);
+        secret, null);
   }
 
   public PgConnectionSpec withTimeouts(Duration socket, Duration lock) {
-    return new PgConnectionSpec(jdbcUrl, user, password, socket, lock, secret);
+    return new PgConnectionSpec(jdbcUrl, user, password, socket, lock, secret, sslRootCert);
+  }
+
+  public PgConnectionSpec withSslRootCert(String pem) {
+    return new PgConnectionSpec(jdbcUrl, user, password, socketTimeout, lockTimeout, secret, pem);
   }
 
   /** The login {@link #open} tries first: the secret's as last read in this JVM, or the spec's own. */
@@ -111,7 +117,12 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
     p.setProperty("connectTimeout", "10");
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
-    p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());
+    // the server's statement_timeout bounds analysts' queries; a batch's move may take longer
+    p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis() + " -c statement_timeout=0");
+    if (sslRootCert != null) {
+      p.setProperty("sslmode", "verify-full");
+      p.setProperty("sslrootcert", RootCertFile.of(sslRootCert).toString());
+    }
     return connect(jdbcUrl, p);
   }
 
@@ -119,7 +130,7 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
    * Through our own driver, never DriverManager's pick: on Glue the platform's PostgreSQL driver is on
    * the classpath too, and a connection of its classes cannot be unwrapped to ours (COPY, passwords).
    */
-  static Connection connect(String jdbcUrl, Properties p) throws SQLException {
+  private static Connection connect(String jdbcUrl, Properties p) throws SQLException {
     Connection c = DRIVER.connect(jdbcUrl, p);
     if (c == null) {
       throw new SQLException("not a PostgreSQL JDBC URL: " + jdbcUrl, "08001");
@@ -131,6 +142,6 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
   public String toString() {
     return "PgConnectionSpec[" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "<none>" : "<set>")
         + ", socketTimeout=" + socketTimeout + ", lockTimeout=" + lockTimeout
-        + (secret == null ? "" : ", secret=" + secret.id()) + "]";
+        + (secret == null ? "" : ", secret=" + secret.id()) + (sslRootCert == null ? "" : ", sslmode=verify-full") + "]";
   }
 }

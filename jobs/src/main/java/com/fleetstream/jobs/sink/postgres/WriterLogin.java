@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +42,8 @@ public final class WriterLogin {
    * @param writerUser the login to make or rotate (checked to be a plain identifier)
    * @return what was done: "created" or "rotated"
    */
-  public static String createOrRotate(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser)
-      throws SQLException {
+  public static String createOrRotate(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser,
+      String sslRootCert) throws SQLException {
     if (!writerUser.matches("[a-z_][a-z0-9_]{0,62}")) {
       throw new IllegalArgumentException("not a plain PostgreSQL role name: " + writerUser);
     }
@@ -52,7 +51,9 @@ public final class WriterLogin {
     Optional<String> previous = currentPassword(writer);
     String password = newPassword();
     String done;
-    try (Connection c = connect(jdbcUrl, adminLogin); Statement s = c.createStatement()) {
+    PgConnectionSpec db = new PgConnectionSpec(jdbcUrl, adminLogin.user(), adminLogin.password())
+        .withSslRootCert(sslRootCert);
+    try (Connection c = db.open(); Statement s = c.createStatement()) {
       boolean exists;
       try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
         ps.setString(1, writerUser);
@@ -79,7 +80,7 @@ public final class WriterLogin {
       putSecret(writer, jdbcUrl, writerUser, password);
     } catch (RuntimeException e) {
       if (previous.isPresent()) {
-        try (Connection c = connect(jdbcUrl, adminLogin)) {
+        try (Connection c = db.open()) {
           c.unwrap(PGConnection.class).alterUserPassword(writerUser, previous.get().toCharArray(), "scram-sha-256");
         }
         LOG.error("the writer's secret {} could not be written; {}'s password is set back", writer.id(), writerUser);
@@ -148,15 +149,6 @@ public final class WriterLogin {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static Connection connect(String jdbcUrl, Login login) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", login.user());
-    p.setProperty("password", login.password());
-    p.setProperty("ApplicationName", "fleetstream-writer-login");
-    p.setProperty("connectTimeout", "10");
-    return PgConnectionSpec.connect(jdbcUrl, p);
   }
 
   private static String newPassword() {
