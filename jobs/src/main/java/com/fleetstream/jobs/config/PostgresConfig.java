@@ -19,7 +19,7 @@ public record PostgresConfig(
     int maxAttempts,
     SparkDuration socketTimeout,
     SparkDuration lockTimeout,
-    SparkDuration historyRetention,
+    Optional<SparkDuration> historyRetention,
     Optional<String> sslRootCert) {
 
   public static PostgresConfig from(GlueArgs args) {
@@ -44,8 +44,8 @@ public record PostgresConfig(
         // bounded waits: a server that stops answering, a lock held by another session
         JobArgs.duration(args, "PG_SOCKET_TIMEOUT", "5 minutes"),
         JobArgs.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"),
-        // the position history's days kept (at least MAX_EVENT_AGE: an older fix would recreate a dropped day)
-        JobArgs.duration(args, "PG_HISTORY_RETENTION", "90 days"),
+        // the position history's days kept; by default 90 days, or MAX_EVENT_AGE when longer
+        args.optional("PG_HISTORY_RETENTION").map(v -> JobArgs.duration(args, "PG_HISTORY_RETENTION", v)),
         sslRootCert(args));
   }
 

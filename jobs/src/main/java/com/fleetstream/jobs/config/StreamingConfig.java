@@ -24,8 +24,8 @@ public record StreamingConfig(
     String outputPath = JobArgs.uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output");
     SinkConfig sinks = SinkConfig.from(args, outputPath);
     SparkDuration maxEventAge = maxEventAge(args);
-    sinks.postgres().ifPresent(pg -> {
-      if (pg.historyRetention().value().compareTo(maxEventAge.value()) < 0) {
+    sinks.postgres().flatMap(PostgresConfig::historyRetention).ifPresent(retention -> {
+      if (retention.value().compareTo(maxEventAge.value()) < 0) {
         throw new InvalidArgumentException("PG_HISTORY_RETENTION", "must be at least MAX_EVENT_AGE ("
             + maxEventAge.value().toDays() + " days): a fix that old would recreate a day already dropped");
       }
@@ -52,6 +52,13 @@ public record StreamingConfig(
         args.integer("MAX_RUN_SECONDS", 0, 0, Integer.MAX_VALUE),
         sinks,
         AlertsConfig.from(args, sinks));
+  }
+
+  /** Days of PostgreSQL's position history kept: PG_HISTORY_RETENTION, else 90 days or MAX_EVENT_AGE if longer. */
+  public java.time.Duration historyRetention() {
+    java.time.Duration byDefault = java.time.Duration.ofDays(90).compareTo(maxEventAge.value()) >= 0
+        ? java.time.Duration.ofDays(90) : maxEventAge.value();
+    return sinks.postgres().flatMap(PostgresConfig::historyRetention).map(SparkDuration::value).orElse(byDefault);
   }
 
   /**

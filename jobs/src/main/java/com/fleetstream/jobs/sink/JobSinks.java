@@ -139,7 +139,7 @@ public final class JobSinks {
     if (postgres == null) {
       return List.of();
     }
-    Duration keep = config.sinks().postgres().orElseThrow().historyRetention().value();
+    Duration keep = config.historyRetention();
     return List.of(new Housekeeping.Task("history retention", () -> {
       try {
         HistoryRetention.dropDaysBefore(postgres, LocalDate.now(ZoneOffset.UTC).minusDays(keep.toDays()));

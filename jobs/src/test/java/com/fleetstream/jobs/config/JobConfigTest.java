@@ -35,8 +35,9 @@ class JobConfigTest {
     assertThat(s.sinks().deltaPath()).isEqualTo("file:///tmp/fleetstream/output/delta");
     assertThat(s.sinks().postgres().orElseThrow()).isEqualTo(new PostgresConfig("jdbc:postgresql://db:5432/fleet",
         java.util.Optional.of("writer"), java.util.Optional.empty(), "us-east-1", java.util.Optional.empty(), true, 5,
-        SparkDuration.parse("5 minutes"), SparkDuration.parse("30 seconds"), SparkDuration.parse("90 days"),
+        SparkDuration.parse("5 minutes"), SparkDuration.parse("30 seconds"), java.util.Optional.empty(),
         java.util.Optional.empty()));
+    assertThat(s.historyRetention()).isEqualTo(Duration.ofDays(90));
   }
 
   @Test
@@ -158,6 +159,14 @@ class JobConfigTest {
         .hasMessage("--MAX_EVENT_AGE must be at most 3650 days, got 4000 days");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("stray")))
         .hasMessage("--stray expected --KEY value");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--PG_HISTORY_RETENTION", "7 days")))
+        .hasMessageStartingWith("--PG_HISTORY_RETENTION must be at least MAX_EVENT_AGE (30 days)");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--TRIP_SPEED_KMH", "0")))
+        .hasMessage("--TRIP_SPEED_KMH must be above 0 and below 400, got 0.0");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--TRIP_GAP", "10 days")))
+        .hasMessageStartingWith("--TRIP_FORGET_AFTER must be longer than TRIP_GAP");
+    assertThat(LocationJobConfig.parse(withDb("--MAX_EVENT_AGE", "365 days")).streaming().historyRetention())
+        .as("the default follows a longer MAX_EVENT_AGE").isEqualTo(Duration.ofDays(365));
   }
 
   @Test
