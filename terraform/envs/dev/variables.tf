@@ -7,6 +7,15 @@ variable "environment" {
   }
 }
 
+variable "allowed_account_ids" {
+  type        = list(string)
+  description = "The AWS account this environment lives in (one environment per account)."
+  validation {
+    condition     = length(var.allowed_account_ids) == 1 && alltrue([for a in var.allowed_account_ids : can(regex("^[0-9]{12}$", a))])
+    error_message = "allowed_account_ids: the one 12-digit account id of this environment."
+  }
+}
+
 variable "region" {
   type        = string
   description = "AWS region of everything."

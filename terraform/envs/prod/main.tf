@@ -1,6 +1,9 @@
 # One environment of the pipeline; the other envs/ roots are the same but for terraform.tfvars.
 provider "aws" {
   region = var.region
+  # the Glue catalog's databases and the crawlers are named per account, not per environment: one
+  # environment per account, and a plan in the wrong account stops before it changes anything
+  allowed_account_ids = var.allowed_account_ids
   default_tags {
     tags = local.tags
   }

@@ -1,4 +1,5 @@
 environment                  = "prod"
+allowed_account_ids          = ["333333333333"] # yours
 region                       = "eu-central-1"
 vpc_id                       = "vpc-0123456789abcdef2"
 private_subnet_ids           = ["subnet-0123456789abcdef2", "subnet-0fedcba9876543212", "subnet-0aaaabbbbccccdddd"]

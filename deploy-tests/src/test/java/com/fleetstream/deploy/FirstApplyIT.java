@@ -281,6 +281,25 @@ class FirstApplyIT {
     }
   }
 
+  /**
+   * The Glue catalog's databases and the crawlers are named per account: two environments in one
+   * account would collide on them. Each root pins its one account, and no two the same.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void eachEnvironmentPinsAnAccountOfItsOwn() throws Exception {
+    java.util.Set<Object> accounts = new java.util.HashSet<>();
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      List<Object> pinned = (List<Object>) root.variable("allowed_account_ids");
+      assertThat(pinned).as(env).hasSize(1);
+      assertThat(accounts.add(pinned.get(0))).as(env + ": an account no other environment uses").isTrue();
+      assertThat(Files.readString(root.dir().resolve("main.tf"))).as(env + " provider")
+          .containsPattern("provider \"aws\" \\{[^}]*allowed_account_ids\\s*=\\s*var\\.allowed_account_ids");
+    }
+    assertThat(failures(Map.of("allowed_account_ids", List.of("12345")))).anyMatch(f -> f.contains("allowed_account_ids"));
+  }
+
   private static Map<String, Object> glueEvent(String job, String state) {
     return Map.of("source", "aws.glue", "detail-type", "Glue Job State Change",
         "detail", Map.of("jobName", job, "state", state, "jobRunId", "jr_1"));
