@@ -68,6 +68,8 @@ class WriterLoginIT {
     assertThat(first.get("dbname").asText()).isEqualTo("writer_login_test");
     assertThat(first.get("password").asText()).hasSize(40);
     assertThat(canLogIn(first.get("password").asText())).isTrue();
+    assertThat(TestPostgres.rows(db, "SELECT rolconnlimit, rolcreaterole, rolsuper FROM pg_roles WHERE rolname = '"
+        + USER + "'")).containsExactly(java.util.List.of(64, false, false));
     assertThat(TestPostgres.rows(db, "SELECT tableowner FROM pg_tables WHERE schemaname = 'fleet'"))
         .containsExactly(java.util.List.of(USER));
     // the writer may create in its database (the migrations), and roles it may not

@@ -1,7 +1,10 @@
 package com.fleetstream.jobs.sink;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +32,17 @@ public final class Housekeeping implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
   private static final long STOP_WAIT_SECONDS = 120;
 
-  /** One chore, by name for the log. */
-  public record Task(String name, Runnable work) {}
+  /**
+   * One chore, by name for the log.
+   *
+   * @param every at most this often (a round runs it when this long has passed since it last ran);
+   *     zero: every round
+   */
+  public record Task(String name, Duration every, Runnable work) {
+    public Task(String name, Runnable work) {
+      this(name, Duration.ZERO, work);
+    }
+  }
 
   private final ScheduledExecutorService executor;
 
@@ -48,17 +60,23 @@ public final class Housekeeping implements AutoCloseable {
       return t;
     });
     if (!tasks.isEmpty()) {
-      executor.scheduleWithFixedDelay(() -> round(spark, job, tasks), interval.toMillis(), interval.toMillis(),
-          TimeUnit.MILLISECONDS);
+      Map<String, Instant> lastRuns = new HashMap<>(); // only the executor's one thread touches it
+      executor.scheduleWithFixedDelay(() -> round(spark, job, tasks, lastRuns), interval.toMillis(),
+          interval.toMillis(), TimeUnit.MILLISECONDS);
     }
     return new Housekeeping(executor);
   }
 
-  private static void round(SparkSession spark, String job, List<Task> tasks) {
+  private static void round(SparkSession spark, String job, List<Task> tasks, Map<String, Instant> lastRuns) {
     spark.sparkContext().setJobGroup(job + "-housekeeping", "compaction, VACUUM and retention", false);
     for (Task task : tasks) {
+      Instant last = lastRuns.get(task.name());
+      if (last != null && last.plus(task.every()).isAfter(Instant.now())) {
+        continue;
+      }
       try {
         task.work().run();
+        lastRuns.put(task.name(), Instant.now());
       } catch (RuntimeException e) {
         LOG.warn("{}: {} failed, tried again at the next interval: {}", job, task.name(), e.toString());
       }

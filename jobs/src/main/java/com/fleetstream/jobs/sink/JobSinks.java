@@ -5,12 +5,12 @@ import com.fleetstream.jobs.config.SinkConfig;
 import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.alerts.AlertPublisher;
+import com.fleetstream.jobs.sink.postgres.HistoryRetention;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
 import com.fleetstream.jobs.transform.Partitioning;
-import com.fleetstream.jobs.sink.postgres.HistoryRetention;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +117,7 @@ public final class JobSinks {
   /**
    * The chores of the job's Delta tables, for {@link Housekeeping}: their only writers are this job's
    * queries, so this driver is the only one to write them. The tables only appended to are compacted
-   * (hours closed at the time); all are vacuumed.
+   * (hours closed at the time); all are vacuumed, daily.
    */
   public List<Housekeeping.Task> deltaHousekeeping(SparkSession spark) {
     List<Housekeeping.Task> tasks = new ArrayList<>();
@@ -126,7 +126,8 @@ public final class JobSinks {
           () -> DeltaCompaction.compactHoursBefore(spark, path, Instant.now())));
     }
     for (String path : delta) {
-      tasks.add(new Housekeeping.Task("VACUUM of " + path, () -> DeltaCompaction.vacuum(spark, path)));
+      // VACUUM lists the whole table: once a day is enough for files kept 7 days anyway
+      tasks.add(new Housekeeping.Task("VACUUM of " + path, Duration.ofDays(1), () -> DeltaCompaction.vacuum(spark, path)));
     }
     return tasks;
   }

@@ -35,6 +35,7 @@ public final class WriterLogin {
   private static final Logger LOG = LoggerFactory.getLogger(WriterLogin.class);
   private static final String CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   private static final SecureRandom RANDOM = new SecureRandom();
+  static final int CONNECTION_LIMIT = 64;
 
   private WriterLogin() {}
 
@@ -65,6 +66,9 @@ public final class WriterLogin {
       if (!exists) {
         s.execute("CREATE ROLE " + writerUser + " LOGIN");
       }
+      // both streaming jobs' drivers and COPY tasks, with room for a restart's overlap; the rest of
+      // max_connections stays for analysts and the administrator
+      s.execute("ALTER ROLE " + writerUser + " CONNECTION LIMIT " + CONNECTION_LIMIT);
       s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analyst') THEN"
           + " CREATE ROLE analyst NOLOGIN; END IF; END $$");
       s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO " + writerUser
