@@ -21,7 +21,7 @@ class CrawlerDefinitionsTest {
   @Test
   void everyFinalTableOfTheCombineJobIsCrawled() {
     assertThat(defs.over("final")).extracting(CrawlerDefinitions.Crawler::table).containsExactlyInAnyOrderElementsOf(
-        List.of("vehicle_daily_summary", "sensor_hourly_summary", "location_sensor_enriched"));
+        List.of("vehicle_daily_summary", "sensor_hourly_summary", "location_sensor_enriched", "vehicle_daily_trips"));
     assertThat(defs.over("final")).allSatisfy(c -> assertThat(c.format()).isEqualTo("delta"));
   }
 }
