@@ -14,14 +14,15 @@ final class QueryStops {
   private QueryStops() {}
 
   /**
-   * Whether the query's last trigger found no new data. A trigger that is only probing the shards
-   * counts as idle: when every probe takes most of the trigger interval (two drivers on two cores,
-   * a slow endpoint) a moment with no trigger active may never come, and a drained job ran on to
-   * MAX_RUN_SECONDS. A batch the watermark still runs without new data is finished by
-   * {@link #betweenBatches} before the query stops.
+   * Whether the query's last trigger found no new data and its last report read nothing: a batch that
+   * read rows moves the watermark, and the batch Spark then runs without data (closing windows, ending
+   * trips) must come first. A trigger that is only probing the shards counts as idle: when every probe
+   * takes most of the trigger interval (two drivers on two cores, a slow endpoint) a moment with no
+   * trigger active may never come, and a drained job ran on to MAX_RUN_SECONDS. A query that needs no
+   * such batch reports itself idle within {@link SparkSessions#DRAINING_PROGRESS_INTERVAL}.
    */
   static boolean idle(StreamingQuery q) {
-    return q.lastProgress() != null && !q.status().isDataAvailable();
+    return q.lastProgress() != null && q.lastProgress().numInputRows() == 0 && !q.status().isDataAvailable();
   }
 
   /** Stopping inside a batch aborts it (it is replayed on restart); wait for the gap between batches. */

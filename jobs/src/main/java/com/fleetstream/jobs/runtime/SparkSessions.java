@@ -7,6 +7,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** The session every job runs in; on Glue the master and cluster settings come from Glue itself. */
 public final class SparkSessions {
+  /** How often an idle query reports itself when the job stops once drained ({@link QueryStops#idle}). */
+  static final String DRAINING_PROGRESS_INTERVAL = "500ms";
+
   /**
    * What a Delta session needs besides Delta on the classpath. Glue's {@code --datalake-formats delta}
    * only adds the jars: without these Delta 3.3 refuses the first write
@@ -109,6 +112,10 @@ public final class SparkSessions {
     // (Housekeeping) deletes replaced files after 7 days, the log keeps 30 days of versions to time-travel
     spark.conf().set("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 7 days");
     spark.conf().set("spark.databricks.delta.properties.defaults.logRetentionDuration", "interval 30 days");
+    if (config.stopWhenDrained()) {
+      // a query with nothing to read reports so every 10 s by default: a drained job would wait for it
+      spark.conf().set("spark.sql.streaming.noDataProgressEventInterval", DRAINING_PROGRESS_INTERVAL);
+    }
     if (config.checkpointPath().startsWith("file:")) {
       // Hadoop's FileContext renames on the local file system fork a readlink process for each file;
       // the FileSystem-based manager renames in-process, atomic on a local disk all the same
