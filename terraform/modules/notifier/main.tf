@@ -66,15 +66,12 @@ data "aws_iam_policy_document" "notifier" {
     resources = ["${var.final_bucket_arn}/${var.manifest_prefix}*", "${var.final_bucket_arn}/_notifier/*"]
   }
   statement {
-    # with ListBucket, S3 answers a missing object with 404 NoSuchKey instead of 403 AccessDenied
-    sid       = "ListOwnPrefixes"
+    # with ListBucket, S3 answers a missing object with 404 NoSuchKey instead of 403 AccessDenied. Not
+    # narrowed by s3:prefix: a GetObject carries no prefix for such a condition to match. The keys it
+    # lists are the final tables' file names, which the manifests it reads name anyway.
+    sid       = "ListFinalBucket"
     actions   = ["s3:ListBucket"]
     resources = [var.final_bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${var.manifest_prefix}*", "_notifier/*"]
-    }
   }
   statement {
     sid       = "PublicationClaims"

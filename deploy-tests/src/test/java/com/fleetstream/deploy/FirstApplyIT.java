@@ -74,16 +74,18 @@ class FirstApplyIT {
     }
   }
 
-  /** The notifier may list its own prefixes (a missing manifest is then NoSuchKey, not 403), nothing else. */
+  /**
+   * The notifier may list the final bucket, so a missing manifest is NoSuchKey, not 403: S3 decides
+   * that on ListBucket with no prefix in the request, so the grant cannot be narrowed by s3:prefix.
+   */
   @Test
-  void theNotifierMayListItsPrefixesOnly() {
+  void theNotifierMayListTheFinalBucket() {
     Terraform.Module root = Terraform.environment("dev", Terraform.Cloud.TEST);
     IamPolicies notifier = IamPolicies.ofRole(root, "fleetstream-dev-notifier");
     String bucket = "arn:aws:s3:::fleetstream-dev-final-123456789012-eu-central-1";
-    assertThat(notifier.allows(new IamRequest("s3:ListBucket", bucket, Map.of("s3:prefix", "_manifests/run-1.json"),
-        "a manifest"))).isTrue();
-    assertThat(notifier.allows(new IamRequest("s3:ListBucket", bucket, Map.of("s3:prefix", "vehicle_daily_summary/"),
-        "the data"))).isFalse();
+    assertThat(notifier.allows(new IamRequest("s3:ListBucket", bucket, Map.of(), "a missing manifest"))).isTrue();
+    assertThat(notifier.allows(new IamRequest("s3:ListBucket",
+        "arn:aws:s3:::fleetstream-dev-curated-123456789012-eu-central-1", Map.of(), "another bucket"))).isFalse();
   }
 
   /** The key and the ops topic trust AWS services only on behalf of this account (the confused-deputy guard). */
