@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.testkit.LoopbackSecretsManager;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,8 +32,7 @@ class PasswordRotationIT {
   @RegisterExtension
   static final StreamServers servers = new StreamServers("rotation_test");
   static final LoopbackSecretsManager secrets = new LoopbackSecretsManager();
-  static String hbaFile;
-  static String hbaBefore;
+  static AutoCloseable passwordChecked;
 
   @TempDir
   static Path work;
@@ -43,9 +40,8 @@ class PasswordRotationIT {
   @AfterAll
   static void restore() throws Exception {
     secrets.close();
-    if (hbaFile != null) {
-      Files.writeString(Path.of(hbaFile), hbaBefore);
-      sql("SELECT pg_reload_conf()");
+    if (passwordChecked != null) {
+      passwordChecked.close();
     }
   }
 
@@ -57,15 +53,7 @@ class PasswordRotationIT {
     sql("ALTER ROLE " + ROLE + " PASSWORD 'first-password'");
     sql("ALTER DATABASE rotation_test OWNER TO " + ROLE);
     sql("ALTER SCHEMA public OWNER TO " + ROLE);
-    try (Connection c = servers.db().open(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SHOW hba_file")) {
-      rs.next();
-      hbaFile = rs.getString(1);
-    }
-    hbaBefore = Files.readString(Path.of(hbaFile));
-    // this role alone must give its password; the tests' superuser keeps the server's trust rule
-    Files.writeString(Path.of(hbaFile), "host all " + ROLE + " 127.0.0.1/32 scram-sha-256\n" + hbaBefore);
-    sql("SELECT pg_reload_conf()");
+    passwordChecked = TestPostgres.passwordRequiredFor(ROLE);
     secrets.put(SECRET, login("first-password"));
     SparkSession spark = SparkTestSession.get();
 

@@ -39,6 +39,31 @@ public final class TestPostgres {
     return new PgConnectionSpec(pg.jdbcUrl(name), PostgresServer.SUPERUSER, null);
   }
 
+  /**
+   * Makes the server check {@code role}'s password (SCRAM) from 127.0.0.1, as RDS checks every login;
+   * the tests' superuser keeps the server's trust rule. Closing it restores the server's rules.
+   */
+  public static AutoCloseable passwordRequiredFor(String role) throws IOException, SQLException {
+    Path hba;
+    try (Connection c = server().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW hba_file")) {
+      rs.next();
+      hba = Path.of(rs.getString(1));
+    }
+    String before = Files.readString(hba);
+    Files.writeString(hba, "host all " + role + " 127.0.0.1/32 scram-sha-256\n" + before);
+    reloadConfig();
+    return () -> {
+      Files.writeString(hba, before);
+      reloadConfig();
+    };
+  }
+
+  private static void reloadConfig() throws SQLException {
+    try (Connection c = server().connect(); Statement s = c.createStatement()) {
+      s.execute("SELECT pg_reload_conf()");
+    }
+  }
+
   /** Rows of a query as lists of column values, in the query's order. */
   public static List<List<Object>> rows(PgConnectionSpec db, String sql) {
     try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.jobs.config.WriterLoginConfig;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.LoopbackSecretsManager;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -32,19 +29,12 @@ class WriterLoginIT {
   private static final String USER = "login_test_writer";
   static final LoopbackSecretsManager secrets = new LoopbackSecretsManager();
   static PgConnectionSpec db;
-  static String hbaFile;
-  static String hbaBefore;
+  static AutoCloseable passwordChecked;
 
   @BeforeAll
   static void server() throws Exception {
     db = TestPostgres.database("writer_login_test");
-    try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW hba_file")) {
-      rs.next();
-      hbaFile = rs.getString(1);
-    }
-    hbaBefore = Files.readString(Path.of(hbaFile));
-    Files.writeString(Path.of(hbaFile), "host all " + USER + " 127.0.0.1/32 scram-sha-256\n" + hbaBefore);
-    sql("SELECT pg_reload_conf()");
+    passwordChecked = TestPostgres.passwordRequiredFor(USER);
     secrets.put(ADMIN, "{\"username\":\"" + db.user() + "\",\"password\":\"unused-with-trust\"}");
     secrets.declare(WRITER);
   }
@@ -52,8 +42,7 @@ class WriterLoginIT {
   @AfterAll
   static void restore() throws Exception {
     secrets.close();
-    Files.writeString(Path.of(hbaFile), hbaBefore);
-    sql("SELECT pg_reload_conf()");
+    passwordChecked.close();
   }
 
   @Test
