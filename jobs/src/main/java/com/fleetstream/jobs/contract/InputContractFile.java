@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.jobs.contract.InputContract.RecordKind;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 
 /**
  * A contract file: JSON, read once at start from wherever Hadoop reads (S3, local). Every key is
@@ -39,19 +34,13 @@ public final class InputContractFile {
   private InputContractFile() {}
 
   /**
-   * @param argument the job argument that named the file, for messages
+   * @param json the file's text
+   * @param uri where it was read from, and {@code argument} the job argument that named it, for messages
    * @param fields the product's fields of that record, which {@code fields} may map
    * @param textFields those a constant may be given for
    */
-  public static InputContract read(Configuration hadoop, String uri, String argument, RecordKind record,
+  public static InputContract read(String json, String uri, String argument, RecordKind record,
       Set<String> fields, Set<String> textFields) {
-    Path path = new Path(uri);
-    String json;
-    try (InputStream in = path.getFileSystem(hadoop).open(path)) {
-      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InvalidArgumentException(argument, "cannot read contract " + uri + ": " + e);
-    }
     try {
       return parse(json, record, fields, textFields);
     } catch (IllegalArgumentException e) {

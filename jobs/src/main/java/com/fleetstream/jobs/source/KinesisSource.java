@@ -31,7 +31,7 @@ public final class KinesisSource {
   public static List<StreamRecords> read(SparkSession spark, KinesisSourceConfig config, RecordKind kind,
       List<FieldSpec> fields) {
     return config.streamNames().stream().map(stream -> new StreamRecords(stream,
-        config.contract(stream).map(f -> InputContractFile.read(spark.sparkContext().hadoopConfiguration(), f.uri(),
+        config.contract(stream).map(f -> InputContractFile.read(UriText.read(spark, f.argument(), f.uri()), f.uri(),
             f.argument(), kind, FieldSpec.names(fields), FieldSpec.textNames(fields)))
             .orElse(InputContract.builtIn(kind)),
         spark.readStream().format(KinesisStreamSource.SHORT_NAME).options(options(config, stream)).load()))

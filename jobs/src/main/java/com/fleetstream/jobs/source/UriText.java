@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** A small file a job argument names (geofences, a CA bundle), read once at start from wherever Hadoop reads. */
+/**
+ * A small file a job argument names (geofences, an input contract, a CA bundle), read once at start
+ * from wherever Hadoop reads.
+ */
 public final class UriText {
   private UriText() {}
 
