@@ -186,12 +186,14 @@ resource "aws_cloudwatch_metric_alarm" "restarts" {
   tags                = var.tags
 }
 
-data "aws_iam_policy_document" "assume_states" {
+# who may take the restart's roles: Step Functions for the state machine, EventBridge for the rule
+data "aws_iam_policy_document" "assume" {
+  for_each = toset(["states", "events"])
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = ["states.amazonaws.com"]
+      identifiers = ["${each.key}.amazonaws.com"]
     }
     condition {
       test     = "StringEquals"
@@ -203,7 +205,7 @@ data "aws_iam_policy_document" "assume_states" {
 
 resource "aws_iam_role" "restart" {
   name               = "${var.name_prefix}-restart-streaming-job"
-  assume_role_policy = data.aws_iam_policy_document.assume_states.json
+  assume_role_policy = data.aws_iam_policy_document.assume["states"].json
   tags               = var.tags
 }
 
@@ -221,24 +223,9 @@ resource "aws_iam_role_policy" "restart" {
   policy = data.aws_iam_policy_document.restart.json
 }
 
-data "aws_iam_policy_document" "assume_events" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-
 resource "aws_iam_role" "events_restart" {
   name               = "${var.name_prefix}-events-restart"
-  assume_role_policy = data.aws_iam_policy_document.assume_events.json
+  assume_role_policy = data.aws_iam_policy_document.assume["events"].json
   tags               = var.tags
 }
 

@@ -226,14 +226,7 @@ public final class Terraform {
           out.put("", new Instance(type, name, "", b, this));
           return out;
         }
-        Object each = Expressions.value(b.get("for_each"), this);
-        Map<String, Object> items = new TreeMap<>();
-        if (each instanceof Map<?, ?> m) {
-          m.forEach((key, v) -> items.put((String) key, v));
-        } else {
-          ((List<Object>) each).forEach(v -> items.put(Expressions.string(v), v));
-        }
-        items.forEach((key, v) -> out.put(key, new Instance(type, name, key, b,
+        forEachItems(Expressions.value(b.get("for_each"), this)).forEach((key, v) -> out.put(key, new Instance(type, name, key, b,
             new Expressions.Overlay(this, Map.of("each", Map.of("key", key, "value", v))))));
         return out;
       }
@@ -329,14 +322,25 @@ public final class Terraform {
           if (!b.containsKey("for_each")) {
             yield rendered(PolicyDocuments.evaluate(b, this));
           }
-          Object each = Expressions.value(b.get("for_each"), this);
           Map<String, Object> byKey = new TreeMap<>();
-          ((Map<String, Object>) each).forEach((key, v) -> byKey.put(key, rendered(PolicyDocuments.evaluate(b,
+          forEachItems(Expressions.value(b.get("for_each"), this)).forEach((key, v) -> byKey.put(key, rendered(PolicyDocuments.evaluate(b,
               new Expressions.Overlay(this, Map.of("each", Map.of("key", key, "value", v)))))));
           yield byKey;
         }
         default -> throw new IllegalArgumentException("data source " + type + " is not modelled");
       };
+    }
+
+    /** A for_each value's items by key: a map's entries, or a set's elements as both key and value. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> forEachItems(Object each) {
+      Map<String, Object> items = new TreeMap<>();
+      if (each instanceof Map<?, ?> m) {
+        m.forEach((key, v) -> items.put((String) key, v));
+      } else {
+        ((List<Object>) each).forEach(v -> items.put(Expressions.string(v), v));
+      }
+      return items;
     }
 
     private static Map<String, Object> rendered(Map<String, Object> doc) {
