@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.contract;
 
+import com.fleetstream.events.LocationFields;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public record InputContract(
   public static InputContract builtIn(RecordKind record) {
     return switch (record) {
       case LOCATION -> new InputContract("fleetstream-location", 1, record,
-          Map.of("vehicle_id", List.of("truck_id", "car_id", "carId", "bus_id", "busId")), true,
+          LocationFields.BUILT_IN_ALIASES, true,
           List.of(TimestampFormat.ISO_8601), false, false, Map.of());
       case SENSOR -> new InputContract("fleetstream-sensor", 1, record, Map.of(), true,
           List.of(TimestampFormat.ISO_8601), false, false, Map.of());

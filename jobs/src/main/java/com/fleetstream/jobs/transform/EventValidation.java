@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
+import com.fleetstream.events.EventLimits;
+import com.fleetstream.events.FieldSpec;
 import com.fleetstream.jobs.contract.InputContract;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,10 +39,6 @@ public final class EventValidation {
   private static final String CORRUPT = "_corrupt_record";
   private static final Map<String, String> PERMISSIVE =
       Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT);
-  /** Events are a few hundred bytes; anything near Kinesis's 1 MiB record limit is not one. */
-  static final int MAX_PAYLOAD_BYTES = 64 * 1024;
-  /** Ids, metric names, units and statuses are short; longer text is junk, not worth a database row. */
-  static final int MAX_TEXT_CHARS = 256;
 
   /** A failure condition and the reason it gives. */
   public record Rule(Column failsWhen, String reason) {}
@@ -75,7 +73,7 @@ public final class EventValidation {
     List<Rule> rules = new ArrayList<>();
     rules.add(new Rule(org.apache.spark.sql.functions.instr(col("payload"), KinesisRecords.REPLACEMENT).gt(0),
         "invalid_utf8"));
-    rules.add(new Rule(org.apache.spark.sql.functions.octet_length(col("payload")).gt(MAX_PAYLOAD_BYTES),
+    rules.add(new Rule(org.apache.spark.sql.functions.octet_length(col("payload")).gt(EventLimits.MAX_PAYLOAD_BYTES),
         "payload_too_large"));
     rules.add(new Rule(not(col("_clean")).and(col("_text").isNull().or(col("_text." + CORRUPT).isNotNull())),
         "malformed_json"));
@@ -86,11 +84,11 @@ public final class EventValidation {
       List<String> fieldNames = all.get(f.name());
       Column typedValue = field("_typed", fieldNames);
       Column text = field("_text", fieldNames);
-      if (f.type() == DataTypes.DoubleType) {
+      if (f.type() == FieldSpec.Type.NUMBER) {
         // a clean typed read has no text to look at: its number is there or it is null
         parsed = parsed.withColumn(rawName, text)
             .withColumn(blankName, when(col("_clean"), typedValue.isNull()).otherwise(blank(col(rawName))))
-            .withColumn(f.name(), when(col("_clean"), typedValue).otherwise(tryCast(rawName, f.type())));
+            .withColumn(f.name(), when(col("_clean"), typedValue).otherwise(tryCast(rawName, DataTypes.DoubleType)));
         if (!contract.numbersAsText()) {
           rules.add(new Rule(not(col("_clean")).and(col("payload").rlike(quotedValue(fieldNames))),
               "invalid_type:" + f.name()));
@@ -102,7 +100,7 @@ public final class EventValidation {
           raw = when(blank(raw), fallback).otherwise(raw);
         }
         parsed = parsed.withColumn(rawName, raw).withColumn(blankName, blank(col(rawName)));
-        if (f.type() == DataTypes.TimestampType) {
+        if (f.type() == FieldSpec.Type.TIMESTAMP) {
           Column time = Timestamps.parse(rawName, contract.timestampFormats());
           if (contract.eventTimeFromArrival()) {
             // no longer missing once it takes the arrival time; each column is bound as it is added
@@ -152,7 +150,7 @@ public final class EventValidation {
     StructType schema = new StructType();
     Set<String> added = new LinkedHashSet<>();
     for (FieldSpec f : fields) {
-      DataType type = allText || f.type() != DataTypes.DoubleType ? DataTypes.StringType : f.type();
+      DataType type = allText || f.type() != FieldSpec.Type.NUMBER ? DataTypes.StringType : DataTypes.DoubleType;
       for (String name : names.get(f.name())) {
         if (added.add(name)) {
           schema = schema.add(name, type);
@@ -193,12 +191,12 @@ public final class EventValidation {
       rules.add(new Rule(blank, "missing_field:" + f.name()));
     }
     rules.add(new Rule(org.apache.spark.sql.functions.not(blank).and(typed.isNull()), "invalid_type:" + f.name()));
-    if (f.type() == DataTypes.StringType) {
+    if (f.type() == FieldSpec.Type.TEXT) {
       // a JSON object or array where text belongs reaches here as its JSON text
       rules.add(new Rule(raw.rlike("^\\s*[\\[{]"), "invalid_type:" + f.name()));
-      rules.add(new Rule(org.apache.spark.sql.functions.length(raw).gt(MAX_TEXT_CHARS), "too_long:" + f.name()));
+      rules.add(new Rule(org.apache.spark.sql.functions.length(raw).gt(EventLimits.MAX_TEXT_CHARS), "too_long:" + f.name()));
     }
-    if (f.type() == DataTypes.DoubleType) {
+    if (f.type() == FieldSpec.Type.NUMBER) {
       Column notFinite = org.apache.spark.sql.functions.isnan(typed)
           .or(typed.equalTo(Double.POSITIVE_INFINITY)).or(typed.equalTo(Double.NEGATIVE_INFINITY));
       rules.add(new Rule(typed.isNotNull().and(notFinite), "invalid_number:" + f.name()));

@@ -1,11 +1,7 @@
 package com.fleetstream.jobs.transform;
 
-import static com.fleetstream.jobs.transform.FieldSpec.optionalDouble;
-import static com.fleetstream.jobs.transform.FieldSpec.optionalString;
-import static com.fleetstream.jobs.transform.FieldSpec.requiredDouble;
-import static com.fleetstream.jobs.transform.FieldSpec.requiredString;
-import static com.fleetstream.jobs.transform.FieldSpec.requiredTimestamp;
-
+import com.fleetstream.events.FieldSpec;
+import com.fleetstream.events.LocationFields;
 import com.fleetstream.jobs.contract.InputContract;
 import java.time.Duration;
 import java.util.List;
@@ -15,18 +11,7 @@ import org.apache.spark.sql.Row;
 
 /** GPS fixes: JSON payload to typed, validated columns. */
 public final class LocationEvents {
-  public static final List<FieldSpec> FIELDS = List.of(
-      requiredString("vehicle_id"),
-      optionalString("event_id"),
-      requiredTimestamp("timestamp"),
-      requiredDouble("latitude", -90.0, 90.0),
-      requiredDouble("longitude", -180.0, 180.0),
-      optionalDouble("speed_kmh", 0.0, 400.0),
-      optionalDouble("heading", 0.0, 360.0),
-      optionalDouble("altitude_m", -500.0, 9000.0),
-      optionalDouble("accuracy_m", 0.0, null),
-      optionalDouble("fuel_level_pct", 0.0, 100.0),
-      optionalString("engine_status"));
+  public static final List<FieldSpec> FIELDS = LocationFields.FIELDS;
 
   private LocationEvents() {}
 

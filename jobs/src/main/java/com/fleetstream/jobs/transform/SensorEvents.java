@@ -1,9 +1,9 @@
 package com.fleetstream.jobs.transform;
 
-import static com.fleetstream.jobs.transform.FieldSpec.optionalDouble;
-import static com.fleetstream.jobs.transform.FieldSpec.optionalString;
-import static com.fleetstream.jobs.transform.FieldSpec.requiredString;
-import static com.fleetstream.jobs.transform.FieldSpec.requiredTimestamp;
+import static com.fleetstream.events.FieldSpec.optionalDouble;
+import static com.fleetstream.events.FieldSpec.optionalString;
+import static com.fleetstream.events.FieldSpec.requiredString;
+import static com.fleetstream.events.FieldSpec.requiredTimestamp;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import com.fleetstream.events.FieldSpec;
 import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.contract.InputContract;
 import java.time.Duration;

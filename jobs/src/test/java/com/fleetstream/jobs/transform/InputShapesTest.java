@@ -3,6 +3,7 @@ package com.fleetstream.jobs.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fleetstream.events.FieldSpec;
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestRecords;
 import com.fleetstream.jobs.contract.InputContract;
