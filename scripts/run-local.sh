@@ -8,6 +8,8 @@ command -v node >/dev/null || { echo "node (Node.js) is required for the Kinesis
 # the Kinesis emulator, and the HCL reader the deployment plans terraform/ with
 (cd tools/kinesalite && [ -d node_modules/kinesalite ] || npm ci --no-audit --no-fund --ignore-scripts)
 (cd tools/hcl2json && [ -d node_modules/@cdktn/hcl2json ] || npm ci --no-audit --no-fund --ignore-scripts)
+# the map's libraries, which Maven copies into the API jar
+(cd tools/web && [ -d node_modules/leaflet ] || npm ci --no-audit --no-fund --ignore-scripts)
 mvn -B -q install -DskipTests
 export SPARK_LOCAL_IP=127.0.0.1
 exec java @etc/java17-spark.args -Xmx4g \

@@ -2,6 +2,6 @@
 -- Parameters: 1 vehicle_id
 
 -- name: latest_position
-SELECT vehicle_id, event_time, latitude, longitude, speed_kmh, heading, engine_status
+SELECT vehicle_id, event_time, event_id, latitude, longitude, speed_kmh, heading, engine_status
 FROM fleet.vehicle_position_latest
 WHERE vehicle_id = ?;

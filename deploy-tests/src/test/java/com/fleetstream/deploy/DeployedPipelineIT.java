@@ -14,7 +14,7 @@ import com.fleetstream.jobs.TestPostgres;
 import com.fleetstream.jobs.TestRecords;
 import com.fleetstream.jobs.TestS3;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
-import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.sql.SqlScript;
 import com.fleetstream.rehearsal.Deployment;
 import com.fleetstream.rehearsal.glue.GlueDriver;
 import com.fleetstream.rehearsal.terraform.Terraform;

@@ -66,17 +66,7 @@ public final class RecordCheck {
     }
     Instant eventTime = null;
     for (FieldSpec f : fields) {
-      List<String> names = new ArrayList<>();
-      names.add(f.name());
-      names.addAll(aliases.getOrDefault(f.name(), List.of()));
-      JsonNode value = null;
-      for (String name : names) {
-        JsonNode v = record.get(name);
-        if (v != null && !v.isNull()) {
-          value = v;
-          break;
-        }
-      }
+      JsonNode value = value(record, f.name(), aliases);
       String text = value == null ? null : value.isValueNode() ? value.asText() : value.toString();
       boolean blank = text == null || text.strip().isEmpty();
       if (blank) {
@@ -108,6 +98,20 @@ public final class RecordCheck {
       }
     }
     return new Checked(null, record);
+  }
+
+  /** The field's value under its own name or else the first alias that has one; null when none has. */
+  public static JsonNode value(JsonNode record, String field, Map<String, List<String>> aliases) {
+    List<String> names = new ArrayList<>();
+    names.add(field);
+    names.addAll(aliases.getOrDefault(field, List.of()));
+    for (String name : names) {
+      JsonNode v = record.get(name);
+      if (v != null && !v.isNull()) {
+        return v;
+      }
+    }
+    return null;
   }
 
   private static String numberReason(FieldSpec f, JsonNode value, String text) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.jobs.config.Thresholds;
-import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.sql.SqlScript;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord;

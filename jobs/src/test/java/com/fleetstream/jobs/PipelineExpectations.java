@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
-import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.sql.SqlScript;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
@@ -167,7 +167,7 @@ public final class PipelineExpectations {
       for (String vehicle : List.of("truck-001", "truck-005")) {
         GpsFix latest = fixes.stream().filter(f -> f.vehicleId().equals(vehicle)).max(newest).orElseThrow();
         assertThat(query(c, "latest_position", vehicle)).containsExactly(List.of(vehicle,
-            Timestamp.from(latest.timestamp()), latest.latitude(), latest.longitude(), latest.speedKmh(),
+            Timestamp.from(latest.timestamp()), latest.eventId(), latest.latitude(), latest.longitude(), latest.speedKmh(),
             latest.heading(), latest.engineStatus()));
 
         assertThat(query(c, "position_history", vehicle, Timestamp.from(from), Timestamp.from(to)))

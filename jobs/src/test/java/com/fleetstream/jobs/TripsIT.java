@@ -7,7 +7,7 @@ import com.fleetstream.jobs.config.CombineJobConfig;
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.runtime.BatchAccounting;
 import com.fleetstream.jobs.sink.BatchSink;
-import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.sql.SqlScript;
 import com.fleetstream.jobs.trips.Drive;
 import com.fleetstream.jobs.trips.TripDetector.Fix;
 import com.fleetstream.jobs.trips.TripsAndStops;

@@ -1,6 +1,6 @@
 package com.fleetstream.local;
 
-import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.sql.SqlScript;
 import com.fleetstream.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

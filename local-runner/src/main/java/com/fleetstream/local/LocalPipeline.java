@@ -4,7 +4,7 @@ import com.fleetstream.args.GlueArgs;
 import com.fleetstream.crawlers.CrawlerDefinitions;
 import com.fleetstream.crawlers.LocalCatalog;
 import com.fleetstream.jobs.runtime.SparkSessions;
-import com.fleetstream.jobs.sink.postgres.SqlScript;
+import com.fleetstream.sql.SqlScript;
 import com.fleetstream.rehearsal.Deployment;
 import com.fleetstream.rehearsal.glue.GlueDriver;
 import com.fleetstream.rehearsal.s3.S3Objects;

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.sink.postgres;
+package com.fleetstream.sql;
 
 import java.io.IOException;
 import java.io.InputStream;

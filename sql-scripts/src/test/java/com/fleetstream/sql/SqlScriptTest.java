@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.sink.postgres;
+package com.fleetstream.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

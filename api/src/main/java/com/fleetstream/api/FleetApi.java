@@ -1,0 +1,265 @@
+package com.fleetstream.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fleetstream.api.auth.TokenVerifier;
+import com.fleetstream.api.http.ApiError;
+import com.fleetstream.api.http.Request;
+import com.fleetstream.api.http.Response;
+import com.fleetstream.api.ingest.PositionIngest;
+import com.fleetstream.api.read.Reports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API's routes, the same behind API Gateway (Lambda) and the local server. Every route but the
+ * page, its files and the OpenAPI document takes a bearer token.
+ */
+public final class FleetApi {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Vehicle ids are partition keys: Kinesis takes at most 256 characters. */
+  private static final int MAX_ID_CHARS = 256;
+  private static final Duration DEFAULT_ALERTS_SINCE = Duration.ofHours(24);
+  private static final Map<String, String> FILE_TYPES = Map.of("html", "text/html; charset=utf-8",
+      "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "json", "application/json",
+      "png", "image/png", "svg", "image/svg+xml");
+  private final ApiConfig config;
+  private final Reports reports;
+  private final Optional<PositionIngest> ingest;
+  private final ObjectNode geofences;
+  private final TokenVerifier tokens;
+  private final Clock clock;
+  private final List<Route> routes;
+
+  /** One route: {@code {name}} in its path matches a segment ({@code {file}}: a path under web/). */
+  record Route(String method, String path, boolean authenticated, Handler handler, Pattern pattern) {
+    Route(String method, String path, boolean authenticated, Handler handler) {
+      this(method, path, authenticated, handler, Pattern.compile("^" + path.replace("{file}", "([A-Za-z0-9_./-]+)")
+          .replaceAll("\\{[a-z]+}", "([^/]+)") + "$"));
+    }
+  }
+
+  @FunctionalInterface
+  interface Handler {
+    Response handle(Request request, Matcher path) throws SQLException;
+  }
+
+  public FleetApi(ApiConfig config, Reports reports, Optional<PositionIngest> ingest, ObjectNode geofences,
+      TokenVerifier tokens, Clock clock) {
+    this.config = config;
+    this.reports = reports;
+    this.ingest = ingest;
+    this.geofences = geofences;
+    this.tokens = tokens;
+    this.clock = clock;
+    this.routes = List.of(
+        new Route("GET", "/vehicles", true, (r, m) -> geojson(reports.fleet())),
+        new Route("GET", "/vehicles/{id}/location", true, (r, m) -> geojson(reports.latest(vehicle(m))
+            .orElseThrow(() -> unknownVehicle(m)))),
+        new Route("GET", "/vehicles/{id}/positions", true, this::positions),
+        new Route("GET", "/vehicles/{id}/windows", true, this::windows),
+        new Route("GET", "/alerts", true, this::alerts),
+        new Route("GET", "/geofences", true, (r, m) -> geojson(geofences)),
+        new Route("POST", "/positions", true, this::post),
+        new Route("GET", "/openapi.json", false, (r, m) -> file("openapi.json")),
+        new Route("GET", "/", false, (r, m) -> file("web/index.html")),
+        new Route("GET", "/web/{file}", false, (r, m) -> file("web/" + m.group(1))));
+  }
+
+  /** Method and path of each route, as the OpenAPI document must list them. */
+  public List<String> routes() {
+    return routes.stream().map(r -> r.method() + " " + r.path()).toList();
+  }
+
+  public Response handle(Request request) {
+    try {
+      boolean pathMatched = false;
+      for (Route route : routes) {
+        Matcher m = route.pattern().matcher(request.path());
+        if (!m.matches()) {
+          continue;
+        }
+        pathMatched = true;
+        if (!route.method().equals(request.method())) {
+          continue;
+        }
+        if (route.authenticated()) {
+          tokens.verify(request.header("authorization").orElse(null));
+        }
+        return route.handler().handle(request, m);
+      }
+      throw pathMatched ? new ApiError(405, "method_not_allowed", request.method() + " is not allowed on "
+          + request.path(), null) : ApiError.notFound("no route " + request.path());
+    } catch (ApiError e) {
+      return error(e);
+    } catch (SQLException e) {
+      LOG.error("{} {}: PostgreSQL failed", request.method(), request.path(), e);
+      return error(new ApiError(503, "database_unavailable", "the reporting database did not answer", null));
+    } catch (RuntimeException e) {
+      LOG.error("{} {} failed", request.method(), request.path(), e);
+      return error(new ApiError(500, "internal_error", "the request failed; the API's log has the cause", null));
+    }
+  }
+
+  private Response positions(Request r, Matcher m) throws SQLException {
+    String vehicle = vehicle(m);
+    Instant start = instant(r, "start").orElseThrow(() -> ApiError.badParameter("start", "is required (ISO-8601)"));
+    Instant end = instant(r, "end").orElseThrow(() -> ApiError.badParameter("end", "is required (ISO-8601)"));
+    range(start, end);
+    int limit = limit(r);
+    Optional<Reports.Cursor> cursor = r.param("cursor").map(c -> {
+      try {
+        return Reports.Cursor.decode(c);
+      } catch (RuntimeException e) {
+        throw ApiError.badParameter("cursor", "is not a cursor this API gave");
+      }
+    });
+    known(vehicle, m);
+    Reports.Page page = reports.positions(vehicle, start, end, cursor, limit);
+    ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle).put("start", start.toString())
+        .put("end", end.toString());
+    body.set("positions", page.rows());
+    body.put("next_cursor", page.next().orElse(null));
+    return json(200, body);
+  }
+
+  private Response windows(Request r, Matcher m) throws SQLException {
+    String vehicle = vehicle(m);
+    Instant end = instant(r, "end").orElse(clock.instant());
+    Instant start = instant(r, "start").orElse(end.minus(config.maxRange()));
+    range(start, end);
+    int limit = limit(r);
+    known(vehicle, m);
+    ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle);
+    body.set("windows", reports.windows(vehicle, start, end, limit));
+    return json(200, body);
+  }
+
+  private Response alerts(Request r, Matcher m) throws SQLException {
+    Instant since = instant(r, "since").orElse(clock.instant().minus(DEFAULT_ALERTS_SINCE));
+    ObjectNode body = JSON.createObjectNode().put("since", since.toString());
+    body.set("alerts", reports.alerts(since, limit(r)));
+    return json(200, body);
+  }
+
+  private Response post(Request r, Matcher m) {
+    PositionIngest in = ingest.orElseThrow(() -> new ApiError(405, "ingestion_off",
+        "this API has no LOCATION_STREAM to write to", null));
+    PositionIngest.Outcome outcome = in.ingest(r.body());
+    return json(outcome.failed() == 0 ? 200 : 503, outcome.body());
+  }
+
+  private void known(String vehicle, Matcher m) throws SQLException {
+    if (reports.latest(vehicle).isEmpty()) {
+      throw unknownVehicle(m);
+    }
+  }
+
+  private static ApiError unknownVehicle(Matcher m) {
+    return ApiError.notFound("no vehicle " + vehicle(m));
+  }
+
+  private static String vehicle(Matcher m) {
+    String id = URLDecoder.decode(m.group(1).replace("+", "%2B"), StandardCharsets.UTF_8);
+    if (id.isBlank() || id.length() > MAX_ID_CHARS) {
+      throw ApiError.badParameter("id", "must be 1 to " + MAX_ID_CHARS + " characters");
+    }
+    return id;
+  }
+
+  private void range(Instant start, Instant end) {
+    if (!end.isAfter(start)) {
+      throw ApiError.badParameter("end", "must be after start");
+    }
+    if (Duration.between(start, end).compareTo(config.maxRange()) > 0) {
+      throw ApiError.badParameter("end", "is more than " + config.maxRange() + " after start (MAX_RANGE)");
+    }
+  }
+
+  private int limit(Request r) {
+    Optional<String> text = r.param("limit");
+    if (text.isEmpty()) {
+      return config.defaultLimit();
+    }
+    try {
+      int limit = Integer.parseInt(text.get());
+      if (limit >= 1 && limit <= config.maxLimit()) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiError.badParameter("limit", "must be a whole number from 1 to " + config.maxLimit());
+  }
+
+  /** ISO-8601 with a zone: {@code 2026-01-01T10:00:00Z} or {@code 2026-01-01T11:00:00+01:00}. */
+  private static Optional<Instant> instant(Request r, String name) {
+    return r.param(name).map(text -> {
+      try {
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        throw ApiError.badParameter(name, "must be an ISO-8601 instant with a zone, such as 2026-01-01T10:00:00Z");
+      }
+    });
+  }
+
+  private static Response geojson(JsonNode body) {
+    return new Response(200, Response.GEOJSON, bytes(body), 0);
+  }
+
+  private static Response json(int status, JsonNode body) {
+    return new Response(status, Response.JSON, bytes(body), 0);
+  }
+
+  static Response error(ApiError e) {
+    ObjectNode body = JSON.createObjectNode().put("error", e.code()).put("message", e.getMessage());
+    if (e.parameter() != null) {
+      body.put("parameter", e.parameter());
+    }
+    return json(e.status(), body);
+  }
+
+  private static byte[] bytes(JsonNode body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The page and its files, from the jar; a path with {@code ..} matches no route. */
+  private static Response file(String resource) {
+    if (resource.contains("..")) {
+      throw ApiError.notFound("no file " + resource);
+    }
+    try (InputStream in = FleetApi.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw ApiError.notFound("no file " + resource);
+      }
+      String ext = resource.substring(resource.lastIndexOf('.') + 1);
+      return new Response(200, FILE_TYPES.getOrDefault(ext, "application/octet-stream"), in.readAllBytes(),
+          resource.startsWith("web/vendor/") ? 86_400 : 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package com.fleetstream.api.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fleetstream.api.http.ApiError;
+import com.fleetstream.events.LocationFields;
+import com.fleetstream.events.RecordCheck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * {@code POST /positions}: one fix (a JSON object) or a batch (an array), each checked as the
+ * location job would check it ({@link RecordCheck}); the valid ones go to the location stream in
+ * PutRecords calls, partition key the vehicle id, so one vehicle's fixes stay in order on one shard.
+ * Entries Kinesis refuses (throttled, internal failure) are sent again with back-off; the answer
+ * says, per record, accepted (with its sequence number), rejected (with the job's reason) or failed.
+ */
+public final class PositionIngest {
+  /** PutRecords' own limits: entries and bytes (data and partition keys) per call. */
+  static final int MAX_ENTRIES = 500;
+  static final int MAX_CALL_BYTES = 5 * 1024 * 1024;
+  private static final int ATTEMPTS = 5;
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final KinesisClient kinesis;
+  private final String stream;
+  private final Duration maxEventAge;
+  private final Clock clock;
+
+  public PositionIngest(KinesisClient kinesis, String stream, Duration maxEventAge, Clock clock) {
+    this.kinesis = kinesis;
+    this.stream = stream;
+    this.maxEventAge = maxEventAge;
+    this.clock = clock;
+  }
+
+  /** What became of a request's fixes; {@code failed} > 0 when Kinesis would not take some. */
+  public record Outcome(ObjectNode body, int failed) {}
+
+  public Outcome ingest(byte[] body) {
+    JsonNode parsed;
+    try {
+      parsed = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw ApiError.badParameter("body", "is not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (parsed == null || !(parsed.isObject() || parsed.isArray())) {
+      throw ApiError.badParameter("body", "must be a fix (a JSON object) or an array of fixes");
+    }
+    List<JsonNode> fixes = new ArrayList<>();
+    parsed.forEach(fixes::add);
+    if (parsed.isObject()) {
+      fixes = List.of(parsed);
+    }
+    if (fixes.isEmpty() || fixes.size() > MAX_ENTRIES) {
+      throw ApiError.badParameter("body", "must hold 1 to " + MAX_ENTRIES + " fixes, got " + fixes.size());
+    }
+    ObjectNode[] results = new ObjectNode[fixes.size()];
+    List<Integer> pending = new ArrayList<>();
+    List<PutRecordsRequestEntry> entries = new ArrayList<>();
+    for (int i = 0; i < fixes.size(); i++) {
+      byte[] payload = fixes.get(i).toString().getBytes(StandardCharsets.UTF_8);
+      RecordCheck.Checked checked = RecordCheck.check(payload, LocationFields.FIELDS, LocationFields.BUILT_IN_ALIASES,
+          clock.instant(), maxEventAge);
+      results[i] = JSON.createObjectNode().put("index", i);
+      if (!checked.valid()) {
+        results[i].put("status", "rejected").put("reason", checked.reason());
+        continue;
+      }
+      String vehicle = RecordCheck.value(checked.record(), "vehicle_id", LocationFields.BUILT_IN_ALIASES).asText();
+      pending.add(i);
+      entries.add(PutRecordsRequestEntry.builder().partitionKey(vehicle).data(SdkBytes.fromByteArray(payload)).build());
+    }
+    put(pending, entries, results);
+    ArrayNode list = JSON.createArrayNode();
+    int accepted = 0;
+    int failed = 0;
+    for (ObjectNode r : results) {
+      list.add(r);
+      accepted += "accepted".equals(r.get("status").asText()) ? 1 : 0;
+      failed += "failed".equals(r.get("status").asText()) ? 1 : 0;
+    }
+    ObjectNode answer = JSON.createObjectNode().put("accepted", accepted)
+        .put("rejected", results.length - accepted - failed).put("failed", failed);
+    answer.set("results", list);
+    return new Outcome(answer, failed);
+  }
+
+  /** Sends the entries in calls within PutRecords' limits, again for those refused, until done or out of attempts. */
+  private void put(List<Integer> indexes, List<PutRecordsRequestEntry> entries, ObjectNode[] results) {
+    List<Integer> todo = indexes;
+    List<PutRecordsRequestEntry> todoEntries = entries;
+    Duration backoff = FIRST_BACKOFF;
+    for (int attempt = 1; !todo.isEmpty(); attempt++) {
+      List<Integer> again = new ArrayList<>();
+      List<PutRecordsRequestEntry> againEntries = new ArrayList<>();
+      int from = 0;
+      while (from < todo.size()) {
+        int to = from;
+        long bytes = 0;
+        while (to < todo.size() && to - from < MAX_ENTRIES) {
+          long size = todoEntries.get(to).data().asByteArrayUnsafe().length
+              + todoEntries.get(to).partitionKey().getBytes(StandardCharsets.UTF_8).length;
+          if (to > from && bytes + size > MAX_CALL_BYTES) {
+            break;
+          }
+          bytes += size;
+          to++;
+        }
+        List<PutRecordsRequestEntry> call = todoEntries.subList(from, to);
+        PutRecordsResponse response;
+        try {
+          response = kinesis.putRecords(b -> b.streamName(stream).records(call));
+        } catch (SdkException e) {
+          throw new ApiError(503, "kinesis_unavailable", "the location stream took no fixes: " + e.getMessage(), null);
+        }
+        for (int k = 0; k < call.size(); k++) {
+          PutRecordsResultEntry r = response.records().get(k);
+          ObjectNode result = results[todo.get(from + k)];
+          if (r.errorCode() == null) {
+            result.put("status", "accepted").put("shard_id", r.shardId()).put("sequence_number", r.sequenceNumber());
+          } else if (attempt < ATTEMPTS) {
+            again.add(todo.get(from + k));
+            againEntries.add(call.get(k));
+          } else {
+            result.put("status", "failed").put("error", r.errorCode()).put("message", r.errorMessage());
+          }
+        }
+        from = to;
+      }
+      todo = again;
+      todoEntries = againEntries;
+      if (!todo.isEmpty()) {
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying PutRecords", e);
+    }
+  }
+}

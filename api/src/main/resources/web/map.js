@@ -1,0 +1,182 @@
+// The live map: markers from GET /vehicles every few seconds, geofences, a vehicle's track for a
+// time range, the latest alerts. The base layer is land outlines from the world-atlas package,
+// served with the page: no tile server is needed.
+(function () {
+  'use strict';
+  const REFRESH_MS = 3000;
+  const TRACK_PAGES = 20;
+  const map = L.map('map', { worldCopyJump: true }).setView([51, 10], 5);
+  const markers = new Map();
+  let selected = null;
+  let track = null;
+  let fitted = false;
+  let newest = null;
+
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const fromHash = hash.get('access_token') || hash.get('token');
+  if (fromHash) {
+    sessionStorage.setItem('token', fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  function token() { return sessionStorage.getItem('token'); }
+
+  function status(text) { document.getElementById('status').textContent = text; }
+
+  async function api(path) {
+    const response = await fetch(path, { headers: { Authorization: 'Bearer ' + token() } });
+    if (response.status === 401) {
+      sessionStorage.removeItem('token');
+      askForToken();
+      throw new Error('signed out');
+    }
+    const body = await response.json();
+    if (!response.ok) { throw new Error(body.message || response.statusText); }
+    return body;
+  }
+
+  function askForToken() {
+    status('Sign in: paste a bearer token.');
+    document.getElementById('signin').hidden = false;
+  }
+
+  document.getElementById('signin').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem('token', document.getElementById('token').value.trim());
+    document.getElementById('signin').hidden = true;
+    start();
+  });
+
+  async function baseLayer() {
+    const topology = await (await fetch('web/vendor/world-atlas/land-50m.json')).json();
+    L.geoJSON(topojson.feature(topology, topology.objects.land), {
+      style: { color: '#8a8f7a', weight: 1, fillColor: '#f2efe6', fillOpacity: 1 },
+      interactive: false,
+    }).addTo(map);
+  }
+
+  async function geofences() {
+    const fences = await api('geofences');
+    L.geoJSON(fences, {
+      pointToLayer: (f, latlng) => L.circle(latlng, { radius: f.properties.radius_meters }),
+      style: { color: '#bf8700', weight: 2, fillOpacity: 0.15, className: 'geofence' },
+      onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+    }).addTo(map);
+  }
+
+  function icon(id, stopped) {
+    const span = document.createElement('span');
+    span.dataset.vehicle = id;
+    return L.divIcon({ className: 'vehicle-marker' + (id === selected ? ' selected' : '') + (stopped ? ' stopped' : ''),
+      html: span.outerHTML, iconSize: [18, 18] });
+  }
+
+  async function refresh() {
+    const fleet = await api('vehicles');
+    for (const f of fleet.features) {
+      const [lon, lat] = f.geometry.coordinates;
+      const p = f.properties;
+      const stopped = !p.speed_kmh;
+      let m = markers.get(f.id);
+      if (!m) {
+        m = L.marker([lat, lon], { icon: icon(f.id, stopped), title: f.id }).addTo(map);
+        m.on('click', () => select(f.id));
+        markers.set(f.id, m);
+      } else {
+        m.setLatLng([lat, lon]);
+        m.setIcon(icon(f.id, stopped));
+      }
+      m.feature = f;
+      if (!newest || p.event_time > newest) { newest = p.event_time; }
+    }
+    if (!fitted && markers.size) {
+      map.fitBounds(L.latLngBounds([...markers.values()].map((m) => m.getLatLng())).pad(0.2));
+      fitted = true;
+    }
+    status(markers.size + ' vehicles, newest fix ' + (newest || 'none'));
+    if (selected) { showLatest(); }
+  }
+
+  function local(iso) { return iso.slice(0, 19); }
+
+  function select(id) {
+    selected = id;
+    const p = markers.get(id).feature.properties;
+    markers.forEach((m, k) => m.setIcon(icon(k, !m.feature.properties.speed_kmh)));
+    document.getElementById('vehicle').hidden = false;
+    document.getElementById('vehicle-id').textContent = id;
+    const end = new Date(Date.parse(p.event_time) + 1000);
+    const start = new Date(end.getTime() - 3600 * 1000);
+    document.getElementById('range-start').value = local(start.toISOString());
+    document.getElementById('range-end').value = local(end.toISOString());
+    showLatest();
+    showTrack();
+  }
+
+  function showLatest() {
+    const p = markers.get(selected).feature.properties;
+    document.getElementById('vehicle-latest').textContent = p.event_time + ', '
+      + (p.speed_kmh == null ? '?' : p.speed_kmh.toFixed(1)) + ' km/h, engine ' + (p.engine_status || '?');
+  }
+
+  async function showTrack() {
+    const id = selected;
+    const start = document.getElementById('range-start').value + 'Z';
+    const end = document.getElementById('range-end').value + 'Z';
+    const points = [];
+    let cursor = null;
+    for (let page = 0; page < TRACK_PAGES; page++) {
+      const query = new URLSearchParams({ start: new Date(start).toISOString(), end: new Date(end).toISOString() });
+      if (cursor) { query.set('cursor', cursor); }
+      const body = await api('vehicles/' + encodeURIComponent(id) + '/positions?' + query);
+      body.positions.forEach((p) => points.push([p.latitude, p.longitude]));
+      cursor = body.next_cursor;
+      if (!cursor) { break; }
+    }
+    if (id !== selected) { return; }
+    if (track) { track.remove(); }
+    track = L.polyline(points, { color: '#d1242f', weight: 3, className: 'vehicle-track' }).addTo(map);
+    const info = document.getElementById('track-info');
+    info.textContent = points.length + ' positions';
+    info.dataset.positions = String(points.length);
+    if (points.length) { map.fitBounds(track.getBounds().pad(0.3), { animate: false }); }
+  }
+
+  document.getElementById('range').addEventListener('submit', (e) => { e.preventDefault(); showTrack(); });
+
+  async function alerts() {
+    const since = new Date(Date.parse(newest || new Date().toISOString()) - 24 * 3600 * 1000).toISOString();
+    const body = await api('alerts?limit=20&since=' + encodeURIComponent(since));
+    const list = document.getElementById('alerts');
+    list.replaceChildren(...body.alerts.map((a) => {
+      const li = document.createElement('li');
+      li.textContent = a.event_time.slice(0, 19).replace('T', ' ') + ' ' + a.entity_id + ': ' + a.detail;
+      return li;
+    }));
+    if (!body.alerts.length) { list.innerHTML = '<li>none</li>'; }
+  }
+
+  async function tick() {
+    try {
+      await refresh();
+      await alerts();
+    } catch (e) {
+      if (e.message !== 'signed out') { status('Error: ' + e.message); }
+      return;
+    }
+    setTimeout(tick, REFRESH_MS);
+  }
+
+  async function start() {
+    if (!token()) { askForToken(); return; }
+    try {
+      await geofences();
+    } catch (e) {
+      if (e.message !== 'signed out') { status('Error: ' + e.message); }
+      return;
+    }
+    tick();
+  }
+
+  baseLayer().then(start);
+}());

@@ -1,0 +1,334 @@
+package com.fleetstream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fleetstream.jobs.LocationStreamingJob;
+import com.fleetstream.jobs.SparkTestSession;
+import com.fleetstream.jobs.StreamServers;
+import com.fleetstream.jobs.TestJobArgs;
+import com.fleetstream.jobs.TestPostgres;
+import com.fleetstream.jobs.TestRecords;
+import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.jobs.sink.postgres.PostgresSchema;
+import com.fleetstream.testkit.KinesisEmulator;
+import com.fleetstream.testkit.ProjectPaths;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API against real servers, filled the way production fills them: fixes POSTed to the API go
+ * through kinesalite and the location job into PostgreSQL, then every route reads them back as the
+ * read-only role, and the map shows them in Debian's Chromium (Playwright). Every answer's status
+ * must be one the OpenAPI document lists for its route.
+ */
+class ApiIT {
+  private static final String STREAM = "api-locations";
+  private static final String ROLE = "fleet_api";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Three vehicles, 25 fixes each, a minute apart, from a ten-minute boundary an hour ago. */
+  private static final Instant T0 = Instant.now().minus(Duration.ofMinutes(70)).truncatedTo(ChronoUnit.HOURS)
+      .plus(Duration.ofMinutes(10));
+  private static final int FIXES = 25;
+
+  @RegisterExtension
+  static final StreamServers servers = new StreamServers("api_test");
+
+  @TempDir
+  static Path work;
+
+  private static Api api;
+  private static LocalApiServer server;
+  private static String token;
+  private static JsonNode openApi;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void fillThroughTheApiAndTheLocationJob() throws Exception {
+    PostgresSchema.migrate(servers.db());
+    try (Connection c = servers.db().open(); Statement s = c.createStatement()) {
+      s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE + "') THEN "
+          + "CREATE ROLE " + ROLE + " LOGIN PASSWORD 'api-password' IN ROLE analyst; END IF; END $$");
+    }
+    servers.kinesis().createStream(STREAM, 2);
+    System.setProperty("aws.accessKeyId", KinesisEmulator.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", KinesisEmulator.SECRET_KEY);
+    System.setProperty("aws.region", KinesisEmulator.REGION.id());
+    Path geofences = TestRecords.depotGeofence(work);
+    api = Api.start(ApiConfig.parse("--PG_URL", servers.db().jdbcUrl(), "--PG_USER", ROLE,
+        "--PG_PASSWORD", "api-password", "--LOCATION_STREAM", STREAM,
+        "--AWS_ENDPOINT", servers.kinesis().endpoint().toString(), "--GEOFENCES", geofences.toString(),
+        "--MAX_RANGE", "P7D"));
+    server = LocalApiServer.start(api.routes(), 0);
+    token = api.localIssuer().orElseThrow().token("it-user", Duration.ofHours(1));
+    openApi = JSON.readTree(FleetApi.class.getClassLoader().getResourceAsStream("openapi.json"));
+
+    JsonNode posted = post(fixes(), 200);
+    assertThat(posted.get("accepted").asInt()).isEqualTo(3 * FIXES);
+    assertThat(posted.get("rejected").asInt()).isEqualTo(4);
+    assertThat(posted.get("failed").asInt()).isZero();
+    List<String> reasons = new ArrayList<>();
+    posted.get("results").forEach(r -> {
+      if (r.get("status").asText().equals("rejected")) {
+        reasons.add(r.get("index").asInt() + " " + r.get("reason").asText());
+      }
+    });
+    assertThat(reasons).containsExactly("75 out_of_range:latitude", "76 missing_field:vehicle_id",
+        "77 timestamp_in_future", "78 invalid_type:speed_kmh");
+
+    List<String> args = TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes", work, servers.db());
+    args.addAll(List.of("--GEOFENCES", geofences.toUri().toString()));
+    LocationStreamingJob.run(SparkTestSession.get(), LocationJobConfig.parse(args.toArray(String[]::new)));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  /** truck-a drives east into the depot (500 m around 52.52 N 13.405 E); truck-b drives north; car-c stands. */
+  private static String fixes() {
+    List<String> fixes = new ArrayList<>();
+    for (int i = 0; i < FIXES; i++) {
+      String t = T0.plus(Duration.ofMinutes(i)).toString();
+      fixes.add(fix("truck-a", "a-" + i, t, 52.52, round(13.36 + i * 0.002), 8.2));
+      fixes.add(fix("truck-b", "b-" + i, t, round(53.50 + i * 0.004), 9.95, 26.7));
+      fixes.add(fix("car-c", "c-" + i, t, 48.1351, 11.582, 0));
+    }
+    String t = T0.toString();
+    fixes.add(fix("truck-a", "bad-1", t, 123.4, 13.36, 1));
+    fixes.add(fix("truck-a", "bad-2", t, 52.0, 13.36, 1).replace("\"vehicle_id\":\"truck-a\",", ""));
+    fixes.add(fix("truck-a", "bad-3", Instant.now().plus(Duration.ofHours(2)).toString(), 52.0, 13.36, 1));
+    fixes.add(fix("truck-a", "bad-4", t, 52.0, 13.36, 1).replace("\"speed_kmh\":1.0", "\"speed_kmh\":\"fast\""));
+    return "[" + String.join(",", fixes) + "]";
+  }
+
+  private static double round(double degrees) {
+    return Math.round(degrees * 1e6) / 1e6;
+  }
+
+  private static String fix(String vehicle, String id, String time, double lat, double lon, double speed) {
+    return String.format(Locale.ROOT, "{\"vehicle_id\":\"%s\",\"event_id\":\"%s\",\"timestamp\":\"%s\","
+        + "\"latitude\":%s,\"longitude\":%s,\"speed_kmh\":%.1f,\"engine_status\":\"%s\"}", vehicle, id, time, lat, lon,
+        speed, speed > 0 ? "running" : "off");
+  }
+
+  @Test
+  void listsEveryVehicleAtItsNewestFixAsGeoJson() throws Exception {
+    JsonNode fleet = get("vehicles", "/vehicles", 200);
+    assertThat(fleet.get("type").asText()).isEqualTo("FeatureCollection");
+    String last = T0.plus(Duration.ofMinutes(FIXES - 1)).toString();
+    List<String> features = new ArrayList<>();
+    fleet.get("features").forEach(f -> features.add(f.get("id").asText() + " " + f.at("/geometry/coordinates")
+        + " " + f.at("/properties/event_time").asText() + " " + f.at("/properties/speed_kmh").asDouble()));
+    assertThat(features).containsExactly(
+        "car-c [11.582,48.1351] " + last + " 0.0",
+        "truck-a [13.408,52.52] " + last + " 8.2",
+        "truck-b [9.95,53.596] " + last + " 26.7");
+    assertThat(features).hasSize((int) TestPostgres.count(servers.db(),
+        "SELECT count(*) FROM fleet.vehicle_position_latest"));
+
+    JsonNode one = get("vehicles/truck-b/location", "/vehicles/{id}/location", 200);
+    assertThat(one).isEqualTo(fleet.get("features").get(2));
+    assertThat(get("vehicles/nobody/location", "/vehicles/{id}/location", 404).get("error").asText())
+        .isEqualTo("not_found");
+  }
+
+  @Test
+  void pagesThroughAVehiclesTrackWithACursor() throws Exception {
+    String range = "start=" + q(T0.toString()) + "&end=" + q(T0.plus(Duration.ofMinutes(FIXES)).toString());
+    List<String> ids = new ArrayList<>();
+    List<Integer> pages = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page = get("vehicles/truck-a/positions?" + range + "&limit=10" + (cursor == null ? "" : "&cursor="
+          + q(cursor)), "/vehicles/{id}/positions", 200);
+      page.get("positions").forEach(p -> ids.add(p.get("event_id").asText()));
+      pages.add(page.get("positions").size());
+      cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+    } while (cursor != null);
+    assertThat(pages).containsExactly(10, 10, 5);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < FIXES; i++) {
+      expected.add("a-" + i);
+    }
+    assertThat(ids).containsExactlyElementsOf(expected);
+
+    JsonNode first = get("vehicles/truck-a/positions?start=" + q(T0.toString()) + "&end="
+        + q(T0.plusSeconds(1).toString()), "/vehicles/{id}/positions", 200);
+    assertThat(first.get("positions").get(0).toString()).isEqualTo("{\"event_time\":\"" + T0 + "\",\"event_id\":\"a-0\","
+        + "\"latitude\":52.52,\"longitude\":13.36,\"speed_kmh\":8.2,\"heading\":null,\"altitude_m\":null,"
+        + "\"accuracy_m\":null,\"fuel_level_pct\":null,\"engine_status\":\"running\"}");
+    assertThat(first.get("next_cursor").isNull()).isTrue();
+  }
+
+  @Test
+  void givesAVehiclesClosedWindows() throws Exception {
+    JsonNode windows = get("vehicles/truck-b/windows?start=" + q(T0.toString()), "/vehicles/{id}/windows", 200);
+    List<String> rows = new ArrayList<>();
+    windows.get("windows").forEach(w -> rows.add(w.get("window_start").asText() + " " + w.get("fix_count").asInt()));
+    // the watermark (newest fix less a minute) has closed the first two ten-minute windows
+    assertThat(rows).containsExactly(T0 + " 10", T0.plus(Duration.ofMinutes(10)) + " 10");
+    assertThat(windows.get("windows").get(0).get("distance_km").asDouble()).isCloseTo(9 * 0.004 * 111.19,
+        org.assertj.core.data.Offset.offset(0.05));
+  }
+
+  @Test
+  void givesTheAlertsAndGeofences() throws Exception {
+    JsonNode alerts = get("alerts?since=" + q(T0.toString()), "/alerts", 200);
+    List<List<Object>> expected = TestPostgres.rows(servers.db(),
+        "SELECT alert_id, entity_id, rule, kind FROM fleet.alerts ORDER BY event_time DESC, alert_id");
+    List<List<Object>> got = new ArrayList<>();
+    alerts.get("alerts").forEach(a -> got.add(List.of(a.get("alert_id").asText(), a.get("entity_id").asText(),
+        a.get("rule").asText(), a.get("kind").asText())));
+    assertThat(got).isEqualTo(expected).hasSize(1);
+    assertThat(got.get(0).get(1)).isEqualTo("truck-a");
+    assertThat(get("alerts?since=" + q(Instant.now().toString()), "/alerts", 200).get("alerts")).isEmpty();
+
+    JsonNode fences = get("geofences", "/geofences", 200);
+    assertThat(fences.get("features").toString()).isEqualTo("[{\"type\":\"Feature\",\"id\":\"depot\","
+        + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[13.405,52.52]},\"properties\":{\"geofence_id\":\"depot\","
+        + "\"name\":\"Depot\",\"shape\":\"circle\",\"alert_on\":\"enter\",\"radius_meters\":500.0}}]");
+  }
+
+  @Test
+  void refusesBadParametersNamingThem() throws Exception {
+    String p = "/vehicles/{id}/positions";
+    String start = "start=" + q(T0.toString());
+    assertThat(badParameter("vehicles/truck-a/positions?end=" + q(T0.toString()), p)).isEqualTo("start");
+    assertThat(badParameter("vehicles/truck-a/positions?" + start, p)).isEqualTo("end");
+    assertThat(badParameter("vehicles/truck-a/positions?" + start + "&end=yesterday", p)).isEqualTo("end");
+    assertThat(badParameter("vehicles/truck-a/positions?" + start + "&end=" + q(T0.minusSeconds(1).toString()), p))
+        .isEqualTo("end");
+    assertThat(badParameter("vehicles/truck-a/positions?" + start + "&end=" + q(T0.plus(Duration.ofDays(8))
+        .toString()), p)).isEqualTo("end");
+    String range = start + "&end=" + q(T0.plus(Duration.ofHours(1)).toString());
+    assertThat(badParameter("vehicles/truck-a/positions?" + range + "&limit=0", p)).isEqualTo("limit");
+    assertThat(badParameter("vehicles/truck-a/positions?" + range + "&limit=ten", p)).isEqualTo("limit");
+    assertThat(badParameter("vehicles/truck-a/positions?" + range + "&cursor=zzz", p)).isEqualTo("cursor");
+    assertThat(badParameter("alerts?since=now", "/alerts")).isEqualTo("since");
+    assertThat(get("vehicles/nobody/positions?" + range, p, 404).get("message").asText()).isEqualTo("no vehicle nobody");
+    assertThat(get("vehicles/nobody/windows", "/vehicles/{id}/windows", 404).get("error").asText()).isEqualTo("not_found");
+
+    assertThat(post("not json", 400).get("parameter").asText()).isEqualTo("body");
+    assertThat(post("[]", 400).get("parameter").asText()).isEqualTo("body");
+    assertThat(post("[" + String.join(",", java.util.Collections.nCopies(501, "{}")) + "]", 400).get("message")
+        .asText()).isEqualTo("body: must hold 1 to 500 fixes, got 501");
+    HttpResponse<String> delete = HTTP.send(HttpRequest.newBuilder(server.url().resolve("vehicles"))
+        .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(List.of(delete.statusCode(), JSON.readTree(delete.body()).get("error").asText()))
+        .containsExactly(405, "method_not_allowed");
+  }
+
+  @Test
+  void refusesRequestsWithoutAGoodToken() throws Exception {
+    var issuer = api.localIssuer().orElseThrow();
+    List<String> bad = List.of("", "Bearer ", "Bearer not.a.token", "Basic dXNlcjpwYXNz",
+        "Bearer " + issuer.token("it-user", "another-client", Instant.now().plusSeconds(600)),
+        "Bearer " + issuer.token("it-user", ApiConfig.Auth.LOCAL_AUDIENCE, Instant.now().minusSeconds(120)),
+        "Bearer " + new com.fleetstream.api.auth.LocalIssuer(ApiConfig.Auth.LOCAL_ISSUER, ApiConfig.Auth.LOCAL_AUDIENCE)
+            .token("it-user", Duration.ofMinutes(5)));
+    for (String authorization : bad) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(server.url().resolve("vehicles")).GET();
+      if (!authorization.isEmpty()) {
+        request.header("Authorization", authorization);
+      }
+      assertThat(send(request, "/vehicles", "get", 401).get("error").asText()).as(authorization).isEqualTo("unauthorized");
+    }
+    // the page, its files and the API's description need none
+    HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.url()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>fleetstream: live map</title>");
+    assertThat(HTTP.send(HttpRequest.newBuilder(server.url().resolve("web/vendor/leaflet/leaflet.js")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "web/%2e%2e/openapi.json")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theMapShowsEveryVehicleAndTheClickedOnesTrackInChromium() throws Exception {
+    Path screenshot = ProjectPaths.root().resolve("api/target/map.png");
+    Files.createDirectories(screenshot.getParent());
+    Process node = new ProcessBuilder("node", ProjectPaths.root().resolve("tools/web/map-check.js").toString(),
+        server.url().toString(), token, screenshot.toString(), "truck-a").redirectErrorStream(true).start();
+    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(node.exitValue()).as(output).isZero();
+    JsonNode seen = JSON.readTree(output.lines().reduce((a, b) -> b).orElseThrow());
+
+    List<String> vehicles = TestPostgres.rows(servers.db(), "SELECT vehicle_id FROM fleet.vehicle_position_latest "
+        + "ORDER BY vehicle_id").stream().map(r -> (String) r.get(0)).toList();
+    assertThat(JSON.convertValue(seen.get("markers"), List.class)).isEqualTo(vehicles);
+    assertThat(seen.get("geofences").asInt()).isEqualTo(1);
+    assertThat(seen.get("land").asInt()).as("the offline base layer's land outlines").isPositive();
+    assertThat(seen.get("selected").asText()).isEqualTo("truck-a");
+    assertThat(seen.get("positions").asLong()).isEqualTo(TestPostgres.count(servers.db(),
+        "SELECT count(*) FROM fleet.vehicle_position_history WHERE vehicle_id = 'truck-a'")).isEqualTo(FIXES);
+    assertThat(seen.get("track").asInt()).isEqualTo(1);
+    assertThat(seen.get("alerts").toString()).contains("truck-a");
+    assertThat(seen.get("signInShown").asBoolean()).isTrue();
+    assertThat(seen.get("errors")).as("the page's console errors").allSatisfy(e ->
+        assertThat(e.asText()).contains("401"));
+    assertThat(screenshot).isNotEmptyFile();
+  }
+
+  private static String badParameter(String path, String template) throws IOException, InterruptedException {
+    JsonNode error = get(path, template, 400);
+    assertThat(error.get("error").asText()).isEqualTo("bad_parameter");
+    return error.get("parameter").asText();
+  }
+
+  private static JsonNode get(String path, String template, int status) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(server.url().resolve(path)).header("Authorization", "Bearer " + token).GET(),
+        template, "get", status);
+  }
+
+  private static JsonNode post(String body, int status) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(server.url().resolve("positions")).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), "/positions",
+        "post", status);
+  }
+
+  /** Sends it, checks the status and that the OpenAPI document lists that status for the route. */
+  private static JsonNode send(HttpRequest.Builder request, String template, String method, int status)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode operation = openApi.path("paths").path(template).path(method);
+    assertThat(operation.isMissingNode()).as("%s %s in openapi.json", method, template).isFalse();
+    assertThat(operation.path("responses").has(Integer.toString(status)))
+        .as("openapi.json lists %d for %s %s", status, method, template).isTrue();
+    return JSON.readTree(response.body());
+  }
+
+  private static String q(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
