@@ -35,7 +35,17 @@
     return body;
   }
 
-  function askForToken() {
+  // with a user pool, its hosted UI signs the user in and comes back with #access_token=...;
+  // without one (the local run), the token the run printed is pasted
+  async function askForToken() {
+    const config = await (await fetch('config.json')).json();
+    if (config.login_url) {
+      const link = document.createElement('a');
+      link.href = config.login_url;
+      link.textContent = 'Sign in';
+      document.getElementById('status').replaceChildren(link);
+      return;
+    }
     status('Sign in: paste a bearer token.');
     document.getElementById('signin').hidden = false;
   }
@@ -71,6 +81,15 @@
       html: span.outerHTML, iconSize: [18, 18] });
   }
 
+  // a marker's element is replaced only when its look changes, so a click on it is never lost
+  function restyle(m, id, stopped) {
+    const look = (id === selected) + '/' + stopped;
+    if (m.look !== look) {
+      m.setIcon(icon(id, stopped));
+      m.look = look;
+    }
+  }
+
   async function refresh() {
     const fleet = await api('vehicles');
     for (const f of fleet.features) {
@@ -79,12 +98,13 @@
       const stopped = !p.speed_kmh;
       let m = markers.get(f.id);
       if (!m) {
-        m = L.marker([lat, lon], { icon: icon(f.id, stopped), title: f.id }).addTo(map);
+        m = L.marker([lat, lon], { icon: icon(f.id, stopped), title: f.id, riseOnHover: true }).addTo(map);
         m.on('click', () => select(f.id));
+        m.look = (f.id === selected) + '/' + stopped;
         markers.set(f.id, m);
       } else {
         m.setLatLng([lat, lon]);
-        m.setIcon(icon(f.id, stopped));
+        restyle(m, f.id, stopped);
       }
       m.feature = f;
       if (!newest || p.event_time > newest) { newest = p.event_time; }
@@ -102,7 +122,7 @@
   function select(id) {
     selected = id;
     const p = markers.get(id).feature.properties;
-    markers.forEach((m, k) => m.setIcon(icon(k, !m.feature.properties.speed_kmh)));
+    markers.forEach((m, k) => restyle(m, k, !m.feature.properties.speed_kmh));
     document.getElementById('vehicle').hidden = false;
     document.getElementById('vehicle-id').textContent = id;
     const end = new Date(Date.parse(p.event_time) + 1000);

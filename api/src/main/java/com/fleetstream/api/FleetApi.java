@@ -81,6 +81,7 @@ public final class FleetApi {
         new Route("GET", "/geofences", true, (r, m) -> geojson(geofences)),
         new Route("POST", "/positions", true, this::post),
         new Route("GET", "/openapi.json", false, (r, m) -> file("openapi.json")),
+        new Route("GET", "/config.json", false, (r, m) -> clientConfig()),
         new Route("GET", "/", false, (r, m) -> file("web/index.html")),
         new Route("GET", "/web/{file}", false, (r, m) -> file("web/" + m.group(1))));
   }
@@ -103,7 +104,7 @@ public final class FleetApi {
           continue;
         }
         if (route.authenticated()) {
-          tokens.verify(request.header("authorization").orElse(null));
+          authenticate(request);
         }
         return route.handler().handle(request, m);
       }
@@ -118,6 +119,21 @@ public final class FleetApi {
       LOG.error("{} {} failed", request.method(), request.path(), e);
       return error(new ApiError(500, "internal_error", "the request failed; the API's log has the cause", null));
     }
+  }
+
+  private String authenticate(Request r) {
+    if (config.auth().mode() == ApiConfig.Auth.Mode.API_GATEWAY) {
+      return tokens.verifiedClaims(r.verifiedClaims().orElseThrow(() ->
+          ApiError.unauthorized("the request passed no JWT authorizer")));
+    }
+    return tokens.verify(r.header("authorization").orElse(null));
+  }
+
+  /** What the map needs before it has a token: where to sign in. */
+  private Response clientConfig() {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("login_url", config.auth().loginUrl().orElse(null));
+    return json(200, body);
   }
 
   private Response positions(Request r, Matcher m) throws SQLException {

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Lambda entry point behind an API Gateway HTTP API (payload format 2.0). The pool and clients are
@@ -31,7 +32,11 @@ public final class LambdaHandler implements RequestHandler<APIGatewayV2HTTPEvent
     var http = event.getRequestContext().getHttp();
     Map<String, String> query = event.getRawQueryString() == null ? Map.of()
         : LocalApiServer.query(event.getRawQueryString());
-    Response response = API.routes().handle(new Request(http.getMethod(), event.getRawPath(), query, headers, body));
+    var authorizer = event.getRequestContext().getAuthorizer();
+    Optional<Map<String, String>> claims = authorizer == null || authorizer.getJwt() == null
+        ? Optional.empty() : Optional.ofNullable(authorizer.getJwt().getClaims());
+    Response response = API.routes().handle(new Request(http.getMethod(), event.getRawPath(), query, headers, body,
+        claims));
     boolean text = response.contentType().startsWith("text/") || response.contentType().contains("json");
     return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(response.headers())
         .withIsBase64Encoded(!text)

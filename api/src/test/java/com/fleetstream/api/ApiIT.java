@@ -79,7 +79,7 @@ class ApiIT {
     Path geofences = TestRecords.depotGeofence(work);
     api = Api.start(ApiConfig.parse("--PG_URL", servers.db().jdbcUrl(), "--PG_USER", ROLE,
         "--PG_PASSWORD", "api-password", "--LOCATION_STREAM", STREAM,
-        "--AWS_ENDPOINT", servers.kinesis().endpoint().toString(), "--GEOFENCES", geofences.toString(),
+        "--KINESIS_ENDPOINT", servers.kinesis().endpoint().toString(), "--GEOFENCES", geofences.toString(),
         "--MAX_RANGE", "P7D"));
     server = LocalApiServer.start(api.routes(), 0);
     token = api.localIssuer().orElseThrow().token("it-user", Duration.ofHours(1));

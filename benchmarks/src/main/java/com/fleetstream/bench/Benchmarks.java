@@ -1,7 +1,7 @@
 package com.fleetstream.bench;
 
 import com.fleetstream.jobs.runtime.SparkSessions;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

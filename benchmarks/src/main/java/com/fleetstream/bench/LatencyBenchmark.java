@@ -2,7 +2,7 @@ package com.fleetstream.bench;
 
 import com.fleetstream.jobs.LocationStreamingJob;
 import com.fleetstream.jobs.config.LocationJobConfig;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.KinesisEmulator;

@@ -2,7 +2,7 @@ package com.fleetstream.bench;
 
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
 import java.sql.Connection;

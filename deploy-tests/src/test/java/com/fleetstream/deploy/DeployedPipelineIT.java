@@ -13,7 +13,7 @@ import com.fleetstream.jobs.TestJobArgs;
 import com.fleetstream.jobs.TestPostgres;
 import com.fleetstream.jobs.TestRecords;
 import com.fleetstream.jobs.TestS3;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.sql.SqlScript;
 import com.fleetstream.rehearsal.Deployment;
 import com.fleetstream.rehearsal.glue.GlueDriver;

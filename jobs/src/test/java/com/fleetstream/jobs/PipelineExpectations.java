@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.jobs.config.Thresholds;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.sql.SqlScript;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord.Kind;

@@ -2,7 +2,7 @@ package com.fleetstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.trips.TripsAndStops;
 import java.util.Arrays;
 import java.util.List;

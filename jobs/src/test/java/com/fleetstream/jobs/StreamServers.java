@@ -1,6 +1,6 @@
 package com.fleetstream.jobs;
 
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.KinesisEmulator;
 import com.fleetstream.testkit.LoopbackSns;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package com.fleetstream.jobs;
 
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.jobs.config.WriterLoginConfig;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.LoopbackSecretsManager;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,6 +27,11 @@ class WriterLoginIT {
   private static final String ADMIN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbCdEf";
   private static final String WRITER = "arn:aws:secretsmanager:us-east-1:123456789012:secret:fleet/writer-GhIjKl";
   private static final String USER = "login_test_writer";
+  private static final String WRITER_2 = "arn:aws:secretsmanager:us-east-1:123456789012:secret:fleet/writer2-StUvWx";
+  private static final String READER = "arn:aws:secretsmanager:us-east-1:123456789012:secret:fleet/api-MnOpQr";
+  private static final String READER_USER = "login_test_reader";
+  /** The reader's test has a database and writer of its own: the first test must find neither made. */
+  private static final String READERS_WRITER = "login_test_writer_2";
   static final LoopbackSecretsManager secrets = new LoopbackSecretsManager();
   static PgConnectionSpec db;
   static AutoCloseable passwordChecked;
@@ -34,9 +39,11 @@ class WriterLoginIT {
   @BeforeAll
   static void server() throws Exception {
     db = TestPostgres.database("writer_login_test");
-    passwordChecked = TestPostgres.passwordRequiredFor(USER);
+    passwordChecked = TestPostgres.passwordRequiredFor(USER + "," + READERS_WRITER + "," + READER_USER);
     secrets.put(ADMIN, "{\"username\":\"" + db.user() + "\",\"password\":\"unused-with-trust\"}");
     secrets.declare(WRITER);
+    secrets.declare(READER);
+    secrets.declare(WRITER_2);
   }
 
   @AfterAll
@@ -80,6 +87,45 @@ class WriterLoginIT {
     assertThat(canLogIn(second)).as("the password the secret still holds").isTrue();
   }
 
+  @Test
+  void makesTheApisReadOnlyLoginBesideTheWritersAndRotatesBoth() throws Exception {
+    PgConnectionSpec readersDb = TestPostgres.database("reader_login_test");
+    WriterLoginConfig both = WriterLoginConfig.parse("--PG_JDBC_URL", readersDb.jdbcUrl(), "--PG_ADMIN_SECRET_ID", ADMIN,
+        "--PG_SECRET_ID", WRITER_2, "--PG_WRITER_USER", READERS_WRITER, "--PG_READER_SECRET_ID", READER,
+        "--PG_READER_USER", READER_USER, "--SECRETS_MANAGER_ENDPOINT", secrets.endpoint().toString());
+    WriterLoginJob.run(both, null);
+    String writerPassword = new ObjectMapper().readTree(secrets.value(WRITER_2)).get("password").asText();
+    try (Connection c = login(readersDb, READERS_WRITER, writerPassword); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS fleet");
+      s.execute("CREATE TABLE fleet.reported (id int)");
+      s.execute("INSERT INTO fleet.reported VALUES (7)");
+      s.execute("GRANT USAGE ON SCHEMA fleet TO analyst");
+      s.execute("GRANT SELECT ON fleet.reported TO analyst"); // as the migrations grant
+    }
+    JsonNode reader = new ObjectMapper().readTree(secrets.value(READER));
+    assertThat(reader.get("username").asText()).isEqualTo(READER_USER);
+    assertThat(TestPostgres.rows(readersDb, "SELECT r.rolconnlimit, r.rolcreaterole, r.rolcreatedb, "
+        + "pg_has_role(r.rolname, 'analyst', 'MEMBER') FROM pg_roles r WHERE r.rolname = '" + READER_USER + "'"))
+        .containsExactly(java.util.List.of(48, false, false, true));
+    try (Connection c = login(readersDb, READER_USER, reader.get("password").asText());
+        Statement s = c.createStatement()) {
+      try (var rs = s.executeQuery("SELECT id FROM fleet.reported")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(7);
+      }
+      assertThatThrownBy(() -> s.execute("INSERT INTO fleet.reported VALUES (8)")).isInstanceOf(SQLException.class)
+          .hasMessageContaining("permission denied");
+      assertThatThrownBy(() -> s.execute("CREATE TABLE fleet.mine (id int)")).isInstanceOf(SQLException.class);
+    }
+
+    assertThat(WriterLoginJob.run(both, null)).isEqualTo("rotated, reader rotated");
+    String rotated = new ObjectMapper().readTree(secrets.value(READER)).get("password").asText();
+    assertThat(rotated).isNotEqualTo(reader.get("password").asText());
+    assertThatThrownBy(() -> login(readersDb, READER_USER, reader.get("password").asText()).close())
+        .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+    login(readersDb, READER_USER, rotated).close();
+  }
+
   private static WriterLoginConfig config() {
     return WriterLoginConfig.parse("--PG_JDBC_URL", db.jdbcUrl(), "--PG_ADMIN_SECRET_ID", ADMIN, "--PG_SECRET_ID", WRITER,
         "--PG_WRITER_USER", USER, "--SECRETS_MANAGER_ENDPOINT", secrets.endpoint().toString());
@@ -95,10 +141,14 @@ class WriterLoginIT {
   }
 
   private static Connection login(String password) throws SQLException {
+    return login(db, USER, password);
+  }
+
+  private static Connection login(PgConnectionSpec database, String user, String password) throws SQLException {
     Properties p = new Properties();
-    p.setProperty("user", USER);
+    p.setProperty("user", user);
     p.setProperty("password", password);
-    return DriverManager.getConnection(db.jdbcUrl(), p);
+    return DriverManager.getConnection(database.jdbcUrl(), p);
   }
 
   private static void sql(String statement) {

@@ -40,7 +40,8 @@ import org.apache.spark.sql.functions;
  * landed where, read back from S3 and PostgreSQL.
  *
  * <p>Flags: {@code --workdir DIR} (default ./local-run, wiped at start), {@code --keep-servers}
- * (leave S3 and PostgreSQL running until Ctrl-C) and any simulator flag ({@code --vehicles},
+ * (leave S3 and PostgreSQL running until Ctrl-C), {@code --serve} (see {@link #serve}) with
+ * {@code --api-port} (default 8080), and any simulator flag ({@code --vehicles},
  * {@code --duration-seconds}, {@code --seed}, {@code --malformed-rate}, ...).
  */
 public final class LocalPipeline {
@@ -59,12 +60,16 @@ public final class LocalPipeline {
   private LocalPipeline() {}
 
   public static void main(String[] args) throws Exception {
-    // the local run's own defaults go first: the user's flags override them
-    GlueArgs flags = GlueArgs.parse(Stream.concat(Stream.of(
-        "--vehicles", "20", "--duration-seconds", "7200", "--malformed-rate", "0.01", "--duplicate-rate", "0.02"),
-        Arrays.stream(args)).toArray(String[]::new));
+    boolean serve = Arrays.asList(args).contains("--serve");
+    // the local run's own defaults go first: the user's flags override them; served, the fleet drives
+    // in real time for a day
+    GlueArgs flags = GlueArgs.parse(Stream.of(Stream.of("--vehicles", "20", "--malformed-rate", "0.01",
+        "--duplicate-rate", "0.02"), serve ? Stream.of("--realtime", "true", "--duration-seconds", "86400")
+        : Stream.of("--duration-seconds", "7200"), Arrays.stream(args)).flatMap(s -> s).toArray(String[]::new));
     Path workdir = Path.of(flags.string("workdir", "local-run"));
     boolean keepServers = flags.bool("keep-servers", false);
+    flags.bool("serve", false);
+    int apiPort = flags.integer("api-port", 8080, 0, 65535);
     SimulatorConfig simulation = SimulatorConfig.from(flags);
     flags.rejectUnread();
     workdir = workdir.toAbsolutePath().normalize();
@@ -91,6 +96,10 @@ public final class LocalPipeline {
           + "\n  PostgreSQL             " + postgres.jdbcUrl() + "  (data in " + workdir.resolve("postgres") + ")");
 
       SimulatorConfig sim = simulation.sendingTo(aws.kinesis().endpoint(), locations, sensors);
+      if (serve) {
+        serve(aws, postgres, sim, apiPort);
+        return;
+      }
       step("Simulating " + sim.vehicles() + " vehicles and the sensors in devices.json for "
           + sim.duration().toMinutes() + " minutes of event time from " + sim.startTime());
       System.out.println("  " + Simulator.send(sim, aws.kinesis().client()));
@@ -181,6 +190,38 @@ public final class LocalPipeline {
             + "bash scripts/run-local.sh --keep-servers");
       }
     }
+  }
+
+  /**
+   * {@code --serve}: the streaming jobs run on (no drained stop) while the simulator drives the fleet
+   * in real time, and the fleet API serves the live map from PostgreSQL, as a role IN ROLE analyst,
+   * with ingestion into the location stream. Prints {@code API: <url>} and {@code Token: <token>}
+   * on lines of their own, then serves until Ctrl-C.
+   */
+  private static void serve(Deployment aws, PostgresServer postgres, SimulatorConfig sim, int apiPort)
+      throws Exception {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      aws.close();
+      postgres.close();
+    }));
+    step("Glue run of the writer-login job: the streaming jobs' own PostgreSQL login");
+    report(aws.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
+    Map<String, String> controls = new java.util.HashMap<>(RUN_CONTROLS);
+    controls.put("--STOP_WHEN_DRAINED", "false");
+    controls.remove("--MAX_RUN_SECONDS");
+    step("Glue runs of both streaming jobs, running on; the simulator drives " + sim.vehicles()
+        + " vehicles in real time");
+    List<GlueDriver.Running> runs = List.of(aws.start("location", controls), aws.start("sensor", controls));
+    Thread simulator = new Thread(() -> Simulator.send(sim, aws.kinesis().client()), "simulator");
+    simulator.setDaemon(true);
+    simulator.start();
+    ServedApi api = ServedApi.start(postgres, aws.kinesis().endpoint(), aws.job("location").defaultArguments()
+        .get("--STREAM_NAME"), ProjectPaths.root().resolve("etc/geofences.json"), apiPort, runs);
+    step("The fleet API and the live map (drivers' logs in " + runs.get(0).log().getParent() + "); Ctrl-C stops all");
+    System.out.println("API: " + api.url());
+    System.out.println("Token: " + api.token());
+    System.out.println("Map: " + api.url() + "#token=" + api.token());
+    Thread.currentThread().join();
   }
 
   /** A run's outcome; a failed run ends the local run with its driver's last lines. */

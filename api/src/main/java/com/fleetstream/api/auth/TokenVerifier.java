@@ -25,11 +25,14 @@ import java.util.Set;
  */
 public final class TokenVerifier {
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+  private final String issuer;
   private final String audience;
 
+  /** @param keys null where API Gateway verifies the tokens ({@link #verifiedClaims}) */
   public TokenVerifier(String issuer, String audience, JWKSource<SecurityContext> keys) {
+    this.issuer = issuer;
     this.audience = audience;
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+    processor.setJWSKeySelector(keys == null ? null : new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
     processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
         new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat")));
   }
@@ -41,6 +44,22 @@ public final class TokenVerifier {
     } catch (MalformedURLException e) {
       throw new IllegalArgumentException("JWKS_URL: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The claims of a token API Gateway's JWT authorizer verified (signature, expiry): checked again for
+   * issuer and client, so a route left without the authorizer, or one of another pool, is refused.
+   *
+   * @return the token's subject
+   */
+  public String verifiedClaims(java.util.Map<String, String> claims) {
+    if (!issuer.equals(claims.get("iss"))) {
+      throw ApiError.unauthorized("the bearer token is from another issuer");
+    }
+    if (!audience.equals(claims.get("client_id")) && !audience.equals(claims.get("aud"))) {
+      throw ApiError.unauthorized("the bearer token is for another client");
+    }
+    return claims.get("sub");
   }
 
   /** @return the token's subject */

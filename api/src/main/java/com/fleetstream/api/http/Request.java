@@ -8,8 +8,14 @@ import java.util.Optional;
  * payload format 2.0.
  *
  * @param headers lower-case names
+ * @param verifiedClaims the claims of the bearer token API Gateway's JWT authorizer verified, if it did
  */
-public record Request(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body) {
+public record Request(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body,
+    Optional<Map<String, String>> verifiedClaims) {
+  public Request(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body) {
+    this(method, path, query, headers, body, Optional.empty());
+  }
+
   public Optional<String> param(String name) {
     return Optional.ofNullable(query.get(name)).filter(v -> !v.isBlank());
   }

@@ -2,14 +2,15 @@ package com.fleetstream.jobs.config;
 
 import com.fleetstream.args.GlueArgs;
 import com.fleetstream.args.InvalidArgumentException;
-import com.fleetstream.jobs.sink.postgres.SecretRef;
+import com.fleetstream.postgres.SecretRef;
 
 /**
  * The writer-login job's configuration: the database, the administrator's secret (RDS's master
- * user secret) and the secret the streaming jobs read their login from.
+ * user secret), the secret the streaming jobs read their login from and, when the API is deployed,
+ * the secret of its read-only login ({@code PG_READER_SECRET_ID}, user {@code PG_READER_USER}).
  */
 public record WriterLoginConfig(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser,
-    java.util.Optional<String> sslRootCert) {
+    java.util.Optional<SecretRef> reader, java.util.Optional<String> sslRootCert) {
 
   public static WriterLoginConfig parse(String... argv) {
     GlueArgs args = GlueArgs.parse(argv);
@@ -20,15 +21,22 @@ public record WriterLoginConfig(String jdbcUrl, SecretRef admin, SecretRef write
     String region = JobArgs.region(args);
     String endpoint = args.optional("SECRETS_MANAGER_ENDPOINT")
         .map(uri -> JobArgs.uri(args, "SECRETS_MANAGER_ENDPOINT", uri)).orElse(null);
-    String user = args.string("PG_WRITER_USER", "fleet_writer");
-    if (!user.matches("[a-z_][a-z0-9_]{0,62}")) {
-      throw new InvalidArgumentException("PG_WRITER_USER", "must be a plain lower-case identifier, got '" + user + "'");
-    }
+    String user = role(args, "PG_WRITER_USER", "fleet_writer");
+    String readerUser = role(args, "PG_READER_USER", "fleet_api");
     WriterLoginConfig config = new WriterLoginConfig(url,
         new SecretRef(args.required("PG_ADMIN_SECRET_ID"), region, endpoint, null),
         new SecretRef(args.required("PG_SECRET_ID"), region, endpoint, user), user,
+        args.optional("PG_READER_SECRET_ID").map(id -> new SecretRef(id, region, endpoint, readerUser)),
         PostgresConfig.sslRootCert(args));
     ConfigLog.unread("writer-login job", args);
     return config;
+  }
+
+  private static String role(GlueArgs args, String key, String dflt) {
+    String user = args.string(key, dflt);
+    if (!user.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new InvalidArgumentException(key, "must be a plain lower-case identifier, got '" + user + "'");
+    }
+    return user;
   }
 }

@@ -6,7 +6,7 @@ import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.alerts.AlertPublisher;
 import com.fleetstream.jobs.sink.postgres.HistoryRetention;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;

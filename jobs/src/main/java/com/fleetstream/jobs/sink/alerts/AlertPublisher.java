@@ -4,7 +4,7 @@ import com.fleetstream.jobs.config.AlertsConfig;
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
-import com.fleetstream.jobs.sink.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.sql.SqlScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.sink.postgres;
 
+import com.fleetstream.postgres.PgConnectionSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

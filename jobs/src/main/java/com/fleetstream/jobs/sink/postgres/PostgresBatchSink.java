@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.sink.postgres;
 
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.jobs.retry.Retry;

@@ -1,5 +1,7 @@
 package com.fleetstream.jobs.sink.postgres;
 
+import com.fleetstream.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.SecretRef;
 import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.jobs.config.PostgresConfig;
 import com.fleetstream.jobs.source.UriText;
@@ -20,7 +22,7 @@ public final class PostgresCredentials {
     if (config.secretId().isPresent()) {
       SecretRef ref = new SecretRef(config.secretId().get(), config.secretsRegion(),
           config.secretsEndpoint().map(Object::toString).orElse(null), config.user().orElse(null));
-      spec = PgConnectionSpec.fromSecret(config.jdbcUrl(), ref, SecretLogins.current(ref));
+      spec = PgConnectionSpec.fromSecret(config.jdbcUrl(), ref);
     } else {
       String user = config.user().orElseThrow(() ->
           new InvalidArgumentException("PG_USER", "is required when PG_SECRET_ID is not given"));

@@ -1,5 +1,7 @@
 package com.fleetstream.jobs.sink.postgres;
 
+import com.fleetstream.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.SecretLogins;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;

@@ -2,6 +2,7 @@ package com.fleetstream.jobs.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.TestPostgres;
 import java.sql.Connection;
 import java.sql.Statement;

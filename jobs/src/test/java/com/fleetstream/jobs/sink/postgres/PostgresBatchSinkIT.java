@@ -3,6 +3,7 @@ package com.fleetstream.jobs.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestPostgres;
 import com.fleetstream.jobs.retry.Retry;

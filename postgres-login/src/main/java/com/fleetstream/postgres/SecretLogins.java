@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.sink.postgres;
+package com.fleetstream.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,9 +19,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
  * read once per JVM (driver or executor) and again when PostgreSQL refuses the password: a rotated
  * secret is then picked up without a restart.
  */
-final class SecretLogins {
+public final class SecretLogins {
   /** A user and its password (null: none, e.g. trust authentication locally). */
-  record Login(String user, String password) implements Serializable {
+  public record Login(String user, String password) implements Serializable {
     @Override
     public String toString() {
       return "Login[" + user + ", password=" + (password == null ? "<none>" : "<set>") + "]";
@@ -53,7 +53,7 @@ final class SecretLogins {
   }
 
   /** The secret's login now, read past this JVM's cache. */
-  static Login read(SecretRef ref) {
+  public static Login read(SecretRef ref) {
     try (SecretsManagerClient client = client(ref)) {
       JsonNode secret = new ObjectMapper().readTree(client.getSecretValue(b -> b.secretId(ref.id())).secretString());
       return new Login(ref.user() != null ? ref.user() : text(secret, "username"), text(secret, "password"));
@@ -62,7 +62,7 @@ final class SecretLogins {
     }
   }
 
-  static SecretsManagerClient client(SecretRef ref) {
+  public static SecretsManagerClient client(SecretRef ref) {
     SecretsManagerClientBuilder builder = SecretsManagerClient.builder().region(Region.of(ref.region()))
         .httpClientBuilder(UrlConnectionHttpClient.builder());
     if (ref.endpoint() != null) {

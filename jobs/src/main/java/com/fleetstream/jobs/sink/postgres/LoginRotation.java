@@ -1,7 +1,10 @@
 package com.fleetstream.jobs.sink.postgres;
 
+import com.fleetstream.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.SecretLogins;
+import com.fleetstream.postgres.SecretRef;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fleetstream.jobs.sink.postgres.SecretLogins.Login;
+import com.fleetstream.postgres.SecretLogins.Login;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -21,35 +24,83 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * The streaming jobs' own PostgreSQL login, made and rotated with the administrator's (the RDS master
- * user's secret), so the jobs never log in as the administrator. The writer owns what the migrations
+ * The pipeline's own PostgreSQL logins, made and rotated with the administrator's (the RDS master
+ * user's secret), so nothing else ever logs in as the administrator: the streaming jobs' writer and
+ * the API's reader. The writer owns what the migrations
  * create (schemas {@code fleet} and {@code fleet_staging}, Flyway's history in {@code public}; objects
  * the administrator made before are handed over) and may create in the database and in {@code public},
  * nothing more: no CREATEROLE, no other database. The {@code analyst} role it grants to is made here, where CREATEROLE is.
+ * The reader is a member of {@code analyst}: SELECT on the reporting tables, nothing else.
  *
- * <p>A rotation sets the new password in PostgreSQL, then in the writer's secret, the order RDS
+ * <p>A rotation sets the new password in PostgreSQL, then in the login's secret, the order RDS
  * rotates in: a job logging in between is refused, reads the secret again and waits for the new
  * password ({@link PgConnectionSpec}). If the secret cannot be written, the old password is set back.
  */
-public final class WriterLogin {
-  private static final Logger LOG = LoggerFactory.getLogger(WriterLogin.class);
+public final class LoginRotation {
+  private static final Logger LOG = LoggerFactory.getLogger(LoginRotation.class);
   private static final String CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   private static final SecureRandom RANDOM = new SecureRandom();
   static final int CONNECTION_LIMIT = 64;
+  /** The API's Lambda: its reserved concurrency times its pool (Terraform keeps the product below this). */
+  static final int READER_CONNECTION_LIMIT = 48;
 
-  private WriterLogin() {}
+  private LoginRotation() {}
+
+  /** What a login may do, granted each time it is made or rotated. */
+  @FunctionalInterface
+  private interface Grants {
+    void apply(Connection c, Statement s, String admin) throws SQLException;
+  }
 
   /**
    * @param writerUser the login to make or rotate (checked to be a plain identifier)
    * @return what was done: "created" or "rotated"
    */
-  public static String createOrRotate(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser,
+  public static String writer(String jdbcUrl, SecretRef admin, SecretRef writer, String writerUser,
       String sslRootCert) throws SQLException {
-    if (!writerUser.matches("[a-z_][a-z0-9_]{0,62}")) {
-      throw new IllegalArgumentException("not a plain PostgreSQL role name: " + writerUser);
+    return createOrRotate(jdbcUrl, admin, writer, writerUser, sslRootCert, (c, s, adminUser) -> {
+      // both streaming jobs' drivers and COPY tasks, with room for a restart's overlap; the rest of
+      // max_connections stays for analysts and the administrator
+      s.execute("ALTER ROLE " + writerUser + " CONNECTION LIMIT " + CONNECTION_LIMIT);
+      analystRole(s);
+      s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO " + writerUser
+          + "', current_database()); END $$");
+      // Flyway keeps its history in public, where PostgreSQL 15 on lets only the owner create
+      s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + writerUser);
+      // on RDS the administrator is no superuser: it may hand objects to the writer only as its member
+      s.execute("GRANT " + writerUser + " TO CURRENT_USER");
+      handOver(c, adminUser, writerUser);
+    });
+  }
+
+  /**
+   * The API's login: a member of {@code analyst}, connecting to this database only.
+   *
+   * @return what was done: "created" or "rotated"
+   */
+  public static String reader(String jdbcUrl, SecretRef admin, SecretRef reader, String readerUser,
+      String sslRootCert) throws SQLException {
+    return createOrRotate(jdbcUrl, admin, reader, readerUser, sslRootCert, (c, s, adminUser) -> {
+      s.execute("ALTER ROLE " + readerUser + " CONNECTION LIMIT " + READER_CONNECTION_LIMIT);
+      analystRole(s);
+      s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO " + readerUser
+          + "', current_database()); END $$");
+      s.execute("GRANT analyst TO " + readerUser);
+    });
+  }
+
+  private static void analystRole(Statement s) throws SQLException {
+    s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analyst') THEN"
+        + " CREATE ROLE analyst NOLOGIN; END IF; END $$");
+  }
+
+  private static String createOrRotate(String jdbcUrl, SecretRef admin, SecretRef secret, String user,
+      String sslRootCert, Grants grants) throws SQLException {
+    if (!user.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("not a plain PostgreSQL role name: " + user);
     }
     Login adminLogin = SecretLogins.read(admin);
-    Optional<String> previous = currentPassword(writer);
+    Optional<String> previous = currentPassword(secret);
     String password = newPassword();
     String done;
     PgConnectionSpec db = new PgConnectionSpec(jdbcUrl, adminLogin.user(), adminLogin.password())
@@ -57,41 +108,30 @@ public final class WriterLogin {
     try (Connection c = db.open(); Statement s = c.createStatement()) {
       boolean exists;
       try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
-        ps.setString(1, writerUser);
+        ps.setString(1, user);
         try (ResultSet rs = ps.executeQuery()) {
           exists = rs.next();
         }
       }
       done = exists ? "rotated" : "created";
       if (!exists) {
-        s.execute("CREATE ROLE " + writerUser + " LOGIN");
+        s.execute("CREATE ROLE " + user + " LOGIN");
       }
-      // both streaming jobs' drivers and COPY tasks, with room for a restart's overlap; the rest of
-      // max_connections stays for analysts and the administrator
-      s.execute("ALTER ROLE " + writerUser + " CONNECTION LIMIT " + CONNECTION_LIMIT);
-      s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analyst') THEN"
-          + " CREATE ROLE analyst NOLOGIN; END IF; END $$");
-      s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO " + writerUser
-          + "', current_database()); END $$");
-      // Flyway keeps its history in public, where PostgreSQL 15 on lets only the owner create
-      s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + writerUser);
-      // on RDS the administrator is no superuser: it may hand objects to the writer only as its member
-      s.execute("GRANT " + writerUser + " TO CURRENT_USER");
-      handOver(c, adminLogin.user(), writerUser);
-      c.unwrap(PGConnection.class).alterUserPassword(writerUser, password.toCharArray(), "scram-sha-256");
+      grants.apply(c, s, adminLogin.user());
+      c.unwrap(PGConnection.class).alterUserPassword(user, password.toCharArray(), "scram-sha-256");
     }
     try {
-      putSecret(writer, jdbcUrl, writerUser, password);
+      putSecret(secret, jdbcUrl, user, password);
     } catch (RuntimeException e) {
       if (previous.isPresent()) {
         try (Connection c = db.open()) {
-          c.unwrap(PGConnection.class).alterUserPassword(writerUser, previous.get().toCharArray(), "scram-sha-256");
+          c.unwrap(PGConnection.class).alterUserPassword(user, previous.get().toCharArray(), "scram-sha-256");
         }
-        LOG.error("the writer's secret {} could not be written; {}'s password is set back", writer.id(), writerUser);
+        LOG.error("the secret {} could not be written; {}'s password is set back", secret.id(), user);
       }
       throw e;
     }
-    LOG.info("PostgreSQL login {} {}; its password is in secret {}", writerUser, done, writer.id());
+    LOG.info("PostgreSQL login {} {}; its password is in secret {}", user, done, secret.id());
     return done;
   }
 
@@ -129,15 +169,15 @@ public final class WriterLogin {
     }
   }
 
-  private static Optional<String> currentPassword(SecretRef writer) {
+  private static Optional<String> currentPassword(SecretRef secret) {
     try {
-      return Optional.of(SecretLogins.read(writer).password());
+      return Optional.of(SecretLogins.read(secret).password());
     } catch (ResourceNotFoundException e) {
       return Optional.empty(); // a secret Terraform made without a value: the first run
     }
   }
 
-  private static void putSecret(SecretRef writer, String jdbcUrl, String user, String password) {
+  private static void putSecret(SecretRef secret, String jdbcUrl, String user, String password) {
     URI db = URI.create(jdbcUrl.substring("jdbc:".length()));
     Map<String, Object> value = new LinkedHashMap<>();
     // the fields RDS's own secrets and rotation functions use
@@ -147,9 +187,9 @@ public final class WriterLogin {
     value.put("dbname", db.getPath().replaceFirst("^/", ""));
     value.put("username", user);
     value.put("password", password);
-    try (SecretsManagerClient client = SecretLogins.client(writer)) {
+    try (SecretsManagerClient client = SecretLogins.client(secret)) {
       String json = new ObjectMapper().writeValueAsString(value);
-      client.putSecretValue(b -> b.secretId(writer.id()).secretString(json));
+      client.putSecretValue(b -> b.secretId(secret.id()).secretString(json));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.sink.postgres;
+package com.fleetstream.postgres;
 
 import java.io.Serializable;
 

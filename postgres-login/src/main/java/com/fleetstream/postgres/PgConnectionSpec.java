@@ -1,7 +1,6 @@
-package com.fleetstream.jobs.sink.postgres;
+package com.fleetstream.postgres;
 
-import com.fleetstream.jobs.retry.Retry;
-import com.fleetstream.jobs.sink.postgres.SecretLogins.Login;
+import com.fleetstream.postgres.SecretLogins.Login;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * How to connect, shipped to executors with the COPY tasks; {@link #toString()} hides the password.
  * Every wait is bounded: {@code socketTimeout} for a server that stops answering, {@code lockTimeout}
  * for a lock another session holds (an analyst query, a migration); both fail the attempt with an
- * error {@link Retry} takes as transient.
+ * error the jobs' Retry takes as transient.
  *
  * <p>A login from a Secrets Manager secret ({@code secret} not null) survives the secret's rotation:
  * when PostgreSQL refuses the password, the secret is read again (in whichever JVM the connection is
@@ -26,9 +25,11 @@ import org.slf4j.LoggerFactory;
  *     secret's current login)
  * @param sslRootCert PEM certificates of the CAs the server's certificate must chain to; with them
  *     every connection is TLS with the server's name checked ({@code sslmode=verify-full}), null: none
+ * @param statementTimeout the sessions' own statement_timeout, zero for none: the server's bounds
+ *     analysts' queries, and a batch's move in the jobs may take longer
  */
 public record PgConnectionSpec(String jdbcUrl, String user, String password, Duration socketTimeout,
-    Duration lockTimeout, SecretRef secret, String sslRootCert) implements Serializable {
+    Duration lockTimeout, SecretRef secret, String sslRootCert, Duration statementTimeout) implements Serializable {
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(PgConnectionSpec.class);
@@ -39,24 +40,33 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
   private static final long[] REREAD_WAITS_MS = {0, 1_000, 2_000, 4_000, 8_000, 15_000};
 
   public PgConnectionSpec(String jdbcUrl, String user, String password) {
-    this(jdbcUrl, user, password, DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT, null, null);
+    this(jdbcUrl, user, password, DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT, null, null, Duration.ZERO);
+  }
+
+  /** The secret's login, read now, so a missing or malformed secret fails here; read again when refused. */
+  public static PgConnectionSpec fromSecret(String jdbcUrl, SecretRef secret) {
+    return fromSecret(jdbcUrl, secret, SecretLogins.current(secret));
   }
 
   static PgConnectionSpec fromSecret(String jdbcUrl, SecretRef secret, Login login) {
     return new PgConnectionSpec(jdbcUrl, login.user(), login.password(), DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT,
-        secret, null);
+        secret, null, Duration.ZERO);
   }
 
   public PgConnectionSpec withTimeouts(Duration socket, Duration lock) {
-    return new PgConnectionSpec(jdbcUrl, user, password, socket, lock, secret, sslRootCert);
+    return new PgConnectionSpec(jdbcUrl, user, password, socket, lock, secret, sslRootCert, statementTimeout);
   }
 
   public PgConnectionSpec withSslRootCert(String pem) {
-    return new PgConnectionSpec(jdbcUrl, user, password, socketTimeout, lockTimeout, secret, pem);
+    return new PgConnectionSpec(jdbcUrl, user, password, socketTimeout, lockTimeout, secret, pem, statementTimeout);
+  }
+
+  public PgConnectionSpec withStatementTimeout(Duration timeout) {
+    return new PgConnectionSpec(jdbcUrl, user, password, socketTimeout, lockTimeout, secret, sslRootCert, timeout);
   }
 
   /** The login {@link #open} tries first: the secret's as last read in this JVM, or the spec's own. */
-  Login login() {
+  public Login login() {
     return secret == null ? new Login(user, password) : SecretLogins.current(secret);
   }
 
@@ -117,8 +127,8 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
     p.setProperty("connectTimeout", "10");
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
-    // the server's statement_timeout bounds analysts' queries; a batch's move may take longer
-    p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis() + " -c statement_timeout=0");
+    p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis() + " -c statement_timeout="
+        + statementTimeout.toMillis());
     if (sslRootCert != null) {
       p.setProperty("sslmode", "verify-full");
       p.setProperty("sslrootcert", RootCertFile.of(sslRootCert).toString());
