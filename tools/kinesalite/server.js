@@ -6,6 +6,10 @@
 // Kinesis answers one it refuses: HTTP 400 with that error code (ProvisionedThroughputExceededException,
 // ExpiredIteratorException, ...), since kinesalite neither throttles reads nor lets an iterator expire
 // between two reads of one batch.
+// A line "fail-entries COUNT ERROR_CODE" makes the next PutRecords (JSON) refuse its first COUNT entries
+// with that code, as Kinesis refuses entries of a throttled shard (HTTP 200, FailedRecordCount), and
+// store the rest.
+const http = require('http');
 const kinesalite = require('kinesalite');
 const readline = require('readline');
 
@@ -32,6 +36,7 @@ process.on('uncaughtException', (err) => {
 
 const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
 const faults = {}; // operation -> { count, code }
+let entryFault = null; // { count, code }: the next PutRecords' first entries
 const MESSAGES = {
   ProvisionedThroughputExceededException: 'Rate exceeded for shard in stream under account 000000000000.',
   ExpiredIteratorException: 'Iterator expired. The iterator was created at an earlier time and is further in the past'
@@ -41,6 +46,12 @@ const serve = server.listeners('request')[0];
 server.removeAllListeners('request');
 server.on('request', (req, res) => {
   const operation = (req.headers['x-amz-target'] || '').split('.')[1];
+  if (operation === 'PutRecords' && entryFault) {
+    const refuse = entryFault;
+    entryFault = null;
+    failEntries(req, res, refuse);
+    return;
+  }
   const fault = faults[operation];
   if (!fault || fault.count === 0) {
     serve(req, res);
@@ -59,6 +70,35 @@ server.on('request', (req, res) => {
     res.end(body);
   });
 });
+// Stores all but the first entries through kinesalite itself, then answers with the refused ones in place.
+function failEntries(req, res, refuse) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const refused = Math.min(refuse.count, request.Records.length);
+    const rest = JSON.stringify({ ...request, Records: request.Records.slice(refused) });
+    const headers = { ...req.headers, 'content-length': Buffer.byteLength(rest) };
+    const forward = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (answer) => {
+      const parts = [];
+      answer.on('data', (c) => parts.push(c));
+      answer.on('end', () => {
+        const stored = request.Records.length > refused ? JSON.parse(Buffer.concat(parts).toString('utf8'))
+          : { FailedRecordCount: 0, Records: [] };
+        const failed = Array.from({ length: refused }, () => ({ ErrorCode: refuse.code,
+          ErrorMessage: MESSAGES[refuse.code] || refuse.code }));
+        const body = JSON.stringify({ FailedRecordCount: stored.FailedRecordCount + refused,
+          Records: failed.concat(stored.Records), EncryptionType: stored.EncryptionType });
+        console.log(`fault served: PutRecords refused ${refused} of ${request.Records.length} entries with ${refuse.code}`);
+        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(body),
+          'x-amzn-RequestId': `fault-entries-${Date.now()}` });
+        res.end(body);
+      });
+    });
+    forward.end(rest);
+  });
+}
+
 server.listen(port, '127.0.0.1', (err) => {
   if (err) {
     console.error(err);
@@ -73,6 +113,12 @@ commands.on('line', (line) => {
   if (fail) {
     faults[fail[1]] = { count: parseInt(fail[2], 10), code: fail[3] };
     console.log(`failing the next ${fail[2]} ${fail[1]} requests with ${fail[3]}`);
+    return;
+  }
+  const entries = /^fail-entries (\d+) (\w+)$/.exec(line.trim());
+  if (entries) {
+    entryFault = { count: parseInt(entries[1], 10), code: entries[2] };
+    console.log(`refusing the first ${entries[1]} entries of the next PutRecords with ${entries[2]}`);
     return;
   }
   const advance = /^advance-clock (\d+)$/.exec(line.trim());

@@ -9,6 +9,8 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 locals {
   name_prefix = "fleetstream-${var.environment}"
   tags        = merge(var.tags, { project = "fleetstream", environment = var.environment })
@@ -54,6 +56,7 @@ module "network" {
   subnet_ids             = var.private_subnet_ids
   route_table_ids        = var.private_route_table_ids
   jobs_security_group_id = module.postgres.glue_security_group_id
+  api_security_group_id  = module.postgres.api_security_group_id
   create_endpoints       = var.create_vpc_endpoints
   tags                   = local.tags
 }
@@ -75,6 +78,7 @@ module "glue" {
   postgres_jdbc_url            = module.postgres.jdbc_url
   postgres_admin_secret_arn    = module.postgres.secret_arn
   postgres_secret_arn          = module.postgres.writer_secret_arn
+  postgres_reader_secret_arn   = module.postgres.reader_secret_arn
   connection_subnet_id         = var.private_subnet_ids[0]
   connection_availability_zone = var.connection_availability_zone
   connection_security_group_id = module.postgres.glue_security_group_id
@@ -98,6 +102,27 @@ module "notifier" {
   alert_email_subscribers = var.alert_email_subscribers
   kms_key_arn             = module.storage.kms_key_arn
   tags                    = local.tags
+}
+
+module "api" {
+  source                = "../../modules/api"
+  name_prefix           = local.name_prefix
+  openapi_file          = "${path.root}/../../../api/src/main/resources/openapi.json"
+  cognito_domain_prefix = "${local.name_prefix}-${data.aws_caller_identity.current.account_id}"
+  artifacts_bucket      = module.storage.bucket_ids["artifacts"]
+  artifacts_bucket_arn  = module.storage.bucket_arns["artifacts"]
+  # the jar `mvn package` built, which is the one to upload to lambda_jar_key before applying
+  lambda_jar_sha256    = filebase64sha256("${path.root}/../../../api/target/fleetstream-api-lambda.jar")
+  subnet_ids           = var.private_subnet_ids
+  security_group_id    = module.postgres.api_security_group_id
+  postgres_jdbc_url    = module.postgres.jdbc_url
+  postgres_secret_arn  = module.postgres.reader_secret_arn
+  location_stream_name = module.kinesis.location_stream_name
+  location_stream_arn  = module.kinesis.stream_arns[module.kinesis.location_stream_name]
+  kms_key_arn          = module.storage.kms_key_arn
+  geofences_key        = var.geofences_key
+  max_concurrency      = var.api_max_concurrency
+  tags                 = local.tags
 }
 
 module "monitoring" {

@@ -191,3 +191,13 @@ variable "ops_email_subscribers" {
   description = "Who gets operational alarms."
   default     = []
 }
+
+variable "api_max_concurrency" {
+  type        = number
+  description = "The fleet API Lambda's reserved concurrency (each instance holds 2 PostgreSQL connections)."
+  default     = 20
+  validation {
+    condition     = var.api_max_concurrency >= 1 && var.api_max_concurrency <= 24
+    error_message = "api_max_concurrency must be 1 to 24: with 2 connections each, within the API login's 48."
+  }
+}

@@ -62,3 +62,18 @@ output "vpc_endpoint_services" {
   description = "AWS services the jobs reach through VPC endpoints (empty when a NAT gateway serves them)."
   value       = module.network.endpoint_services
 }
+
+output "api_url" {
+  description = "The fleet API and the live map."
+  value       = module.api.url
+}
+
+output "api_user_pool_id" {
+  description = "Invite operators: aws cognito-idp admin-create-user --user-pool-id <this> --username <email>."
+  value       = module.api.user_pool_id
+}
+
+output "api_login_url" {
+  description = "Cognito's hosted UI, back to the map."
+  value       = module.api.login_url
+}

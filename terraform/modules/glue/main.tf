@@ -143,8 +143,8 @@ resource "aws_glue_job" "combine" {
   tags = var.tags
 }
 
-# Makes the streaming jobs' PostgreSQL login with the master user's secret (run it once after the
-# first apply, before the streaming jobs), then rotates its password on a schedule.
+# Makes the streaming jobs' PostgreSQL login and the API's with the master user's secret (run it once
+# after the first apply, before the streaming jobs), then rotates their passwords on a schedule.
 resource "aws_glue_job" "writer_login" {
   name              = "${var.name_prefix}-writer-login"
   role_arn          = aws_iam_role.this["login"].arn
@@ -163,7 +163,7 @@ resource "aws_glue_job" "writer_login" {
     "--PG_ADMIN_SECRET_ID" = var.postgres_admin_secret_arn
     "--PG_SECRET_ID"       = var.postgres_secret_arn
     "--PG_SSL_ROOT_CERT"   = local.postgres_ca_bundle
-  })
+  }, var.postgres_reader_secret_arn == null ? {} : { "--PG_READER_SECRET_ID" = var.postgres_reader_secret_arn })
   execution_property {
     max_concurrent_runs = 1
   }
@@ -434,9 +434,9 @@ data "aws_iam_policy_document" "login" {
     resources = [var.postgres_admin_secret_arn]
   }
   statement {
-    sid       = "WriteWriterSecret"
+    sid       = "WriteLoginSecrets"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
-    resources = [var.postgres_secret_arn]
+    resources = compact([var.postgres_secret_arn, var.postgres_reader_secret_arn])
   }
   statement {
     sid       = "ReadArtifacts"

@@ -175,6 +175,12 @@ variable "postgres_secret_arn" {
   description = "Secrets Manager secret with the database user and password."
 }
 
+variable "postgres_reader_secret_arn" {
+  type        = string
+  description = "The API's read-only login secret, which the writer-login job fills and rotates; null without the API."
+  default     = null
+}
+
 variable "connection_subnet_id" {
   type        = string
   description = "Private subnet the Glue jobs reach PostgreSQL from."

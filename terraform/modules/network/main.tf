@@ -1,6 +1,6 @@
-# What the Glue jobs reach from their private subnet (the Glue connection's): S3 through a gateway
-# endpoint on the subnets' route tables, and every other AWS API the jobs call through interface
-# endpoints with private DNS, open on 443 to the jobs' security group. Without them the jobs need a
+# What the Glue jobs and the API's Lambda reach from their private subnets: S3 through a gateway
+# endpoint on the subnets' route tables, and every other AWS API they call through interface
+# endpoints with private DNS, open on 443 to their security groups. Without them the jobs need a
 # NAT gateway (create_endpoints = false says one is there).
 data "aws_region" "current" {}
 
@@ -14,7 +14,7 @@ locals {
 resource "aws_security_group" "endpoints" {
   for_each    = local.enabled
   name        = "${var.name_prefix}-endpoints"
-  description = "Interface endpoints: HTTPS from the Glue jobs."
+  description = "Interface endpoints: HTTPS from the Glue jobs and the API."
   vpc_id      = var.vpc_id
   tags        = var.tags
 }
@@ -27,6 +27,18 @@ resource "aws_vpc_security_group_ingress_rule" "https_from_jobs" {
   from_port                    = 443
   to_port                      = 443
   description                  = "The Glue jobs"
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "https_from_api" {
+  for_each                     = local.enabled
+  security_group_id            = aws_security_group.endpoints[each.key].id
+  referenced_security_group_id = var.api_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "The fleet API's Lambda"
 
   tags = var.tags
 }

@@ -28,6 +28,11 @@ variable "jobs_security_group_id" {
   description = "The Glue connection's security group: the endpoints accept HTTPS from it."
 }
 
+variable "api_security_group_id" {
+  type        = string
+  description = "The API Lambda's security group: the endpoints accept HTTPS from it."
+}
+
 variable "create_endpoints" {
   type        = bool
   description = "Make the endpoints; false when the subnets already reach AWS's APIs through a NAT gateway."

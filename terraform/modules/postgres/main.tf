@@ -1,7 +1,7 @@
 # RDS PostgreSQL for the jobs' reporting tables. RDS generates the master password into Secrets
 # Manager (manage_master_user_password) and rotates it; it never appears in state, outputs or job
-# arguments. The streaming jobs log in as their own writer, whose secret the writer-login Glue job
-# fills and rotates (the secret is made here without a value).
+# arguments. The streaming jobs log in as their own writer and the API as its reader, whose secrets
+# the writer-login Glue job fills and rotates (the secrets are made here without a value).
 resource "aws_db_subnet_group" "this" {
   name       = "${var.name_prefix}-postgres"
   subnet_ids = var.subnet_ids
@@ -35,9 +35,39 @@ resource "aws_vpc_security_group_egress_rule" "glue_all" {
   tags = var.tags
 }
 
+# The API's Lambda, in the same private subnets: PostgreSQL and the AWS APIs it calls.
+resource "aws_security_group" "api" {
+  name        = "${var.name_prefix}-api"
+  description = "The fleet API's Lambda reaching PostgreSQL and AWS's APIs."
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_postgres" {
+  security_group_id            = aws_security_group.api.id
+  referenced_security_group_id = aws_security_group.postgres.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "PostgreSQL"
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_https" {
+  security_group_id = aws_security_group.api.id
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "Kinesis, S3 and Secrets Manager through the VPC's endpoints and NAT"
+
+  tags = var.tags
+}
+
 resource "aws_security_group" "postgres" {
   name        = "${var.name_prefix}-postgres"
-  description = "PostgreSQL: the Glue connection and analysts only."
+  description = "PostgreSQL: the Glue connection, the API and analysts only."
   vpc_id      = var.vpc_id
   tags        = var.tags
 }
@@ -49,6 +79,17 @@ resource "aws_vpc_security_group_ingress_rule" "from_glue" {
   from_port                    = 5432
   to_port                      = 5432
   description                  = "Glue jobs"
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_api" {
+  security_group_id            = aws_security_group.postgres.id
+  referenced_security_group_id = aws_security_group.api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "The fleet API"
 
   tags = var.tags
 }
@@ -115,6 +156,14 @@ resource "aws_db_instance" "this" {
 resource "aws_secretsmanager_secret" "writer" {
   name                    = "${var.name_prefix}/postgres-writer"
   description             = "The streaming jobs' PostgreSQL login; made and rotated by the writer-login Glue job."
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = 7
+  tags                    = var.tags
+}
+
+resource "aws_secretsmanager_secret" "reader" {
+  name                    = "${var.name_prefix}/postgres-api"
+  description             = "The fleet API's read-only PostgreSQL login (IN ROLE analyst); made and rotated by the writer-login Glue job."
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = 7
   tags                    = var.tags

@@ -22,3 +22,13 @@ output "glue_security_group_id" {
   description = "Security group for the Glue connection."
   value       = aws_security_group.glue.id
 }
+
+output "reader_secret_arn" {
+  description = "The API's read-only login secret, filled and rotated by the writer-login job."
+  value       = aws_secretsmanager_secret.reader.arn
+}
+
+output "api_security_group_id" {
+  description = "Security group for the API's Lambda: PostgreSQL and HTTPS."
+  value       = aws_security_group.api.id
+}

@@ -20,11 +20,11 @@ import java.util.concurrent.Executors;
 
 /**
  * The API and the map on a local port, with the JDK's HTTP server: for the local run and the tests,
- * where API Gateway and Lambda are not. Request bodies above 1 MiB are refused, as API Gateway's
- * limit is 10 MB and no batch of fixes PutRecords takes is near it.
+ * where API Gateway and Lambda are not. Request bodies above 6 MB are refused, as Lambda refuses a
+ * larger synchronous payload.
  */
 public final class LocalApiServer implements AutoCloseable {
-  static final int MAX_BODY_BYTES = 1024 * 1024;
+  static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
   private final HttpServer server;
   private final ExecutorService threads;
 

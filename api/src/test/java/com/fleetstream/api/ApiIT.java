@@ -247,6 +247,52 @@ class ApiIT {
         .containsExactly(405, "method_not_allowed");
   }
 
+  /**
+   * Entries Kinesis refuses (a throttled shard: HTTP 200 with FailedRecordCount) are sent again and
+   * land once; a batch above PutRecords' 5 MiB goes in several calls.
+   */
+  @Test
+  void putsEveryFixOnceThroughRefusedEntriesAndLargeBatches() throws Exception {
+    Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    servers.kinesis().failEntriesOfNextPutRecords(2, "ProvisionedThroughputExceededException");
+    int faults = servers.kinesis().faultsServed();
+    List<String> fixes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      fixes.add(fix("retry-v", "retry-" + i, t.toString(), 50.0, 8.0, 10));
+    }
+    JsonNode posted = post("[" + String.join(",", fixes) + "]", 200);
+    assertThat(servers.kinesis().faultsServed()).isEqualTo(faults + 1);
+    assertThat(posted.get("accepted").asInt()).isEqualTo(3);
+    assertThat(posted.get("results")).allSatisfy(r -> assertThat(r.has("sequence_number")).isTrue());
+
+    // 420 fixes of 13 KB: 5.5 MB, more than one PutRecords call takes
+    String padding = "p".repeat(13_000);
+    List<String> large = new ArrayList<>();
+    for (int i = 0; i < 420; i++) {
+      large.add(fix("large-v", "large-" + i, t.toString(), 50.0, 8.0, 10).replace("}", ",\"note\":\"" + padding + "\"}"));
+    }
+    assertThat(post("[" + String.join(",", large) + "]", 200).get("accepted").asInt()).isEqualTo(420);
+
+    java.util.Map<String, Integer> onStream = new java.util.TreeMap<>();
+    var kinesis = servers.kinesis().client();
+    for (var shard : kinesis.listShards(b -> b.streamName(STREAM)).shards()) {
+      String iterator = kinesis.getShardIterator(b -> b.streamName(STREAM).shardId(shard.shardId())
+          .shardIteratorType("TRIM_HORIZON")).shardIterator();
+      while (iterator != null) {
+        String it = iterator;
+        var page = kinesis.getRecords(b -> b.shardIterator(it).limit(10_000));
+        for (var r : page.records()) {
+          String id = JSON.readTree(r.data().asUtf8String()).path("event_id").asText();
+          if (id.startsWith("retry-") || id.startsWith("large-")) {
+            onStream.merge(id.substring(0, id.indexOf('-')), 1, Integer::sum);
+          }
+        }
+        iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+      }
+    }
+    assertThat(onStream).containsExactly(java.util.Map.entry("large", 420), java.util.Map.entry("retry", 3));
+  }
+
   @Test
   void refusesRequestsWithoutAGoodToken() throws Exception {
     var issuer = api.localIssuer().orElseThrow();

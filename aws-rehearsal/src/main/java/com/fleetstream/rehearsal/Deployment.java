@@ -2,6 +2,7 @@ package com.fleetstream.rehearsal;
 
 import com.fleetstream.rehearsal.glue.GlueDriver;
 import com.fleetstream.rehearsal.glue.GlueJob;
+import com.fleetstream.rehearsal.lambda.HttpApi;
 import com.fleetstream.rehearsal.lambda.LambdaFunction;
 import com.fleetstream.rehearsal.s3.S3Objects;
 import com.fleetstream.rehearsal.terraform.Expressions;
@@ -53,6 +54,8 @@ public final class Deployment implements AutoCloseable {
   public static final String WRITER_LOGIN = "writer-login";
   private final Map<String, GlueJob> jobs = new LinkedHashMap<>();
   private final LambdaFunction notifier;
+  private final LambdaFunction api;
+  private final HttpApi httpApi;
   private final Map<String, String> buckets = new LinkedHashMap<>();
   private final String jdbcUrl;
   private final Path work;
@@ -80,6 +83,8 @@ public final class Deployment implements AutoCloseable {
     jobs.put("combine", GlueJob.of(glueModule.resource("aws_glue_job", "combine").get("")));
     jobs.put(WRITER_LOGIN, GlueJob.of(glueModule.resource("aws_glue_job", "writer_login").get("")));
     notifier = LambdaFunction.of(plan.child("notifier").resource("aws_lambda_function", "notifier").get(""));
+    api = LambdaFunction.of(plan.child("api").resource("aws_lambda_function", "api").get(""));
+    httpApi = new HttpApi(plan.child("api"));
     ((Map<String, Object>) plan.child("storage").output("bucket_ids")).forEach((k, v) -> buckets.put(k, (String) v));
   }
 
@@ -132,6 +137,7 @@ public final class Deployment implements AutoCloseable {
     secrets.put(job(WRITER_LOGIN).defaultArguments().get("--PG_ADMIN_SECRET_ID"),
         "{\"username\":\"" + dbUser + "\",\"password\":\"rotated-by-rds\"}");
     secrets.declare(job(WRITER_LOGIN).defaultArguments().get("--PG_SECRET_ID"));
+    secrets.declare(api.environment().get("PG_SECRET_ID"));
     glue = new GlueDriver(s3Wire.endpoint(), CLOUD.region(), Map.of(
         "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY,
         "AWS_ENDPOINT_URL_SNS", sns.endpoint().toString(),
@@ -153,6 +159,8 @@ public final class Deployment implements AutoCloseable {
     }
     upload(URI.create("s3://" + notifier.codeBucket() + "/" + notifier.codeKey()),
         ProjectPaths.root().resolve("lambda-notifier/target/fleetstream-notifier-lambda.jar"));
+    upload(URI.create("s3://" + api.codeBucket() + "/" + api.codeKey()),
+        ProjectPaths.root().resolve("api/target/fleetstream-api-lambda.jar"));
   }
 
   /**
@@ -170,6 +178,9 @@ public final class Deployment implements AutoCloseable {
         bundles.add(uri);
       }
     });
+    if (api.environment().containsKey("PG_SSL_ROOT_CERT")) {
+      bundles.add(api.environment().get("PG_SSL_ROOT_CERT"));
+    }
     for (String uri : bundles) {
       upload(URI.create(uri), certificates.caCertificate());
     }
@@ -240,6 +251,63 @@ public final class Deployment implements AutoCloseable {
       }
       return new Notification(created, outcomes, runtime.initErrors(), logs);
     }
+  }
+
+  /** A request to the API, as a client sends it through API Gateway with a token the authorizer accepted. */
+  public record ApiRequest(String method, String path, String rawQuery, String body) {}
+
+  /** The API's answers, the function's init errors and its log. */
+  public record ApiCalls(List<HttpApi.Response> responses, List<String> initErrors, Path log) {}
+
+  /**
+   * The requests, through the HTTP API's routes (404 where none takes one, as API Gateway answers),
+   * to the API's function run by Lambda's runtime interface client, as Terraform defines it; its
+   * database is the local server, its AWS calls go through the recording proxies signed as its role.
+   */
+  public ApiCalls callApi(List<ApiRequest> requests) throws Exception {
+    Path logs = work.resolve("lambda");
+    List<HttpApi.Response> responses = new ArrayList<>();
+    try (LoopbackLambdaRuntime runtime = new LoopbackLambdaRuntime(Expressions.string(
+        plan.child("api").resource("aws_lambda_alias", "live").get("").get("arn")))) {
+      Process p = api.start(runtime.address(), s3.endpoint(), Map.ofEntries(
+          Map.entry("AWS_REGION", CLOUD.region()), Map.entry("AWS_DEFAULT_REGION", CLOUD.region()),
+          Map.entry("AWS_ACCESS_KEY_ID", api.roleArn().substring(api.roleArn().indexOf(":role/") + 6)),
+          Map.entry("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY), Map.entry("AWS_SESSION_TOKEN", "session-of-the-role"),
+          Map.entry("AWS_ENDPOINT_URL_S3", s3Wire.endpoint().toString()),
+          Map.entry("AWS_ENDPOINT_URL_KINESIS", kinesisWire.endpoint().toString()),
+          // JSON rather than CBOR, so the recording proxy reads the stream each call names
+          Map.entry("AWS_CBOR_DISABLE", "true"),
+          Map.entry("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString()),
+          // the local server instead of the RDS instance, as the Glue runs get it
+          Map.entry("PG_URL", jdbcUrl)), logs);
+      try {
+        for (ApiRequest r : requests) {
+          var event = httpApi.event(r.method(), r.path(), r.rawQuery(), r.body(), "operator@example.com");
+          if (event.isEmpty()) {
+            responses.add(new HttpApi.Response(404, Map.of(), "{\"message\":\"Not Found\"}"));
+            continue;
+          }
+          LoopbackLambdaRuntime.Outcome o = runtime.invoke(event.get(), Duration.ofSeconds(api.timeoutSeconds()));
+          if (o.error() != null) {
+            throw new IllegalStateException("the API function failed (" + o.error() + "): " + o.body()
+                + "; its output is in " + logs);
+          }
+          responses.add(HttpApi.response(o.body()));
+        }
+      } finally {
+        p.destroy();
+        p.waitFor();
+      }
+      return new ApiCalls(responses, runtime.initErrors(), logs);
+    }
+  }
+
+  public LambdaFunction api() {
+    return api;
+  }
+
+  public HttpApi httpApi() {
+    return httpApi;
   }
 
   public Terraform.Module plan() {

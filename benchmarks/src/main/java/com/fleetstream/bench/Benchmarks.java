@@ -37,6 +37,10 @@ public final class Benchmarks {
             .forEach(results::add);
       }
     }
+    if ("api".contains(only)) {
+      ApiBenchmark.run(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SECONDS", "10")))
+          .forEach(results::add);
+    }
     if ("combine".contains(only)) {
       // ten times the events: the combine job's goal is stated for a 10M-row input
       CombineBenchmark.run(spark, 10 * n).forEach(results::add);

@@ -17,6 +17,7 @@ import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.sql.SqlScript;
 import com.fleetstream.rehearsal.Deployment;
 import com.fleetstream.rehearsal.glue.GlueDriver;
+import com.fleetstream.rehearsal.lambda.HttpApi;
 import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * The pipeline deployed as terraform/envs/dev says ({@link Deployment}). Both streaming jobs and the
  * combine job run from the Glue jar fetched from the artifacts bucket, each in a Glue 5.0 driver JVM
  * with the job definitions' own class, arguments and --conf; then the final bucket's notification runs
- * the notifier jar under Lambda's runtime interface client. The outputs must be the exact rows
+ * the notifier jar under Lambda's runtime interface client, and the API's jar answers requests through
+ * the HTTP API's routes under the same client. The outputs must be the exact rows
  * KinesisPipelineIT expects of the jobs run on the build's classpath, and every AWS call must be one
  * the component's role allows.
  */
@@ -74,6 +76,8 @@ class DeployedPipelineIT {
   static final List<GlueDriver.Run> runs = new ArrayList<>();
   static List<AwsWireRecorder.Call> glueCalls;
   static Deployment.Notification notification;
+  static Deployment.ApiCalls apiCalls;
+  static final String FIX_TIME = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
 
   @BeforeAll
   static void deployAndRun() throws Exception {
@@ -105,6 +109,19 @@ class DeployedPipelineIT {
     runs.add(deployment.start("combine", Map.of("--SHUFFLE_PARTITIONS", "2")).await(400));
     glueCalls = List.copyOf(deployment.s3Calls());
     notification = deployment.notifyFinal();
+    String range = "start=" + START + "&end=" + START.plus(Duration.ofHours(1));
+    apiCalls = deployment.callApi(List.of(
+        new Deployment.ApiRequest("GET", "/vehicles", null, null),
+        new Deployment.ApiRequest("GET", "/vehicles/truck-001/location", null, null),
+        new Deployment.ApiRequest("GET", "/vehicles/truck-001/positions", range + "&limit=5", null),
+        new Deployment.ApiRequest("GET", "/vehicles/nobody/location", null, null),
+        new Deployment.ApiRequest("GET", "/alerts", "since=" + START + "&limit=5", null),
+        new Deployment.ApiRequest("POST", "/positions", null, "[{\"vehicle_id\":\"api-truck\",\"timestamp\":\""
+            + FIX_TIME + "\",\"latitude\":52.52,\"longitude\":13.405,\"speed_kmh\":30},"
+            + "{\"vehicle_id\":\"api-truck\",\"timestamp\":\"" + FIX_TIME + "\",\"latitude\":95,\"longitude\":13.4}]"),
+        new Deployment.ApiRequest("GET", "/", null, null),
+        new Deployment.ApiRequest("GET", "/config.json", null, null),
+        new Deployment.ApiRequest("DELETE", "/vehicles", null, null)));
   }
 
   /**
@@ -224,6 +241,9 @@ class DeployedPipelineIT {
     List<AwsWireRecorder.Call> calls = new ArrayList<>(deployment.kinesisCalls());
     calls.addAll(glueCalls);
     for (AwsWireRecorder.Call c : calls) {
+      if (c.principal() != null && c.principal().equals(apiRole())) {
+        continue; // everyAwsCallOfTheApiIsAllowedByItsRole
+      }
       assertThat(c.principal()).as("who made " + c).isIn(streaming, combine, login);
       byRole.computeIfAbsent(c.principal(), k -> new ArrayList<>()).addAll(mapper.kinesisOrS3(c));
     }
@@ -231,6 +251,9 @@ class DeployedPipelineIT {
     deployment.sns().requests().stream().filter(r -> alerts.equals(r.get("TopicArn")))
         .forEach(r -> byRole.get(streaming).addAll(mapper.snsPublish(r.get("TopicArn"))));
     for (LoopbackSecretsManager.Request r : deployment.secrets().requests()) {
+      if (apiRole().equals(r.principal())) {
+        continue;
+      }
       assertThat(r.principal()).as("who made " + r).isIn(streaming, login);
       byRole.computeIfAbsent(r.principal(), k -> new ArrayList<>()).addAll(mapper.secret(r.operation(), r.secretId()));
     }
@@ -303,5 +326,73 @@ class DeployedPipelineIT {
     Set<String> denied = new TreeSet<>();
     requests.stream().filter(r -> !policies.allows(r)).forEach(r -> denied.add(r.toString()));
     assertThat(denied).as("calls role " + role + " may not make").isEmpty();
+  }
+
+  private static String apiRole() {
+    return deployment.api().roleArn().substring(deployment.api().roleArn().indexOf(":role/") + 6);
+  }
+
+  /**
+   * The API's jar, started by Lambda's runtime interface client with Terraform's settings, answers
+   * through the HTTP API's routes: the positions the jobs wrote, as its read-only login (which the
+   * writer-login job made, from the secret Terraform gives it), a fix put on the stream, the public
+   * map, and API Gateway's own 404 for what no route takes.
+   */
+  @Test
+  void theApiAnswersFromWhatTheJobsWroteThroughTheHttpApisRoutes() throws Exception {
+    assertThat(apiCalls.initErrors()).as("init errors; the function's output is in " + apiCalls.log()).isEmpty();
+    List<HttpApi.Response> r = apiCalls.responses();
+    assertThat(r).extracting(HttpApi.Response::status).containsExactly(200, 200, 200, 404, 200, 200, 200, 200, 404);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(json.readTree(r.get(0).body()).get("features").size()).isEqualTo((int) TestPostgres.count(db,
+        "SELECT count(*) FROM fleet.vehicle_position_latest"));
+    List<List<Object>> latest = TestPostgres.rows(db, "SELECT event_id, longitude, latitude FROM "
+        + "fleet.vehicle_position_latest WHERE vehicle_id = 'truck-001'");
+    var truck = json.readTree(r.get(1).body());
+    assertThat(List.of(truck.at("/properties/event_id").asText(), truck.at("/geometry/coordinates/0").asDouble(),
+        truck.at("/geometry/coordinates/1").asDouble())).isEqualTo(latest.get(0));
+    assertThat(json.readTree(r.get(2).body()).get("positions")).extracting(p -> p.get("event_id").asText())
+        .containsExactlyElementsOf(TestPostgres.rows(db, "SELECT event_id FROM fleet.vehicle_position_history "
+            + "WHERE vehicle_id = 'truck-001' ORDER BY event_time, event_id LIMIT 5").stream()
+            .map(row -> (String) row.get(0)).toList());
+    var posted = json.readTree(r.get(5).body());
+    assertThat(List.of(posted.get("accepted").asInt(), posted.get("rejected").asInt(),
+        posted.at("/results/1/reason").asText())).containsExactly(1, 1, "out_of_range:latitude");
+    assertThat(r.get(6).body()).contains("<title>fleetstream: live map</title>");
+    assertThat(json.readTree(r.get(7).body()).get("login_url").asText())
+        .isEqualTo(deployment.api().environment().get("LOGIN_URL")).startsWith("https://");
+    String locations = deployment.job("location").defaultArguments().get("--STREAM_NAME");
+    assertThat(deployment.kinesisCalls()).filteredOn(c -> apiRole().equals(c.principal()))
+        .extracting(AwsWireRecorder.Call::operation, AwsWireRecorder.Call::resource)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("PutRecords", locations));
+  }
+
+  /** Every call the API made is allowed by its role; and the role is refused what it never needs. */
+  @Test
+  void everyAwsCallOfTheApiIsAllowedByItsRole() {
+    String role = apiRole();
+    IamPolicies policies = IamPolicies.ofRole(deployment.plan(), role);
+    IamRequest.Mapper mapper = new IamRequest.Mapper(deployment.plan());
+    List<IamRequest> requests = new ArrayList<>();
+    deployment.kinesisCalls().stream().filter(c -> role.equals(c.principal())).forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
+    deployment.s3Calls().stream().filter(c -> role.equals(c.principal())).forEach(c -> requests.addAll(mapper.kinesisOrS3(c)));
+    deployment.secrets().requests().stream().filter(q -> role.equals(q.principal()))
+        .forEach(q -> requests.addAll(mapper.secret(q.operation(), q.secretId())));
+    assertThat(requests).extracting(IamRequest::action).contains("kinesis:PutRecords", "kms:GenerateDataKey",
+        "secretsmanager:GetSecretValue", "kms:Decrypt", "s3:GetObject");
+    Set<String> denied = new TreeSet<>();
+    requests.stream().filter(q -> !policies.allows(q)).forEach(q -> denied.add(q.toString()));
+    assertThat(denied).as("calls role " + role + " may not make").isEmpty();
+
+    String stream = "arn:aws:kinesis:" + Deployment.CLOUD.region() + ":" + Deployment.CLOUD.account() + ":stream/"
+        + deployment.job("location").defaultArguments().get("--STREAM_NAME");
+    assertThat(policies.allows(new IamRequest("kinesis:GetRecords", stream, Map.of(), "the API reading the stream")))
+        .isFalse();
+    assertThat(policies.allows(new IamRequest("secretsmanager:GetSecretValue",
+        deployment.job("location").defaultArguments().get("--PG_SECRET_ID"), Map.of(), "the writer's login"))).isFalse();
+    assertThat(deployment.secrets().requests()).filteredOn(q -> role.equals(q.principal()))
+        .extracting(LoopbackSecretsManager.Request::secretId).containsOnly(deployment.api().environment().get("PG_SECRET_ID"));
+    assertThat(deployment.job(Deployment.WRITER_LOGIN).defaultArguments().get("--PG_READER_SECRET_ID"))
+        .as("the writer-login job fills the API's secret").isEqualTo(deployment.api().environment().get("PG_SECRET_ID"));
   }
 }

@@ -215,8 +215,7 @@ public final class LocalPipeline {
     Thread simulator = new Thread(() -> Simulator.send(sim, aws.kinesis().client()), "simulator");
     simulator.setDaemon(true);
     simulator.start();
-    ServedApi api = ServedApi.start(postgres, aws.kinesis().endpoint(), aws.job("location").defaultArguments()
-        .get("--STREAM_NAME"), ProjectPaths.root().resolve("etc/geofences.json"), apiPort, runs);
+    ServedApi api = ServedApi.start(aws, postgres, apiPort, runs);
     step("The fleet API and the live map (drivers' logs in " + runs.get(0).log().getParent() + "); Ctrl-C stops all");
     System.out.println("API: " + api.url());
     System.out.println("Token: " + api.token());

@@ -3,39 +3,45 @@ package com.fleetstream.local;
 import com.fleetstream.api.Api;
 import com.fleetstream.api.ApiConfig;
 import com.fleetstream.api.LocalApiServer;
+import com.fleetstream.rehearsal.Deployment;
 import com.fleetstream.rehearsal.glue.GlueDriver;
 import com.fleetstream.testkit.KinesisEmulator;
 import com.fleetstream.testkit.PostgresServer;
 import java.net.URI;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
-/** The fleet API of {@code run-local.sh --serve}, once the location job has written the first positions. */
+/**
+ * The fleet API of {@code run-local.sh --serve}, once the location job has written the first
+ * positions: the Lambda's own settings from Terraform (its environment), with the local servers'
+ * endpoints, its read-only login from the secret the writer-login job filled, the CA bundle Terraform
+ * names, and a local token issuer instead of Cognito.
+ */
 record ServedApi(URI url, String token) {
-  private static final String ROLE = "fleet_api";
   private static final Duration FIRST_POSITIONS = Duration.ofMinutes(5);
+  /** What differs from the Lambda's environment: where API Gateway checks tokens, here a local issuer does. */
+  private static final java.util.Set<String> NOT_LOCAL = java.util.Set.of("AUTH", "JWT_ISSUER", "JWT_AUDIENCE",
+      "LOGIN_URL", "PG_URL");
 
-  static ServedApi start(PostgresServer postgres, URI kinesis, String locationStream, Path geofences, int port,
-      List<GlueDriver.Running> runs) throws Exception {
+  static ServedApi start(Deployment aws, PostgresServer postgres, int port, List<GlueDriver.Running> runs)
+      throws Exception {
     awaitPositions(postgres, runs);
-    String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
-      s.execute("DROP ROLE IF EXISTS " + ROLE);
-      s.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + password + "' IN ROLE analyst");
-    }
-    // kinesalite takes any signature; the SDK wants some credentials and a region to sign with
+    // the local servers take any signature; the SDK wants some credentials to sign with
     System.setProperty("aws.accessKeyId", KinesisEmulator.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", KinesisEmulator.SECRET_KEY);
-    System.setProperty("aws.region", KinesisEmulator.REGION.id());
-    Api api = Api.start(ApiConfig.parse("--PG_URL", postgres.jdbcUrl(), "--PG_USER", ROLE, "--PG_PASSWORD", password,
-        "--LOCATION_STREAM", locationStream, "--KINESIS_ENDPOINT", kinesis.toString(), "--GEOFENCES", geofences.toString()));
+    List<String> args = new java.util.ArrayList<>(List.of("--PG_URL", postgres.jdbcUrl(),
+        "--AWS_REGION", Deployment.CLOUD.region(), "--KINESIS_ENDPOINT", aws.kinesis().endpoint().toString(),
+        "--S3_ENDPOINT", aws.s3Endpoint().toString(), "--SECRETS_MANAGER_ENDPOINT", aws.secrets().endpoint().toString()));
+    aws.api().environment().forEach((key, value) -> {
+      if (!NOT_LOCAL.contains(key)) {
+        args.addAll(List.of("--" + key, value));
+      }
+    });
+    Api api = Api.start(ApiConfig.parse(args.toArray(String[]::new)));
     LocalApiServer server = LocalApiServer.start(api.routes(), port);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

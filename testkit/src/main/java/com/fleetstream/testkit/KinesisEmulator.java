@@ -52,7 +52,8 @@ public final class KinesisEmulator implements AutoCloseable {
         String line;
         while ((line = reader.readLine()) != null) {
           System.err.println("kinesalite: " + line);
-          if (line.startsWith("clock advanced") || line.startsWith("failing the next")) {
+          if (line.startsWith("clock advanced") || line.startsWith("failing the next")
+              || line.startsWith("refusing the first")) {
             confirmed.release();
           } else if (line.startsWith("fault served")) {
             faultsServed.incrementAndGet();
@@ -170,7 +171,15 @@ public final class KinesisEmulator implements AutoCloseable {
     command("fail " + operation + " " + times + " " + errorCode);
   }
 
-  /** How many requests {@link #failNext} has refused so far. */
+  /**
+   * The next PutRecords refuses its first {@code entries} entries with {@code errorCode} and stores
+   * the rest: a partial failure, HTTP 200 with {@code FailedRecordCount}, as a throttled shard gives.
+   */
+  public void failEntriesOfNextPutRecords(int entries, String errorCode) {
+    command("fail-entries " + entries + " " + errorCode);
+  }
+
+  /** How many requests {@link #failNext} and {@link #failEntriesOfNextPutRecords} have refused so far. */
   public int faultsServed() {
     return faultsServed.get();
   }

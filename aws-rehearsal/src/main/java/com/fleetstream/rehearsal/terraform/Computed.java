@@ -42,6 +42,7 @@ final class Computed {
       case "aws_glue_connection" -> "arn:aws:glue:" + region + ":" + account + ":connection/" + name;
       case "aws_glue_catalog_database" -> "arn:aws:glue:" + region + ":" + account + ":database/" + name;
       case "aws_db_instance" -> "arn:aws:rds:" + region + ":" + account + ":db:" + name;
+      case "aws_cognito_user_pool" -> "arn:aws:cognito-idp:" + region + ":" + account + ":userpool/" + poolId(r, region);
       // Secrets Manager adds six random characters to the name
       case "aws_secretsmanager_secret" -> "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-"
           + suffix(r);
@@ -58,6 +59,9 @@ final class Computed {
           case "aws_kms_key" -> uuid(r);
           case "aws_kinesis_stream", "aws_sns_topic" -> arn;
           case "aws_security_group" -> "sg-" + hex(r, 17);
+          case "aws_cognito_user_pool" -> poolId(r, region);
+          case "aws_cognito_user_pool_client" -> hex(r, 26);
+          case "aws_apigatewayv2_api", "aws_apigatewayv2_authorizer", "aws_apigatewayv2_integration" -> hex(r, 10);
           case "aws_sqs_queue" -> "https://sqs." + region + ".amazonaws.com/" + account + "/" + name;
           default -> {
             if (name == null) {
@@ -78,6 +82,17 @@ final class Computed {
         return "1";
       case "invoke_arn":
         return "arn:aws:apigateway:" + region + ":lambda:path/2015-03-31/functions/" + arn + "/invocations";
+      case "endpoint":
+        if (r.type().equals("aws_cognito_user_pool")) {
+          return "cognito-idp." + region + ".amazonaws.com/" + poolId(r, region);
+        }
+        break;
+      case "api_endpoint":
+        return "https://" + hex(r, 10) + ".execute-api." + region + ".amazonaws.com";
+      case "execution_arn":
+        return "arn:aws:execute-api:" + region + ":" + account + ":" + hex(r, 10);
+      case "domain":
+        return str(r, "domain");
       case "address":
         return name + "." + hex(r, 12) + "." + region + ".rds.amazonaws.com";
       case "port":
@@ -92,6 +107,11 @@ final class Computed {
         break;
     }
     throw new IllegalArgumentException(r.address() + "." + attribute + " is neither an argument nor modelled");
+  }
+
+  /** A user pool's id: its region, an underscore and nine characters. */
+  private static String poolId(Terraform.Instance r, String region) {
+    return region + "_" + suffix(r) + "abc";
   }
 
   private static String str(Terraform.Instance r, String argument) {

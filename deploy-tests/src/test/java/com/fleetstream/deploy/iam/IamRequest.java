@@ -78,6 +78,9 @@ public record IamRequest(String action, String resource, Map<String, String> con
         if (call.operation().equals("GetRecords") && streamKeys.containsKey(stream)) {
           out.add(new IamRequest("kms:Decrypt", streamKeys.get(stream), Map.of(), why));
         }
+        if (call.operation().startsWith("PutRecord") && streamKeys.containsKey(stream)) {
+          out.add(new IamRequest("kms:GenerateDataKey", streamKeys.get(stream), Map.of(), why));
+        }
         return out;
       }
       String resource = call.resource();

@@ -1,0 +1,29 @@
+output "url" {
+  description = "The API and the live map."
+  value       = "${aws_apigatewayv2_api.this.api_endpoint}/"
+}
+
+output "user_pool_id" {
+  description = "The Cognito user pool operators are invited to (aws cognito-idp admin-create-user)."
+  value       = aws_cognito_user_pool.this.id
+}
+
+output "map_client_id" {
+  description = "The map's app client: the JWT authorizer's audience."
+  value       = aws_cognito_user_pool_client.map.id
+}
+
+output "login_url" {
+  description = "Cognito's hosted UI, back to the map."
+  value       = local.login_url
+}
+
+output "function_name" {
+  description = "The API's Lambda."
+  value       = aws_lambda_function.api.function_name
+}
+
+output "role_arn" {
+  description = "The Lambda's role."
+  value       = aws_iam_role.api.arn
+}
