@@ -38,8 +38,8 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
       "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_EVENT_AGE", "KINESIS_ENDPOINT", "S3_ENDPOINT", "SECRETS_MANAGER_ENDPOINT");
 
   /**
-   * How bearer tokens are checked ({@code AUTH}): {@code local}, against a key made at start;
-   * {@code jwks}, against a JWKS ({@code JWKS_URL}, a Cognito user pool's:
+   * How bearer tokens are checked ({@code AUTH}): {@code local} (the default), against a key made at
+   * start; {@code jwks} (the default with a {@code JWKS_URL}), against a JWKS ({@code JWKS_URL}, a Cognito user pool's:
    * {@code https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json}); or
    * {@code api-gateway}, where API Gateway's JWT authorizer verified the token and the API checks the
    * claims it passes on (issuer and client), refusing a request that passed no authorizer.
@@ -82,8 +82,12 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
     if (secret.isEmpty() && user.isEmpty()) {
       throw new InvalidArgumentException("PG_SECRET_ID", "or PG_USER is required: the API logs in as a role IN ROLE analyst");
     }
-    Auth.Mode mode = args.parsed("AUTH", Auth.Mode.LOCAL, text -> Auth.Mode.valueOf(
+    boolean jwks = args.optional("JWKS_URL").isPresent();
+    Auth.Mode mode = args.parsed("AUTH", jwks ? Auth.Mode.JWKS : Auth.Mode.LOCAL, text -> Auth.Mode.valueOf(
         text.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+    if (jwks && mode != Auth.Mode.JWKS) {
+      throw new InvalidArgumentException("JWKS_URL", "is read only with AUTH jwks, not " + mode);
+    }
     Optional<String> login = args.optional("LOGIN_URL");
     Auth auth = switch (mode) {
       case LOCAL -> new Auth(mode, Auth.LOCAL_ISSUER, Auth.LOCAL_AUDIENCE, Optional.empty(), login);

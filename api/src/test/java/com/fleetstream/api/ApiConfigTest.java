@@ -25,6 +25,12 @@ class ApiConfigTest {
         "https://cognito-idp.eu-west-1.amazonaws.com/pool/.well-known/jwks.json"));
     assertThat(c.maxRange()).isEqualTo(Duration.ofDays(2));
     assertThat(c.maxEventAge()).isEqualTo(Duration.ofDays(30));
+
+    ApiConfig behindGateway = ApiConfig.parse(ApiConfig.fromEnvironment(Map.of("PG_URL", URL, "PG_SECRET_ID", "x",
+        "AUTH", "api-gateway", "JWT_ISSUER", "https://issuer", "JWT_AUDIENCE", "client-1",
+        "LOGIN_URL", "https://fleet.auth.eu-west-1.amazoncognito.com/login")));
+    assertThat(behindGateway.auth()).isEqualTo(new ApiConfig.Auth(ApiConfig.Auth.Mode.API_GATEWAY, "https://issuer",
+        "client-1", java.util.Optional.empty(), java.util.Optional.of("https://fleet.auth.eu-west-1.amazoncognito.com/login")));
   }
 
   @Test
@@ -40,6 +46,10 @@ class ApiConfigTest {
         .hasMessageContaining("MAX_RANGE");
     assertThatThrownBy(() -> ApiConfig.parse("--PG_URL", URL, "--PG_USER", "x", "--JWKS_URL", "https://x/jwks.json"))
         .hasMessageContaining("JWT_ISSUER");
+    assertThatThrownBy(() -> ApiConfig.parse("--PG_URL", URL, "--PG_USER", "x", "--AUTH", "api-gateway",
+        "--JWT_ISSUER", "i", "--JWT_AUDIENCE", "a", "--JWKS_URL", "https://x/jwks.json")).hasMessageContaining("JWKS_URL");
+    assertThatThrownBy(() -> ApiConfig.parse("--PG_URL", URL, "--PG_USER", "x", "--AUTH", "cookies"))
+        .hasMessageContaining("AUTH");
     assertThatThrownBy(() -> ApiConfig.parse("--PG_URL", URL, "--PG_USER", "x", "--LIMIT", "5"))
         .hasMessageContaining("LIMIT");
   }

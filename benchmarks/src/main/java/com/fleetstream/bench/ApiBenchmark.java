@@ -53,7 +53,8 @@ final class ApiBenchmark {
   }
 
   static List<Results.Row> run(int seconds) throws Exception {
-    try (PostgresServer pg = PostgresServer.start(Files.createTempDirectory("bench-api-postgres"))) {
+    try (PostgresServer pg = PostgresServer.start(Files.createTempDirectory("bench-api-postgres"),
+        com.fleetstream.testkit.FreePort.pick(), 200)) {
       fill(pg);
       Api api = Api.start(ApiConfig.parse("--PG_URL", pg.jdbcUrl(), "--PG_USER", ROLE, "--PG_POOL_SIZE", "16"));
       String token = api.localIssuer().orElseThrow().token("bench", Duration.ofHours(1));

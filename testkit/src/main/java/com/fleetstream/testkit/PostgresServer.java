@@ -31,6 +31,11 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public static PostgresServer start(Path dataDir, int port) {
+    return start(dataDir, port, 60);
+  }
+
+  /** @param maxConnections PostgreSQL's max_connections (a benchmark's 50 clients without a pool need more) */
+  public static PostgresServer start(Path dataDir, int port, int maxConnections) {
     try {
       Files.createDirectories(dataDir);
       EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -38,7 +43,7 @@ public final class PostgresServer implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setPort(port)
           .setServerConfig("listen_addresses", "127.0.0.1")
-          .setServerConfig("max_connections", "60")
+          .setServerConfig("max_connections", Integer.toString(maxConnections))
           // test and local data; durability is not what these runs measure
           .setServerConfig("fsync", "off")
           .setServerConfig("synchronous_commit", "off")
