@@ -30,7 +30,7 @@ variable "artifacts_bucket_arn" {
 variable "lambda_jar_key" {
   type        = string
   description = "Key of fleetstream-api-lambda.jar in the artifacts bucket."
-  default     = "lambda/fleetstream-api-lambda.jar"
+  default     = "jars/fleetstream-api-lambda.jar"
 }
 
 variable "lambda_jar_sha256" {
