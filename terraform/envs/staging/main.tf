@@ -132,6 +132,8 @@ module "monitoring" {
   streaming_job_names    = module.glue.streaming_job_names
   stream_names           = concat([module.kinesis.location_stream_name, module.kinesis.sensor_stream_name], module.kinesis.extra_sensor_stream_names)
   lambda_function_name   = module.notifier.function_name
+  api_function_name      = module.api.function_name
+  api_id                 = module.api.api_id
   dead_letter_queue_name = module.notifier.dead_letter_queue_name
   ops_email_subscribers  = var.ops_email_subscribers
   kms_key_arn            = module.storage.kms_key_arn

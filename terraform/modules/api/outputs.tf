@@ -27,3 +27,8 @@ output "role_arn" {
   description = "The Lambda's role."
   value       = aws_iam_role.api.arn
 }
+
+output "api_id" {
+  description = "The HTTP API."
+  value       = aws_apigatewayv2_api.this.id
+}

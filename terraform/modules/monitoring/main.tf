@@ -110,6 +110,38 @@ resource "aws_cloudwatch_metric_alarm" "notifier_errors" {
   tags                = var.tags
 }
 
+resource "aws_cloudwatch_metric_alarm" "api_errors" {
+  alarm_name          = "${var.api_function_name}-errors"
+  alarm_description   = "The fleet API's Lambda failed outside a request (its start, a timeout): every request it answers, even with an error, is no Lambda error."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = var.api_function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "api_5xx" {
+  alarm_name          = "${var.api_function_name}-5xx"
+  alarm_description   = "The fleet API answered 5xx (PostgreSQL or Kinesis not answering, the Lambda failing) more than api_5xx_threshold times in 5 minutes."
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "5xx"
+  dimensions          = { ApiId = var.api_id, Stage = "$default" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.api_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   alarm_name          = "${var.dead_letter_queue_name}-not-empty"
   alarm_description   = "Events the notifier gave up on wait in the queue."

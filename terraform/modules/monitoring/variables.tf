@@ -49,6 +49,26 @@ variable "lambda_function_name" {
   description = "The notifier Lambda."
 }
 
+variable "api_function_name" {
+  type        = string
+  description = "The fleet API's Lambda."
+}
+
+variable "api_id" {
+  type        = string
+  description = "The fleet API's HTTP API."
+}
+
+variable "api_5xx_threshold" {
+  type        = number
+  description = "5xx answers of the API in 5 minutes above which the ops topic hears of it."
+  default     = 10
+  validation {
+    condition     = var.api_5xx_threshold >= 0
+    error_message = "api_5xx_threshold must not be negative."
+  }
+}
+
 variable "dead_letter_queue_name" {
   type        = string
   description = "The notifier's on-failure queue."

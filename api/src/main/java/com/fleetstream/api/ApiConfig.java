@@ -32,7 +32,7 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
     Optional<String> geofences, Map<String, URI> endpoints, Auth auth, Duration maxRange, int defaultLimit,
     int maxLimit, Duration maxEventAge) {
   /** The keys the Lambda takes from its environment. */
-  static final List<String> ENVIRONMENT = List.of("PG_URL", "PG_SECRET_ID", "PG_SSL_ROOT_CERT", "PG_POOL_SIZE",
+  public static final List<String> ENVIRONMENT = List.of("PG_URL", "PG_SECRET_ID", "PG_SSL_ROOT_CERT", "PG_POOL_SIZE",
       "AWS_REGION", "LOCATION_STREAM", "GEOFENCES", "AUTH", "JWT_ISSUER", "JWT_AUDIENCE", "JWKS_URL", "LOGIN_URL",
       "MAX_RANGE",
       "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_EVENT_AGE", "KINESIS_ENDPOINT", "S3_ENDPOINT", "SECRETS_MANAGER_ENDPOINT");

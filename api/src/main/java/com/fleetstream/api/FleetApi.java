@@ -19,7 +19,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API's routes, the same behind API Gateway (Lambda) and the local server. Every route but the
- * page, its files and the OpenAPI document takes a bearer token.
+ * page, its files, its sign-in settings and the OpenAPI document takes a bearer token.
  */
 public final class FleetApi {
   private static final Logger LOG = LoggerFactory.getLogger(FleetApi.class);
@@ -77,6 +79,7 @@ public final class FleetApi {
             .orElseThrow(() -> unknownVehicle(m)))),
         new Route("GET", "/vehicles/{id}/positions", true, this::positions),
         new Route("GET", "/vehicles/{id}/windows", true, this::windows),
+        new Route("GET", "/vehicles/{id}/trips", true, this::trips),
         new Route("GET", "/alerts", true, this::alerts),
         new Route("GET", "/geofences", true, (r, m) -> geojson(geofences)),
         new Route("POST", "/positions", true, this::post),
@@ -167,6 +170,21 @@ public final class FleetApi {
     known(vehicle, m);
     ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle);
     body.set("windows", reports.windows(vehicle, start, end, limit));
+    return json(200, body);
+  }
+
+  private Response trips(Request r, Matcher m) throws SQLException {
+    String vehicle = vehicle(m);
+    LocalDate day = r.param("day").map(text -> {
+      try {
+        return LocalDate.parse(text);
+      } catch (DateTimeParseException e) {
+        throw ApiError.badParameter("day", "must be a date such as 2026-01-01 (a UTC day)");
+      }
+    }).orElse(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+    known(vehicle, m);
+    ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle).put("day", day.toString());
+    body.setAll(reports.tripsAndStops(vehicle, day));
     return json(200, body);
   }
 

@@ -48,7 +48,7 @@ class ApiIT {
   private static final String STREAM = "api-locations";
   private static final String ROLE = "fleet_api";
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Three vehicles, 25 fixes each, a minute apart, from a ten-minute boundary an hour ago. */
+  /** Four vehicles, 25 fixes each, a minute apart, from a ten-minute boundary an hour ago. */
   private static final Instant T0 = Instant.now().minus(Duration.ofMinutes(70)).truncatedTo(ChronoUnit.HOURS)
       .plus(Duration.ofMinutes(10));
   private static final int FIXES = 25;
@@ -86,7 +86,7 @@ class ApiIT {
     openApi = JSON.readTree(FleetApi.class.getClassLoader().getResourceAsStream("openapi.json"));
 
     JsonNode posted = post(fixes(), 200);
-    assertThat(posted.get("accepted").asInt()).isEqualTo(3 * FIXES);
+    assertThat(posted.get("accepted").asInt()).isEqualTo(4 * FIXES);
     assertThat(posted.get("rejected").asInt()).isEqualTo(4);
     assertThat(posted.get("failed").asInt()).isZero();
     List<String> reasons = new ArrayList<>();
@@ -95,8 +95,8 @@ class ApiIT {
         reasons.add(r.get("index").asInt() + " " + r.get("reason").asText());
       }
     });
-    assertThat(reasons).containsExactly("75 out_of_range:latitude", "76 missing_field:vehicle_id",
-        "77 timestamp_in_future", "78 invalid_type:speed_kmh");
+    assertThat(reasons).containsExactly("100 out_of_range:latitude", "101 missing_field:vehicle_id",
+        "102 timestamp_in_future", "103 invalid_type:speed_kmh");
 
     List<String> args = TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes", work, servers.db());
     args.addAll(List.of("--GEOFENCES", geofences.toUri().toString()));
@@ -113,7 +113,10 @@ class ApiIT {
     }
   }
 
-  /** truck-a drives east into the depot (500 m around 52.52 N 13.405 E); truck-b drives north; car-c stands. */
+  /**
+   * truck-a drives east into the depot (500 m around 52.52 N 13.405 E); truck-b drives north; car-c
+   * stands; van-d drives north for ten minutes, then its engine is off: one trip, ended by the ignition.
+   */
   private static String fixes() {
     List<String> fixes = new ArrayList<>();
     for (int i = 0; i < FIXES; i++) {
@@ -121,6 +124,7 @@ class ApiIT {
       fixes.add(fix("truck-a", "a-" + i, t, 52.52, round(13.36 + i * 0.002), 8.2));
       fixes.add(fix("truck-b", "b-" + i, t, round(53.50 + i * 0.004), 9.95, 26.7));
       fixes.add(fix("car-c", "c-" + i, t, 48.1351, 11.582, 0));
+      fixes.add(fix("van-d", "d-" + i, t, round(50.94 + Math.min(i, 10) * 0.0045), 6.96, i < 10 ? 30 : 0));
     }
     String t = T0.toString();
     fixes.add(fix("truck-a", "bad-1", t, 123.4, 13.36, 1));
@@ -151,7 +155,8 @@ class ApiIT {
     assertThat(features).containsExactly(
         "car-c [11.582,48.1351] " + last + " 0.0",
         "truck-a [13.408,52.52] " + last + " 8.2",
-        "truck-b [9.95,53.596] " + last + " 26.7");
+        "truck-b [9.95,53.596] " + last + " 26.7",
+        "van-d [6.96,50.985] " + last + " 0.0");
     assertThat(features).hasSize((int) TestPostgres.count(servers.db(),
         "SELECT count(*) FROM fleet.vehicle_position_latest"));
 
@@ -198,6 +203,26 @@ class ApiIT {
     assertThat(rows).containsExactly(T0 + " 10", T0.plus(Duration.ofMinutes(10)) + " 10");
     assertThat(windows.get("windows").get(0).get("distance_km").asDouble()).isCloseTo(9 * 0.004 * 111.19,
         org.assertj.core.data.Offset.offset(0.05));
+  }
+
+  @Test
+  void givesAVehiclesTripsAndStopsOfADay() throws Exception {
+    String day = T0.toString().substring(0, 10);
+    JsonNode van = get("vehicles/van-d/trips?day=" + day, "/vehicles/{id}/trips", 200);
+    assertThat(van.get("trips")).singleElement().satisfies(trip -> {
+      assertThat(trip.get("start_time").asText()).isEqualTo(T0.toString());
+      assertThat(trip.get("ended_by").asText()).isEqualTo("ignition");
+    });
+    List<List<Object>> stored = TestPostgres.rows(servers.db(), "SELECT trip_id, distance_km, ended_by FROM fleet.trips "
+        + "WHERE vehicle_id = 'van-d'");
+    JsonNode trip = van.get("trips").get(0);
+    assertThat(List.<Object>of(trip.get("trip_id").asText(), trip.get("distance_km").asDouble(),
+        trip.get("ended_by").asText())).isEqualTo(stored.get(0));
+    assertThat(van.get("stops").size()).isEqualTo((int) TestPostgres.count(servers.db(),
+        "SELECT count(*) FROM fleet.stops WHERE vehicle_id = 'van-d'"));
+    assertThat(get("vehicles/car-c/trips?day=" + day, "/vehicles/{id}/trips", 200).get("trips")).isEmpty();
+    assertThat(badParameter("vehicles/van-d/trips?day=yesterday", "/vehicles/{id}/trips")).isEqualTo("day");
+    assertThat(get("vehicles/nobody/trips", "/vehicles/{id}/trips", 404).get("error").asText()).isEqualTo("not_found");
   }
 
   @Test

@@ -37,6 +37,9 @@ public final class Benchmarks {
             .forEach(results::add);
       }
     }
+    if ("state".contains(only)) {
+      StateBenchmark.run(spark, n).forEach(results::add);
+    }
     if ("api".contains(only)) {
       ApiBenchmark.run(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SECONDS", "10")))
           .forEach(results::add);

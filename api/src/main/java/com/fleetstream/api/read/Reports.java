@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Base64;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -28,6 +29,8 @@ public final class Reports {
   private static final String PAGE = query("position_page");
   private static final String WINDOWS = query("vehicle_windows");
   private static final String ALERTS = query("alerts_since");
+  private static final String TRIPS = query("vehicle_trips_on_day");
+  private static final String STOPS = query("vehicle_stops_on_day");
   private final DataSource db;
 
   public Reports(DataSource db) {
@@ -104,6 +107,21 @@ public final class Reports {
       ps.setInt(4, limit);
       return rows(ps);
     }
+  }
+
+  /** The trips and the stops that began on a UTC day. */
+  public ObjectNode tripsAndStops(String vehicleId, LocalDate day) throws SQLException {
+    ObjectNode body = JSON.objectNode();
+    try (Connection c = db.getConnection()) {
+      for (String[] part : new String[][] {{"trips", TRIPS}, {"stops", STOPS}}) {
+        try (PreparedStatement ps = c.prepareStatement(part[1])) {
+          ps.setObject(1, day);
+          ps.setString(2, vehicleId);
+          body.set(part[0], rows(ps));
+        }
+      }
+    }
+    return body;
   }
 
   public ArrayNode alerts(Instant since, int limit) throws SQLException {
