@@ -159,7 +159,7 @@
     const info = document.getElementById('track-info');
     info.textContent = points.length + ' positions';
     info.dataset.positions = String(points.length);
-    if (points.length) { map.fitBounds(track.getBounds().pad(0.3), { animate: false }); }
+    if (points.length) { map.fitBounds(track.getBounds().pad(0.3), { animate: false, maxZoom: 11 }); }
   }
 
   document.getElementById('range').addEventListener('submit', (e) => { e.preventDefault(); showTrack(); });
