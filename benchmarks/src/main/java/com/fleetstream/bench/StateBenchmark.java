@@ -60,11 +60,15 @@ final class StateBenchmark {
         .start();
     try {
       StreamingQueryProgress last = null;
-      while (last == null || last.batchId() < BATCHES - 1) {
+      // the source's batches are not all full (its first may be empty): run until every id is in the state
+      while (last == null || last.stateOperators().length == 0 || last.stateOperators()[0].numRowsTotal() < ids) {
         Thread.sleep(200);
         last = query.lastProgress();
         if (query.exception().isDefined()) {
           throw query.exception().get();
+        }
+        if (last != null && last.batchId() > 4 * BATCHES) {
+          throw new IllegalStateException("the state never held " + ids + " ids: " + last.json());
         }
       }
       StateOperatorProgress state = last.stateOperators()[0];
