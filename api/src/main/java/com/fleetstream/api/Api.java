@@ -25,13 +25,13 @@ import java.util.Optional;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The API with its connections: the reporting database as a pool, Kinesis for ingestion, the
- * geofences read once, and the token check (Cognito's JWKS, or a {@link LocalIssuer}).
+ * geofences read once, and the token check (API Gateway's claims, a JWKS, or a {@link LocalIssuer}).
  */
 public final class Api implements AutoCloseable {
   private final HikariDataSource db;
@@ -45,9 +45,9 @@ public final class Api implements AutoCloseable {
   }
 
   public static Api start(ApiConfig config) {
-    Optional<LocalIssuer> issuer = config.auth().local()
-        ? Optional.of(new LocalIssuer(config.auth().issuer(), config.auth().audience())) : Optional.empty();
     ApiConfig.Auth auth = config.auth();
+    Optional<LocalIssuer> issuer = auth.local() ? Optional.of(new LocalIssuer(auth.issuer(), auth.audience()))
+        : Optional.empty();
     TokenVerifier tokens = switch (auth.mode()) {
       case LOCAL -> new TokenVerifier(auth.issuer(), auth.audience(), issuer.orElseThrow().publicKeys());
       case JWKS -> TokenVerifier.forJwks(auth.issuer(), auth.audience(), auth.jwksUrl().orElseThrow());

@@ -2,9 +2,9 @@ package com.fleetstream.bench;
 
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
-import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
+import com.fleetstream.postgres.PgConnectionSpec;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package com.fleetstream.jobs;
 import com.fleetstream.jobs.config.WriterLoginConfig;
 import com.fleetstream.jobs.runtime.JobMain;
 import com.fleetstream.jobs.runtime.SparkSessions;
-import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.jobs.sink.postgres.LoginRotation;
+import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.postgres.SecretRef;
 import java.sql.SQLException;
 

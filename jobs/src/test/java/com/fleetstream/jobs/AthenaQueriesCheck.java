@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fleetstream.geo.GreatCircle;
 import com.fleetstream.jobs.config.Thresholds;
-import com.fleetstream.sql.SqlScript;
 import com.fleetstream.simulator.GpsFix;
-import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord;
+import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.SensorReading;
+import com.fleetstream.sql.SqlScript;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;

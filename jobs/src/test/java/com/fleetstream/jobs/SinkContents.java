@@ -2,8 +2,8 @@ package com.fleetstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.trips.TripsAndStops;
+import com.fleetstream.postgres.PgConnectionSpec;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;

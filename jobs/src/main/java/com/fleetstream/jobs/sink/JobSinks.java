@@ -1,16 +1,16 @@
 package com.fleetstream.jobs.sink;
 
-import com.fleetstream.jobs.config.SinkConfig.Kind;
 import com.fleetstream.jobs.config.SinkConfig;
+import com.fleetstream.jobs.config.SinkConfig.Kind;
 import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.alerts.AlertPublisher;
 import com.fleetstream.jobs.sink.postgres.HistoryRetention;
-import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.sink.postgres.PostgresBatchSink;
 import com.fleetstream.jobs.sink.postgres.PostgresCredentials;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
 import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.postgres.PgConnectionSpec;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

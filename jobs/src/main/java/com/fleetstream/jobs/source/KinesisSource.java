@@ -1,10 +1,10 @@
 package com.fleetstream.jobs.source;
 
+import com.fleetstream.events.FieldSpec;
 import com.fleetstream.jobs.config.KinesisSourceConfig;
 import com.fleetstream.jobs.contract.InputContract;
 import com.fleetstream.jobs.contract.InputContract.RecordKind;
 import com.fleetstream.jobs.contract.InputContractFile;
-import com.fleetstream.events.FieldSpec;
 import com.fleetstream.kinesis.KinesisReadOptions;
 import com.fleetstream.kinesis.KinesisStreamSource;
 import java.util.LinkedHashMap;

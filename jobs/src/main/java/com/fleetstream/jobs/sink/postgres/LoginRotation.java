@@ -1,10 +1,10 @@
 package com.fleetstream.jobs.sink.postgres;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.postgres.SecretLogins;
-import com.fleetstream.postgres.SecretRef;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.postgres.SecretLogins.Login;
+import com.fleetstream.postgres.SecretRef;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.Connection;

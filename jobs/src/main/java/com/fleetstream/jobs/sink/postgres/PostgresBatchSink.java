@@ -1,11 +1,11 @@
 package com.fleetstream.jobs.sink.postgres;
 
-import com.fleetstream.postgres.PgConnectionSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.sql.SqlScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

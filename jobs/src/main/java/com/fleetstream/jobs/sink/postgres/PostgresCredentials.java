@@ -1,10 +1,10 @@
 package com.fleetstream.jobs.sink.postgres;
 
-import com.fleetstream.postgres.PgConnectionSpec;
-import com.fleetstream.postgres.SecretRef;
 import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.jobs.config.PostgresConfig;
 import com.fleetstream.jobs.source.UriText;
+import com.fleetstream.postgres.PgConnectionSpec;
+import com.fleetstream.postgres.SecretRef;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 

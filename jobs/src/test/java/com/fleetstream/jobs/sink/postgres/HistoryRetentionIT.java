@@ -2,8 +2,8 @@ package com.fleetstream.jobs.sink.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.TestPostgres;
+import com.fleetstream.postgres.PgConnectionSpec;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.LocalDate;

@@ -3,11 +3,11 @@ package com.fleetstream.jobs.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestPostgres;
 import com.fleetstream.jobs.retry.Retry;
 import com.fleetstream.jobs.sink.BatchId;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.FreePort;
 import com.fleetstream.testkit.PostgresServer;
 import java.nio.file.Files;

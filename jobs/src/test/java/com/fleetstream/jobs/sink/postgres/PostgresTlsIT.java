@@ -3,8 +3,8 @@ package com.fleetstream.jobs.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.jobs.TestPostgres;
+import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.testkit.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
