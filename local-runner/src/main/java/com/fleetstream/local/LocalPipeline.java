@@ -188,6 +188,8 @@ public final class LocalPipeline {
       } else {
         System.out.println("The servers stop now; to keep them up for those commands and psql: "
             + "bash scripts/run-local.sh --keep-servers");
+        System.out.println("The fleet API and the live map, on a fleet driving in real time: "
+            + "bash scripts/run-local.sh --serve");
       }
     }
   }
