@@ -94,12 +94,22 @@ resource "aws_cloudwatch_metric_alarm" "read_throttled" {
   tags                = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "notifier_errors" {
-  alarm_name          = "${var.lambda_function_name}-errors"
-  alarm_description   = "The notifier failed on an event."
+# A Lambda error is a failed event for the notifier; for the API, whose every request is answered
+# (an error too), a failed start or a timeout.
+locals {
+  lambda_errors = {
+    notifier = { function = var.lambda_function_name, description = "The notifier failed on an event." }
+    api = { function = var.api_function_name, description = "The fleet API's Lambda failed outside a request (its start, a timeout): every request it answers, even with an error, is no Lambda error." }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
+  for_each            = local.lambda_errors
+  alarm_name          = "${each.value.function}-errors"
+  alarm_description   = each.value.description
   namespace           = "AWS/Lambda"
   metric_name         = "Errors"
-  dimensions          = { FunctionName = var.lambda_function_name }
+  dimensions          = { FunctionName = each.value.function }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -110,20 +120,10 @@ resource "aws_cloudwatch_metric_alarm" "notifier_errors" {
   tags                = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "api_errors" {
-  alarm_name          = "${var.api_function_name}-errors"
-  alarm_description   = "The fleet API's Lambda failed outside a request (its start, a timeout): every request it answers, even with an error, is no Lambda error."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = var.api_function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.ops.arn]
-  tags                = var.tags
+# the notifier's alarm, made before the API's joined it
+moved {
+  from = aws_cloudwatch_metric_alarm.notifier_errors
+  to   = aws_cloudwatch_metric_alarm.lambda_errors["notifier"]
 }
 
 resource "aws_cloudwatch_metric_alarm" "api_5xx" {

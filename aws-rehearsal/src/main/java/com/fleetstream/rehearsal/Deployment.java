@@ -233,13 +233,8 @@ public final class Deployment implements AutoCloseable {
     }
     List<LoopbackLambdaRuntime.Outcome> outcomes = new ArrayList<>();
     try (LoopbackLambdaRuntime runtime = new LoopbackLambdaRuntime((String) target.get("lambda_function_arn"))) {
-      Process p = notifier.start(runtime.address(), s3.endpoint(), Map.of(
-          "AWS_REGION", CLOUD.region(), "AWS_DEFAULT_REGION", CLOUD.region(),
-          // the role's credentials: a key named after the role, so each recorded call says whose it was
-          "AWS_ACCESS_KEY_ID", notifier.roleArn().substring(notifier.roleArn().indexOf(":role/") + 6),
-          "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY, "AWS_SESSION_TOKEN", "session-of-the-role",
-          "AWS_ENDPOINT_URL_S3", s3Wire.endpoint().toString(), "AWS_ENDPOINT_URL_SNS", sns.endpoint().toString()),
-          logs);
+      Process p = notifier.start(runtime.address(), s3.endpoint(), platform(notifier,
+          Map.of("AWS_ENDPOINT_URL_SNS", sns.endpoint().toString())), logs);
       try {
         for (S3Objects.Listed o : created) {
           outcomes.add(runtime.invoke(S3Objects.objectCreatedEvent(CLOUD.region(), bucket, o),
@@ -251,6 +246,20 @@ public final class Deployment implements AutoCloseable {
       }
       return new Notification(created, outcomes, runtime.initErrors(), logs);
     }
+  }
+
+  /**
+   * What Lambda's environment gives {@code function} here: the region, its role's credentials (a key
+   * named after the role, so each recorded call says whose it was), S3 through the recording proxy,
+   * and {@code more}.
+   */
+  private Map<String, String> platform(LambdaFunction function, Map<String, String> more) {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("AWS_REGION", CLOUD.region(),
+        "AWS_DEFAULT_REGION", CLOUD.region(), "AWS_ACCESS_KEY_ID", function.roleName(),
+        "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY, "AWS_SESSION_TOKEN", "session-of-the-role",
+        "AWS_ENDPOINT_URL_S3", s3Wire.endpoint().toString()));
+    env.putAll(more);
+    return env;
   }
 
   /** A request to the API, as a client sends it through API Gateway with a token the authorizer accepted. */
@@ -269,17 +278,13 @@ public final class Deployment implements AutoCloseable {
     List<HttpApi.Response> responses = new ArrayList<>();
     try (LoopbackLambdaRuntime runtime = new LoopbackLambdaRuntime(Expressions.string(
         plan.child("api").resource("aws_lambda_alias", "live").get("").get("arn")))) {
-      Process p = api.start(runtime.address(), s3.endpoint(), Map.ofEntries(
-          Map.entry("AWS_REGION", CLOUD.region()), Map.entry("AWS_DEFAULT_REGION", CLOUD.region()),
-          Map.entry("AWS_ACCESS_KEY_ID", api.roleArn().substring(api.roleArn().indexOf(":role/") + 6)),
-          Map.entry("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY), Map.entry("AWS_SESSION_TOKEN", "session-of-the-role"),
-          Map.entry("AWS_ENDPOINT_URL_S3", s3Wire.endpoint().toString()),
-          Map.entry("AWS_ENDPOINT_URL_KINESIS", kinesisWire.endpoint().toString()),
+      Process p = api.start(runtime.address(), s3.endpoint(), platform(api, Map.of(
+          "AWS_ENDPOINT_URL_KINESIS", kinesisWire.endpoint().toString(),
           // JSON rather than CBOR, so the recording proxy reads the stream each call names
-          Map.entry("AWS_CBOR_DISABLE", "true"),
-          Map.entry("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString()),
+          "AWS_CBOR_DISABLE", "true",
+          "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString(),
           // the local server instead of the RDS instance, as the Glue runs get it
-          Map.entry("PG_URL", jdbcUrl)), logs);
+          "PG_URL", jdbcUrl)), logs);
       try {
         for (ApiRequest r : requests) {
           var event = httpApi.event(r.method(), r.path(), r.rawQuery(), r.body(), "operator@example.com");

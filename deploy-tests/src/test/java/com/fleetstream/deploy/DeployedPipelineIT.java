@@ -314,7 +314,7 @@ class DeployedPipelineIT {
   /** Every call the notifier made is allowed by the notifier's role, and only those. */
   @Test
   void everyAwsCallOfTheNotifierIsAllowedByItsRole() {
-    String role = deployment.notifier().roleArn().substring(deployment.notifier().roleArn().indexOf(":role/") + 6);
+    String role = deployment.notifier().roleName();
     IamPolicies policies = IamPolicies.ofRole(deployment.plan(), role);
     IamRequest.Mapper mapper = new IamRequest.Mapper(deployment.plan());
     List<IamRequest> requests = new ArrayList<>();
@@ -329,7 +329,7 @@ class DeployedPipelineIT {
   }
 
   private static String apiRole() {
-    return deployment.api().roleArn().substring(deployment.api().roleArn().indexOf(":role/") + 6);
+    return deployment.api().roleName();
   }
 
   /**

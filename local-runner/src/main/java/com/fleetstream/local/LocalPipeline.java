@@ -104,9 +104,7 @@ public final class LocalPipeline {
           + sim.duration().toMinutes() + " minutes of event time from " + sim.startTime());
       System.out.println("  " + Simulator.send(sim, aws.kinesis().client()));
 
-      step("Glue run of the writer-login job: the streaming jobs' own PostgreSQL login, made with the master"
-          + " user's secret, into its secret " + aws.job(Deployment.WRITER_LOGIN).defaultArguments().get("--PG_SECRET_ID"));
-      report(aws.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
+      makeLogins(aws);
 
       step("Glue runs of both streaming jobs, from the jar in s3://" + buckets.get("artifacts")
           + " (they stop when their stream is drained)");
@@ -206,8 +204,7 @@ public final class LocalPipeline {
       aws.close();
       postgres.close();
     }));
-    step("Glue run of the writer-login job: the streaming jobs' own PostgreSQL login");
-    report(aws.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
+    makeLogins(aws);
     Map<String, String> controls = new java.util.HashMap<>(RUN_CONTROLS);
     controls.put("--STOP_WHEN_DRAINED", "false");
     controls.remove("--MAX_RUN_SECONDS");
@@ -223,6 +220,15 @@ public final class LocalPipeline {
     System.out.println("Token: " + api.token());
     System.out.println("Map: " + api.url() + "#token=" + api.token());
     Thread.currentThread().join();
+  }
+
+  /** The writer-login job's run, as a user starts it after the first apply. */
+  private static void makeLogins(Deployment aws) throws Exception {
+    Map<String, String> args = aws.job(Deployment.WRITER_LOGIN).defaultArguments();
+    step("Glue run of the writer-login job: the streaming jobs' and the API's own PostgreSQL logins, made with"
+        + " the master user's secret, into their secrets " + args.get("--PG_SECRET_ID") + " and "
+        + args.get("--PG_READER_SECRET_ID"));
+    report(aws.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
   }
 
   /** A run's outcome; a failed run ends the local run with its driver's last lines. */

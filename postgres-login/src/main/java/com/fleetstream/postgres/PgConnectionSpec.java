@@ -45,10 +45,7 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
 
   /** The secret's login, read now, so a missing or malformed secret fails here; read again when refused. */
   public static PgConnectionSpec fromSecret(String jdbcUrl, SecretRef secret) {
-    return fromSecret(jdbcUrl, secret, SecretLogins.current(secret));
-  }
-
-  static PgConnectionSpec fromSecret(String jdbcUrl, SecretRef secret, Login login) {
+    Login login = SecretLogins.current(secret);
     return new PgConnectionSpec(jdbcUrl, login.user(), login.password(), DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT,
         secret, null, Duration.ZERO);
   }

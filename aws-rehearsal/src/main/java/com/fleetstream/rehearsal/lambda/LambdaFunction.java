@@ -22,6 +22,11 @@ import java.util.Map;
 public record LambdaFunction(String name, String runtime, String handler, int memoryMb, int timeoutSeconds,
     String roleArn, String codeBucket, String codeKey, Map<String, String> environment) {
 
+  /** The name of the role the function runs as (its ARN's last part). */
+  public String roleName() {
+    return roleArn.substring(roleArn.indexOf(":role/") + ":role/".length());
+  }
+
   @SuppressWarnings("unchecked")
   public static LambdaFunction of(Terraform.Instance f) {
     Map<String, String> env = new LinkedHashMap<>();
