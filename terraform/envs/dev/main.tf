@@ -24,11 +24,17 @@ module "storage" {
   tags                   = local.tags
 }
 
+# workers and shards for the fleet, from the README's sizing table, where the variables leave them unset
+module "sizing" {
+  source         = "../../modules/sizing"
+  fleet_vehicles = var.fleet_vehicles
+}
+
 module "kinesis" {
   source               = "../../modules/kinesis"
   name_prefix          = local.name_prefix
   stream_mode          = var.kinesis_stream_mode
-  location_shards      = var.kinesis_location_shards
+  location_shards      = coalesce(var.kinesis_location_shards, module.sizing.location_shards)
   sensor_shards        = var.kinesis_sensor_shards
   extra_sensor_streams = var.kinesis_extra_sensor_streams
   retention_hours      = var.kinesis_retention_hours
@@ -71,9 +77,10 @@ module "glue" {
   sensor_stream_name           = module.kinesis.sensor_stream_name
   extra_sensor_stream_names    = module.kinesis.extra_sensor_stream_names
   stream_arns                  = values(module.kinesis.stream_arns)
-  worker_type                  = var.glue_worker_type
-  streaming_workers            = var.glue_streaming_workers
+  worker_type                  = coalesce(var.glue_worker_type, module.sizing.worker_type)
+  streaming_workers            = coalesce(var.glue_streaming_workers, module.sizing.streaming_workers)
   maintenance_window           = var.glue_maintenance_window
+  dedup_state                  = var.glue_dedup_state
   combine_schedule             = var.combine_schedule
   postgres_jdbc_url            = module.postgres.jdbc_url
   postgres_admin_secret_arn    = module.postgres.secret_arn
@@ -131,6 +138,8 @@ module "monitoring" {
   job_names              = module.glue.job_names
   streaming_job_names    = module.glue.streaming_job_names
   stream_names           = concat([module.kinesis.location_stream_name, module.kinesis.sensor_stream_name], module.kinesis.extra_sensor_stream_names)
+  metrics_namespace      = module.glue.metrics_namespace
+  consumer_lag_metrics   = module.glue.consumer_lag_metrics
   lambda_function_name   = module.notifier.function_name
   api_function_name      = module.api.function_name
   api_id                 = module.api.api_id

@@ -43,16 +43,22 @@ variable "raw_parquet_retention_days" {
   default     = 90
 }
 
+variable "fleet_vehicles" {
+  type        = number
+  description = "Vehicles in the fleet (a fix every 5 s each): sizes the streaming jobs' workers and the location stream's shards from the README's sizing table, where the variables below are left unset."
+  default     = 1000
+}
+
 variable "kinesis_stream_mode" {
   type        = string
-  description = "ON_DEMAND or PROVISIONED."
-  default     = "ON_DEMAND"
+  description = "PROVISIONED (shards from the sizing table, or kinesis_location_shards) or ON_DEMAND."
+  default     = "PROVISIONED"
 }
 
 variable "kinesis_location_shards" {
   type        = number
-  description = "Shards of the location stream when PROVISIONED."
-  default     = 2
+  description = "Shards of the location stream when PROVISIONED; unset, from the sizing table for fleet_vehicles."
+  default     = null
 }
 
 variable "kinesis_sensor_shards" {
@@ -124,18 +130,24 @@ variable "analyst_cidr_blocks" {
 
 variable "glue_worker_type" {
   type        = string
-  description = "Worker type of the streaming jobs."
-  default     = "G.025X"
+  description = "Worker type of the streaming jobs; unset, from the sizing table for fleet_vehicles."
+  default     = null
 }
 
 variable "glue_streaming_workers" {
   type        = number
-  description = "Maximum workers per streaming job."
-  default     = 2
+  description = "Maximum workers per streaming job; unset, from the sizing table for fleet_vehicles."
+  default     = null
   validation {
-    condition     = var.glue_streaming_workers >= 1 && var.glue_streaming_workers <= 299 && floor(var.glue_streaming_workers) == var.glue_streaming_workers
-    error_message = "glue_streaming_workers must be a whole number from 1 to 299."
+    condition     = coalesce(var.glue_streaming_workers, 2) >= 2 && coalesce(var.glue_streaming_workers, 2) <= 299 && floor(coalesce(var.glue_streaming_workers, 2)) == coalesce(var.glue_streaming_workers, 2)
+    error_message = "glue_streaming_workers must be a whole number from 2 to 299 (one worker is the driver)."
   }
+}
+
+variable "glue_dedup_state" {
+  type        = string
+  description = "buckets, or per-id for streaming checkpoints made before the deduplication state came in buckets."
+  default     = "buckets"
 }
 
 variable "glue_maintenance_window" {

@@ -5,4 +5,3 @@ vpc_id                       = "vpc-0123456789abcdef1"
 private_subnet_ids           = ["subnet-0123456789abcdef1", "subnet-0fedcba9876543211"]
 connection_availability_zone = "eu-central-1a"
 private_route_table_ids      = ["rtb-0123456789abcdef1"]
-glue_streaming_workers       = 2

@@ -25,8 +25,9 @@ locals {
     "--datalake-formats"    = "delta"
     "--enable-metrics"      = "true"
     "--enable-auto-scaling" = "true"
-    # Glue's job metrics and observability metrics come from its own Spark listeners, with or without
-    # a GlueContext (the jobs are Java mains); the Spark UI replays the event logs written here
+    # AWS documents Glue's job metrics as written by a GlueContext, which these Java mains do not make
+    # (knowledge-center/glue-job-metrics-cloudwatch): the streaming jobs publish their own to
+    # METRICS_NAMESPACE. The Spark UI replays the event logs written here.
     "--enable-observability-metrics" = "true"
     "--enable-spark-ui"              = "true"
     "--spark-event-logs-path"        = "${local.checkpoints}/spark-event-logs/"
@@ -42,6 +43,8 @@ locals {
     "--PG_SSL_ROOT_CERT"         = local.postgres_ca_bundle
     "--ALERTS_TOPIC_ARN"         = var.alerts_topic_arn
     "--ALERT_MIN_INTERVAL"       = var.alert_min_interval
+    "--METRICS_NAMESPACE"        = var.metrics_namespace
+    "--DEDUP_STATE"              = var.dedup_state
     # a static setting, so it has to be given at launch: with Spark's 100 entries, three queries'
     # plans and their sinks' plans evicted each other and were recompiled every micro-batch
     "--conf" = "spark.sql.codegen.cache.maxEntries=2000"
@@ -338,7 +341,7 @@ data "aws_iam_policy_document" "streaming" {
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = ["Glue"]
+      values   = ["Glue", var.metrics_namespace]
     }
   }
   statement {

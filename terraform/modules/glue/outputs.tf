@@ -32,3 +32,13 @@ output "writer_login_job_name" {
   description = "Run it once after the first apply, before the streaming jobs: it makes their PostgreSQL login."
   value       = aws_glue_job.writer_login.name
 }
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace the streaming jobs publish their metrics to."
+  value       = var.metrics_namespace
+}
+
+output "consumer_lag_metrics" {
+  description = "One \"job/stream\" per streaming job and stream it reads: the JobName and StreamName dimensions of its MillisBehindLatest metric."
+  value       = flatten([for k, j in local.streaming_jobs : [for s in j.streams : "${aws_glue_job.streaming[k].name}/${s}"]])
+}

@@ -206,3 +206,23 @@ variable "tags" {
   description = "Tags for every resource."
   default     = {}
 }
+
+variable "metrics_namespace" {
+  type        = string
+  description = "CloudWatch namespace of the streaming jobs' own metrics: consumer lag per stream and shard (MillisBehindLatest), per-batch counts."
+  default     = "Fleetstream"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9.\\-_/#:]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 letters, digits or . - _ / # : and must not start with AWS/."
+  }
+}
+
+variable "dedup_state" {
+  type        = string
+  description = "How the streaming jobs remember events for deduplication: buckets (16-byte digests per 10 s of event time), or per-id, the layout of checkpoints made before buckets, which those need to resume."
+  default     = "buckets"
+  validation {
+    condition     = contains(["buckets", "per-id"], var.dedup_state)
+    error_message = "dedup_state must be buckets or per-id."
+  }
+}

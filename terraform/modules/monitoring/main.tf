@@ -77,6 +77,27 @@ resource "aws_cloudwatch_metric_alarm" "iterator_age" {
   tags                = var.tags
 }
 
+# The jobs' own view of the same: how far behind each stream's tip their reading is (our Kinesis
+# source's MillisBehindLatest, published by the job), per job where several read one stream. No
+# value for 5 minutes means the job is not running or cannot publish: also an alarm.
+resource "aws_cloudwatch_metric_alarm" "consumer_lag" {
+  for_each            = toset(var.consumer_lag_metrics)
+  alarm_name          = "${replace(each.value, "/", "-")}-consumer-lag"
+  alarm_description   = "${split("/", each.value)[0]} reads ${split("/", each.value)[1]} further behind its tip than consumer_lag_alarm_ms, or reports nothing."
+  namespace           = var.metrics_namespace
+  metric_name         = "MillisBehindLatest"
+  dimensions          = { JobName = split("/", each.value)[0], StreamName = split("/", each.value)[1] }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = var.consumer_lag_alarm_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  ok_actions          = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
 resource "aws_cloudwatch_metric_alarm" "read_throttled" {
   for_each            = toset(var.stream_names)
   alarm_name          = "${each.value}-read-throughput-exceeded"

@@ -44,6 +44,30 @@ variable "iterator_age_alarm_ms" {
   default     = 300000
 }
 
+variable "metrics_namespace" {
+  type        = string
+  description = "CloudWatch namespace of the streaming jobs' own metrics."
+}
+
+variable "consumer_lag_metrics" {
+  type        = list(string)
+  description = "Each streaming job and a stream it reads, as \"job/stream\": its MillisBehindLatest gets an alarm."
+  validation {
+    condition     = alltrue([for m in var.consumer_lag_metrics : length(split("/", m)) == 2])
+    error_message = "consumer_lag_metrics: each entry is \"glue-job-name/stream-name\"."
+  }
+}
+
+variable "consumer_lag_alarm_ms" {
+  type        = number
+  description = "Alarm when a streaming job's reading of a stream stays further behind the stream's tip than this for 5 minutes."
+  default     = 300000
+  validation {
+    condition     = var.consumer_lag_alarm_ms >= 60000
+    error_message = "consumer_lag_alarm_ms must be at least 60000: a batch or two behind is normal."
+  }
+}
+
 variable "lambda_function_name" {
   type        = string
   description = "The notifier Lambda."

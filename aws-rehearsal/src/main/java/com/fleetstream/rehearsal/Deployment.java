@@ -9,6 +9,7 @@ import com.fleetstream.rehearsal.terraform.Expressions;
 import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.testkit.AwsWireRecorder;
 import com.fleetstream.testkit.KinesisEmulator;
+import com.fleetstream.testkit.LoopbackCloudWatch;
 import com.fleetstream.testkit.LoopbackLambdaRuntime;
 import com.fleetstream.testkit.LoopbackSecretsManager;
 import com.fleetstream.testkit.LoopbackSns;
@@ -38,7 +39,7 @@ import java.util.TreeSet;
  * bucket's notification to the notifier ({@link LambdaFunction}) start from here.
  *
  * <p>Only endpoints are replaced by the local servers' (Kinesis through {@code KINESIS_ENDPOINT},
- * PostgreSQL through {@code PG_JDBC_URL}, S3, Secrets Manager and SNS through the SDK's own
+ * PostgreSQL through {@code PG_JDBC_URL}, S3, Secrets Manager, SNS and CloudWatch through the SDK's own
  * {@code AWS_ENDPOINT_URL_*} variables); buckets, streams, topics and the secret keep Terraform's
  * names and ARNs. Kinesis and S3 are reached through recording proxies, so every call the runs make
  * can be held against the role they run as.
@@ -67,6 +68,7 @@ public final class Deployment implements AutoCloseable {
   private AwsWireRecorder s3Wire;
   private LoopbackSns sns;
   private LoopbackSecretsManager secrets;
+  private LoopbackCloudWatch cloudWatch;
   private GlueDriver glue;
 
   /** What the final bucket's notification did: the objects it fired for and the function's outcomes. */
@@ -132,6 +134,7 @@ public final class Deployment implements AutoCloseable {
     sns = serve(new LoopbackSns(job("location").defaultArguments().get("--ALERTS_TOPIC_ARN"),
         notifier.environment().get("TOPIC_ARN")));
     secrets = serve(new LoopbackSecretsManager());
+    cloudWatch = serve(new LoopbackCloudWatch());
     // the RDS-managed master secret holds username and password; the writer's, made by Terraform
     // without a value, gets one from the writer-login job
     secrets.put(job(WRITER_LOGIN).defaultArguments().get("--PG_ADMIN_SECRET_ID"),
@@ -141,7 +144,8 @@ public final class Deployment implements AutoCloseable {
     glue = new GlueDriver(s3Wire.endpoint(), CLOUD.region(), Map.of(
         "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY,
         "AWS_ENDPOINT_URL_SNS", sns.endpoint().toString(),
-        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString()), work.resolve("glue"));
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString(),
+        "AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString()), work.resolve("glue"));
   }
 
   private <T extends AutoCloseable> T serve(T server) {
@@ -352,6 +356,10 @@ public final class Deployment implements AutoCloseable {
 
   public LoopbackSns sns() {
     return sns;
+  }
+
+  public LoopbackCloudWatch cloudWatch() {
+    return cloudWatch;
   }
 
   public LoopbackSecretsManager secrets() {

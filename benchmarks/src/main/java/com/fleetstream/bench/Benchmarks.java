@@ -39,6 +39,7 @@ public final class Benchmarks {
     }
     if ("state".contains(only)) {
       StateBenchmark.run(spark, n).forEach(results::add);
+      StateBenchmark.perVehicle(spark, 5000).forEach(results::add);
     }
     if ("api".contains(only)) {
       ApiBenchmark.run(Integer.parseInt(System.getenv().getOrDefault("BENCH_API_SECONDS", "10")))
@@ -57,6 +58,13 @@ public final class Benchmarks {
           latency[2])) {
         results.add(r);
       }
+    }
+    if ("capacity".contains(only)) {
+      // seconds per step and the steps' rates: BENCH_CAPACITY="120 1000 2000 3000 5000 10000" by default
+      String[] capacity = System.getenv().getOrDefault("BENCH_CAPACITY", "120 1000 2000 3000 5000 10000").trim()
+          .split("\\s+", 2);
+      CapacityBenchmark.run(spark, Integer.parseInt(capacity[0]), CapacityBenchmark.rates(capacity[1]), repo)
+          .forEach(results::add);
     }
     spark.stop();
 

@@ -90,7 +90,7 @@ final class LatencyBenchmark {
     }
   }
 
-  private static void poll(PgConnectionSpec db, Map<Long, Long> seen, AtomicBoolean done) {
+  static void poll(PgConnectionSpec db, Map<Long, Long> seen, AtomicBoolean done) {
     try (Connection c = db.open(); PreparedStatement s = c.prepareStatement(
         "SELECT batch_id FROM fleet.batch_ledger WHERE job = 'location_events' AND batch_id > ?")) {
       long last = -1;
@@ -115,7 +115,7 @@ final class LatencyBenchmark {
   }
 
   /** @return per fix: arrival time, latency (ms) */
-  private static List<long[]> latencies(PgConnectionSpec db, Map<Long, Long> seen) throws SQLException {
+  static List<long[]> latencies(PgConnectionSpec db, Map<Long, Long> seen) throws SQLException {
     List<long[]> out = new ArrayList<>();
     try (Connection c = db.open(); Statement s = c.createStatement()) {
       TreeMap<Long, Long> batchByXid = new TreeMap<>();
@@ -142,11 +142,11 @@ final class LatencyBenchmark {
     return out;
   }
 
-  private static long percentile(long[] sorted, int p) {
+  static long percentile(long[] sorted, int p) {
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 
-  private static void sleep(long ms) {
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

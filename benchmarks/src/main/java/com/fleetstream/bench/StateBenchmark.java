@@ -2,30 +2,36 @@ package com.fleetstream.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
 
+import com.fleetstream.args.GlueArgs;
 import com.fleetstream.jobs.config.SparkDuration;
+import com.fleetstream.jobs.config.TripRules;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
+import com.fleetstream.jobs.transform.VehicleWindowStats;
+import com.fleetstream.jobs.trips.TripsAndStops;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * What the deduplication state costs per remembered event id: {@code ids} distinct ids (36
- * characters, as UUIDs are), all within the watermark, through the events query's own state function
- * ({@link Deduplication#keepingLate}) in a streaming query on the jobs' state store, read from the
- * state operator's progress ({@code memoryUsedBytes / numRowsTotal}). The baseline is Spark's
- * {@code dropDuplicatesWithinWatermark} on the same ids. What the state takes per id sizes the
+ * characters, as UUIDs are) over an hour of event time, all within the watermark, through the events
+ * query's own state function ({@link Deduplication#keepingLate}, both layouts) in a streaming query
+ * on the jobs' state store, read from the state operator's progress ({@code memoryUsedBytes} over
+ * the ids sent). The baseline is Spark's {@code dropDuplicatesWithinWatermark} on the same ids. What the state takes per id sizes the
  * workers: {@code DEDUP_WATERMARK} × fixes per second × bytes per id.
  */
 final class StateBenchmark {
@@ -35,23 +41,106 @@ final class StateBenchmark {
 
   static List<Results.Row> run(SparkSession spark, long ids) throws Exception {
     SparkDuration watermark = SparkDuration.parse("1 hour");
-    double ours = bytesPerId(spark, ids, events -> Deduplication.keepingLate(events, watermark));
-    double spark35 = bytesPerId(spark, ids, events -> events.withWatermark("event_time", watermark.spark())
+    Map<String, Function<Dataset<Row>, Dataset<Row>>> sides = new LinkedHashMap<>();
+    sides.put("buckets", events -> Deduplication.keepingLate(events, watermark, Deduplication.StateLayout.BUCKETS));
+    sides.put("per-id", events -> Deduplication.keepingLate(events, watermark, Deduplication.StateLayout.PER_ID));
+    sides.put("spark", events -> events.withWatermark("event_time", watermark.spark())
         .dropDuplicatesWithinWatermark("event_id"));
+    for (Function<Dataset<Row>, Dataset<Row>> side : sides.values()) {
+      measure(spark, ids / 10, side); // the JIT compiles what the sides share before any is timed
+    }
+    Map<String, double[]> measured = new LinkedHashMap<>();
+    for (var side : sides.entrySet()) {
+      measured.put(side.getKey(), measure(spark, ids, side.getValue()));
+    }
     String baseline = "Spark's dropDuplicatesWithinWatermark(event_id) on the same ids";
-    return List.of(new Results.Row("state: bytes per remembered event id (" + ids / 1000 + "k ids)", ours, spark35,
-        "B/id", baseline));
+    String name = "state: bytes per remembered event id (" + ids / 1000 + "k ids";
+    String batch = "state: median batch of " + ids / BATCHES / 1000 + "k new ids (ms";
+    double[] spark35 = measured.get("spark");
+    return List.of(new Results.Row(name + ")", measured.get("buckets")[0], spark35[0], "B/id", baseline),
+        new Results.Row(name + ", DEDUP_STATE per-id)", measured.get("per-id")[0], spark35[0], "B/id", baseline),
+        new Results.Row(batch + ")", measured.get("buckets")[1], spark35[1], "ms", baseline),
+        new Results.Row(batch + ", DEDUP_STATE per-id)", measured.get("per-id")[1], spark35[1], "ms", baseline));
   }
 
-  /** Runs {@link #BATCHES} batches of distinct ids through {@code dedup} and reads its state's size per row. */
-  private static double bytesPerId(SparkSession spark, long ids, Function<Dataset<Row>, Dataset<Row>> dedup)
+  /**
+   * The location job's per-vehicle state: the windows query's hour windows hold each fix of an open
+   * window (its track, for distances), and trip detection holds a segment per vehicle. {@code
+   * vehicles} send a fix every 5 s of event time for {@link #VEHICLE_BATCHES} batches, all in one
+   * hour window; read from each state operator's {@code memoryUsedBytes}.
+   */
+  static List<Results.Row> perVehicle(SparkSession spark, int vehicles) throws Exception {
+    long hour = System.currentTimeMillis() / 3_600_000 * 3_600_000;
+    Dataset<Row> fixes = spark.readStream().format("rate-micro-batch")
+        .option("rowsPerBatch", vehicles).option("numPartitions", 2).option("advanceMillisPerBatch", 5000)
+        .option("startTimestamp", hour + 60_000) // the batches' fixes stay within one hour window
+        .load()
+        .withColumn("vehicle_id", concat(lit("v-"), col("value").mod(vehicles).cast("string")))
+        .withColumn("event_id", substring(sha2(col("value").cast("string"), 256), 1, 36))
+        .withColumn("event_time", col("timestamp"))
+        .withColumn("latitude", expr("CAST(52.5 + (value % 1000) * 0.0001 AS DOUBLE)"))
+        .withColumn("longitude", expr("CAST(13.4 + (value % 997) * 0.0001 AS DOUBLE)"))
+        .withColumn("speed_kmh", expr("CAST(value % 90 AS DOUBLE)"))
+        .withColumn("engine_status", lit("on"))
+        .drop("timestamp", "value");
+    SparkDuration watermark = SparkDuration.parse("10 minutes");
+    long fixesSent = (long) vehicles * VEHICLE_BATCHES;
+    StreamingQueryProgress windows = run(VehicleWindowStats.aggregate(Deduplication.withinWatermark(fixes, watermark,
+        Deduplication.StateLayout.BUCKETS), SparkDuration.parse("1 hour"), 1.0), fixesSent);
+    StreamingQueryProgress trips = run(TripsAndStops.detect(fixes, TripRules.from(GlueArgs.parse()), List.of(),
+        watermark), fixesSent);
+    String none = "none (absolute)";
+    return List.of(
+        new Results.Row("state: windows query, bytes per fix in an open window (" + vehicles + " vehicles)",
+            operator(windows, "stateStoreSave").memoryUsedBytes() / (double) fixesSent, 0, "B/fix", none),
+        new Results.Row("state: trip detection, bytes per vehicle (" + vehicles + " vehicles)",
+            trips.stateOperators()[0].memoryUsedBytes() / (double) vehicles, 0, "B/vehicle", none));
+  }
+
+  private static final int VEHICLE_BATCHES = 20;
+
+  /** Runs {@code rows} until {@code sent} rows went in; its last progress. */
+  private static StreamingQueryProgress run(Dataset<Row> rows, long sent) throws Exception {
+    StreamingQuery query = rows.writeStream().format("noop")
+        .option("checkpointLocation", Files.createTempDirectory("bench-state").toUri().toString()).start();
+    try {
+      while (read(query) < sent) {
+        Thread.sleep(200);
+        if (query.exception().isDefined()) {
+          throw query.exception().get();
+        }
+      }
+      return query.lastProgress();
+    } finally {
+      query.stop();
+    }
+  }
+
+  private static org.apache.spark.sql.streaming.StateOperatorProgress operator(StreamingQueryProgress p, String name) {
+    return java.util.Arrays.stream(p.stateOperators()).filter(o -> o.operatorName().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no state operator " + name + " in " + p.json()));
+  }
+
+  private static long read(StreamingQuery query) {
+    return java.util.Arrays.stream(query.recentProgress()).mapToLong(StreamingQueryProgress::numInputRows).sum();
+  }
+
+  /**
+   * Runs {@link #BATCHES} batches of distinct ids through {@code dedup}.
+   *
+   * @return the state's bytes per id, and the median batch's duration (ms)
+   */
+  private static double[] measure(SparkSession spark, long ids, Function<Dataset<Row>, Dataset<Row>> dedup)
       throws Exception {
     Dataset<Row> events = spark.readStream().format("rate-micro-batch")
         .option("rowsPerBatch", ids / BATCHES).option("numPartitions", 2).option("advanceMillisPerBatch", 1000)
+        // event times of today: an event time before the first watermark (1970) would count as late
+        .option("startTimestamp", System.currentTimeMillis())
         .load()
         .withColumn("event_id", substring(sha2(col("value").cast("string"), 256), 1, 36))
         .withColumn("vehicle_id", concat(lit("v-"), (col("value").mod(2000)).cast("string")))
-        .withColumn("event_time", col("timestamp"))
+        // an hour of event times, as an hour of fixes spreads over the buckets of DEDUP_STATE buckets
+        .withColumn("event_time", expr("timestamp - make_interval(0, 0, 0, 0, 0, 0, value % 3600)"))
         .withColumn("sequence_number", col("value").cast("string"))
         .withColumn(EventValidation.REASON, lit(null).cast(DataTypes.StringType))
         .drop("timestamp", "value");
@@ -60,22 +149,25 @@ final class StateBenchmark {
         .start();
     try {
       StreamingQueryProgress last = null;
-      // the source's batches are not all full (its first may be empty): run until every id is in the state
-      while (last == null || last.stateOperators().length == 0 || last.stateOperators()[0].numRowsTotal() < ids) {
+      // the source's batches are not all full (its first may be empty): run until every id went in
+      while (last == null || last.stateOperators().length == 0 || read(query) < ids) {
         Thread.sleep(200);
         last = query.lastProgress();
         if (query.exception().isDefined()) {
           throw query.exception().get();
         }
         if (last != null && last.batchId() > 4 * BATCHES) {
-          throw new IllegalStateException("the state never held " + ids + " ids: " + last.json());
+          throw new IllegalStateException("the state never took " + ids + " ids: " + last.json());
         }
       }
-      StateOperatorProgress state = last.stateOperators()[0];
-      if (state.numRowsTotal() != ids) {
-        throw new IllegalStateException("the state holds " + state.numRowsTotal() + " ids, not " + ids);
+      if (read(query) != ids) {
+        throw new IllegalStateException(read(query) + " ids went in, not " + ids);
       }
-      return state.memoryUsedBytes() / (double) state.numRowsTotal();
+      // each id is a state row, or for DEDUP_STATE buckets a digest in one of 16 rows per 10 s of event time
+      long[] batches = java.util.Arrays.stream(query.recentProgress()).filter(p -> p.numInputRows() > 0)
+          .mapToLong(StreamingQueryProgress::batchDuration).sorted().toArray();
+      return new double[] {query.lastProgress().stateOperators()[0].memoryUsedBytes() / (double) ids,
+          batches[batches.length / 2]};
     } finally {
       query.stop();
     }

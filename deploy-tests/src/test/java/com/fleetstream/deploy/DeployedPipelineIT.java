@@ -26,6 +26,7 @@ import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.sql.SqlScript;
 import com.fleetstream.testkit.AwsWireRecorder;
+import com.fleetstream.testkit.LoopbackCloudWatch;
 import com.fleetstream.testkit.LoopbackSecretsManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,10 +258,15 @@ class DeployedPipelineIT {
       assertThat(r.principal()).as("who made " + r).isIn(streaming, login);
       byRole.computeIfAbsent(r.principal(), k -> new ArrayList<>()).addAll(mapper.secret(r.operation(), r.secretId()));
     }
+    for (LoopbackCloudWatch.Datum d : deployment.cloudWatch().data()) {
+      assertThat(d.accessKey()).as("who published " + d).isEqualTo(streaming);
+      byRole.get(streaming).add(new IamRequest("cloudwatch:PutMetricData", "*",
+          Map.of("cloudwatch:namespace", d.namespace()), "cloudwatch PutMetricData " + d.name()));
+    }
 
     assertThat(byRole.get(streaming)).extracting(IamRequest::action).contains("kinesis:GetRecords",
         "kinesis:ListShards", "s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject", "kms:GenerateDataKey",
-        "kms:Decrypt", "secretsmanager:GetSecretValue", "sns:Publish");
+        "kms:Decrypt", "secretsmanager:GetSecretValue", "sns:Publish", "cloudwatch:PutMetricData");
     assertThat(byRole.get(combine)).extracting(IamRequest::action).contains("s3:GetObject", "s3:PutObject",
         "s3:ListBucket").doesNotContain("kinesis:GetRecords");
     assertThat(byRole.get(login)).extracting(IamRequest::action).contains("secretsmanager:GetSecretValue",
@@ -297,6 +303,28 @@ class DeployedPipelineIT {
     assertThat(crawler.allows(new IamRequest("s3:PutObject", finalObject, Map.of(), "a crawler writing"))).isFalse();
     assertThat(crawler.allows(new IamRequest("secretsmanager:GetSecretValue",
         deployment.job("location").defaultArguments().get("--PG_SECRET_ID"), Map.of(), "a crawler's secret"))).isFalse();
+  }
+
+  /**
+   * Each consumer-lag alarm Terraform makes watches a metric the streaming runs published: the same
+   * namespace, name and dimensions (the Glue job's name as Glue passes it in JOB_NAME, the stream).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theConsumerLagAlarmsWatchWhatTheStreamingJobsPublish() {
+    assertThat(deployment.cloudWatch().refusals()).isEmpty();
+    Map<String, Terraform.Instance> alarms = deployment.plan().child("monitoring")
+        .resource("aws_cloudwatch_metric_alarm", "consumer_lag");
+    assertThat(alarms).as("one per stream, each read by one job")
+        .hasSize(deployment.plan().child("kinesis").resource("aws_kinesis_stream", "this").size());
+    alarms.values().forEach(alarm -> {
+      Map<String, Object> dimensions = (Map<String, Object>) alarm.argument("dimensions");
+      assertThat(deployment.cloudWatch().data()).as("published for " + dimensions)
+          .filteredOn(d -> d.namespace().equals(alarm.argument("namespace"))
+              && d.name().equals(alarm.argument("metric_name")) && d.dimensions().equals(dimensions))
+          .isNotEmpty()
+          .allSatisfy(d -> assertThat(d.unit()).isEqualTo("Milliseconds"));
+    });
   }
 
   @Test

@@ -138,7 +138,7 @@ public final class CombineJob {
     Dataset<Row> events = read(spark, config, table, days, versions);
     String late = LATE_OF.get(table);
     return versions.get(late) < 0 ? events
-        : events.unionByName(read(spark, config, late, days, versions)).dropDuplicates("event_id");
+        : events.unionByName(read(spark, config, late, days, versions)).dropDuplicates("event_id", "event_time");
   }
 
   private static boolean exist(Map<String, Long> versions, String... tables) {

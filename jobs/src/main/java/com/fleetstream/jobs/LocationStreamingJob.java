@@ -66,9 +66,9 @@ public final class LocationStreamingJob {
         .map(in -> LocationEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))
         .reduce(Dataset::unionByName).orElseThrow());
     Dataset<Row> checked = Deduplication.withoutRepeats(
-        observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark())));
-    Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(
-        observeDeduplication(Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark())),
+        observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark(), s.dedupState())));
+    Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(observeDeduplication(
+        Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark(), s.dedupState())),
         s.windowDuration(), config.idleSpeedKmh()), "window_start");
     List<Geofence> geofences = config.geofences().map(uri -> GeofenceFile.read(spark, uri)).orElse(List.of());
     Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(GeofenceAlerts.detect(
@@ -80,7 +80,7 @@ public final class LocationStreamingJob {
     queries.start("events", checked, Sinks.of(
         sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
         sinks.lake("events").taking(EventOutcomes::onTime),
-        sinks.lakeMergedOn(LATE_EVENTS, "event_id").taking(EventOutcomes::late),
+        sinks.lakeMergedOn(LATE_EVENTS, "event_id", "event_time").taking(EventOutcomes::late),
         sinks.postgres("events").taking(EventOutcomes::valid)), Deduplication.QUERY_CONF);
     queries.start("windows", windows,
         sinks.lakeMergedOn("window_stats", "vehicle_id", "window_start").and(sinks.postgres("windows")),

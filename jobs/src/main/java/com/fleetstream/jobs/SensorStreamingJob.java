@@ -59,11 +59,10 @@ public final class SensorStreamingJob {
     Dataset<Row> readings = observeValidation(KinesisSource.read(spark, s.source(), RecordKind.SENSOR, SensorEvents.FIELDS).stream()
         .map(in -> SensorEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))
         .reduce(Dataset::unionByName).orElseThrow());
-    Dataset<Row> checked = ThresholdBreaches.flag(
-        Deduplication.withoutRepeats(observeDeduplication(Deduplication.keepingLate(readings, s.dedupWatermark()))),
-        config.thresholds());
-    Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(
-        observeDeduplication(Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark())),
+    Dataset<Row> checked = ThresholdBreaches.flag(Deduplication.withoutRepeats(observeDeduplication(
+        Deduplication.keepingLate(readings, s.dedupWatermark(), s.dedupState()))), config.thresholds());
+    Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(observeDeduplication(
+        Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark(), s.dedupState())),
         config.thresholds()), s.windowDuration()), "window_start");
     Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(
         ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds()), config.thresholds(),
@@ -74,7 +73,7 @@ public final class SensorStreamingJob {
         sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
         sinks.lake("events").taking(EventOutcomes::onTime),
         sinks.parquet("breaches").taking(rows -> ThresholdBreaches.breaches(EventOutcomes.onTime(rows))),
-        sinks.lakeMergedOn(LATE_EVENTS, "event_id").taking(EventOutcomes::late),
+        sinks.lakeMergedOn(LATE_EVENTS, "event_id", "event_time").taking(EventOutcomes::late),
         // PostgreSQL keeps the breaches only, not every reading
         sinks.postgres("events").taking(rows -> ThresholdBreaches.breaches(EventOutcomes.valid(rows)))),
         Deduplication.QUERY_CONF);

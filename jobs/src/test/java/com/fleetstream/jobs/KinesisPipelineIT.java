@@ -9,11 +9,13 @@ import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.runtime.StreamingQueries;
 import com.fleetstream.simulator.GpsFix;
 import com.fleetstream.simulator.OutgoingRecord;
+import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
 import com.fleetstream.simulator.SensorReading;
 import com.fleetstream.simulator.Simulation;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
+import com.fleetstream.testkit.LoopbackCloudWatch;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,12 +44,22 @@ class KinesisPipelineIT {
   @TempDir
   static Path work;
 
+  private static final LoopbackCloudWatch cloudWatch = new LoopbackCloudWatch();
+
+  @AfterAll
+  static void stopCloudWatch() {
+    cloudWatch.close();
+  }
+
   private static SimulatorConfig phase(int n, String locations, String sensors) {
     return TestJobArgs.simulation(servers.kinesis(), locations, sensors, START.plus(PHASE.multipliedBy(n)), PHASE, 100 + n);
   }
 
   private static String[] jobArgs(String stream, String window) {
-    return TestJobArgs.streaming(servers.kinesis(), stream, window, work, servers.db()).toArray(String[]::new);
+    List<String> args = TestJobArgs.streaming(servers.kinesis(), stream, window, work, servers.db());
+    args.addAll(List.of("--METRICS_NAMESPACE", "Fleetstream/it", "--CLOUDWATCH_ENDPOINT",
+        cloudWatch.endpoint().toString()));
+    return args.toArray(String[]::new);
   }
 
   @Test
@@ -76,6 +89,8 @@ class KinesisPipelineIT {
     assertThat(sensorReadPerRun.get(0) + sensorReadPerRun.get(1))
         .isEqualTo(sent.stream().filter(r -> r.stream() == Stream.SENSOR).count());
 
+    assertMetricsAddUp(sent);
+
     String out = work.resolve("out").toUri().toString().replaceAll("/$", "");
     PipelineExpectations expected = new PipelineExpectations(spark, out, servers.db(), sent, START);
     expected.assertLocationOutputs();
@@ -92,6 +107,43 @@ class KinesisPipelineIT {
         "--FINAL_PATH", finalPath, "--SHUFFLE_PARTITIONS", "2"))).isPresent();
     LocalCatalog.register(spark, Map.of("curated", out, "final", finalPath));
     AthenaQueriesCheck.of(spark, sent).assertAll();
+  }
+
+  /**
+   * What the jobs sent CloudWatch: each events query's per-batch counts sum to what was sent, and
+   * each stream's lag is reported as a whole and per shard, ending at 0 once the jobs drained it.
+   */
+  private static void assertMetricsAddUp(List<OutgoingRecord> sent) {
+    assertThat(cloudWatch.refusals()).isEmpty();
+    assertThat(cloudWatch.data()).extracting(LoopbackCloudWatch.Datum::namespace).containsOnly("Fleetstream/it");
+    for (Stream stream : Stream.values()) {
+      String query = stream == Stream.LOCATION ? "location-events" : "sensor-events";
+      String streamName = stream == Stream.LOCATION ? "it-locations" : "it-sensors";
+      assertThat(metricSum("RecordsRead", query)).as(query).isEqualTo(sent.stream().filter(r -> r.stream() == stream)
+          .count());
+      assertThat(metricSum("RecordsQuarantined", query)).as(query).isEqualTo(sent.stream()
+          .filter(r -> r.stream() == stream && r.kind() == Kind.MALFORMED).count());
+      assertThat(metricSum("RecordsRead", query) - metricSum("RecordsQuarantined", query)).as(query)
+          .isEqualTo(metricSum("EventsKept", query) + metricSum("Duplicates", query) + metricSum("LateEvents", query));
+      List<LoopbackCloudWatch.Datum> lag = cloudWatch.data().stream()
+          .filter(d -> d.name().equals("MillisBehindLatest") && streamName.equals(d.dimensions().get("StreamName")))
+          .toList();
+      assertThat(lag).extracting(d -> d.dimensions().get("ShardId")).filteredOn(java.util.Objects::nonNull)
+          .containsOnly(servers.kinesis().client().listShards(b -> b.streamName(streamName)).shards().stream()
+              .map(software.amazon.awssdk.services.kinesis.model.Shard::shardId).toArray(String[]::new));
+      assertThat(lag.stream().filter(d -> !d.dimensions().containsKey("ShardId")).reduce((a, b) -> b).orElseThrow())
+          .satisfies(last -> {
+            assertThat(last.dimensions()).containsOnlyKeys("JobName", "StreamName").containsEntry("JobName", "it");
+            assertThat(last.value()).isZero();
+            assertThat(last.unit()).isEqualTo("Milliseconds");
+          });
+    }
+  }
+
+  private static long metricSum(String name, String query) {
+    return (long) cloudWatch.data().stream()
+        .filter(d -> d.name().equals(name) && query.equals(d.dimensions().get("Query")))
+        .mapToDouble(LoopbackCloudWatch.Datum::value).sum();
   }
 
   private static long read(StreamingQueries job) {

@@ -11,6 +11,7 @@ import com.fleetstream.rehearsal.terraform.Terraform;
 import com.fleetstream.simulator.Simulator;
 import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.sql.SqlScript;
+import com.fleetstream.testkit.LoopbackCloudWatch;
 import com.fleetstream.testkit.PostgresServer;
 import com.fleetstream.testkit.ProjectPaths;
 import com.fleetstream.testkit.S3Server;
@@ -21,9 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -132,6 +136,7 @@ public final class LocalPipeline {
           .unionByName(spark.read().parquet(curated + "/sensor/quarantine"))
           .groupBy("stream_name", "reason").count().orderBy("stream_name", "reason"));
       AnalystSample.print(postgres);
+      printMetrics(aws.cloudWatch());
       String alertsTopic = aws.job("sensor").defaultArguments().get("--ALERTS_TOPIC_ARN");
       List<Map<String, String>> alerts = aws.sns().requests().stream()
           .filter(r -> alertsTopic.equals(r.get("TopicArn"))).toList();
@@ -252,6 +257,27 @@ public final class LocalPipeline {
       }
       System.out.println("  (none yet)");
     }
+  }
+
+  /** The per-batch counts summed per job and query, and each stream's last lag, as CloudWatch got them. */
+  private static void printMetrics(LoopbackCloudWatch cloudWatch) {
+    step("CloudWatch metrics the streaming runs published (" + cloudWatch.data().size() + " values to the stand-in"
+        + (cloudWatch.refusals().isEmpty() ? "" : ", " + cloudWatch.refusals().size() + " refused") + ")");
+    Map<String, Map<String, Double>> sums = new TreeMap<>();
+    Map<String, Double> lag = new TreeMap<>();
+    for (LoopbackCloudWatch.Datum d : cloudWatch.data()) {
+      Map<String, String> dims = d.dimensions();
+      if (dims.containsKey("Query") && d.unit().equals("Count")) {
+        sums.computeIfAbsent(dims.get("JobName") + " " + dims.get("Query"), k -> new LinkedHashMap<>())
+            .merge(d.name(), d.value(), Double::sum);
+      } else if (d.name().equals("MillisBehindLatest") && !dims.containsKey("ShardId")) {
+        lag.put(d.namespace() + " " + dims.get("JobName") + " " + dims.get("StreamName"), d.value());
+      }
+    }
+    sums.forEach((query, counts) -> System.out.println("  " + query + ": " + counts.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue().longValue()).collect(Collectors.joining(", "))));
+    lag.forEach((stream, ms) -> System.out.println("  " + stream + ": MillisBehindLatest " + ms.longValue()
+        + " ms at the end (the consumer-lag alarm's metric)"));
   }
 
   private static void step(String text) {

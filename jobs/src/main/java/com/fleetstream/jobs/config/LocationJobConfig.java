@@ -14,7 +14,7 @@ public record LocationJobConfig(StreamingConfig streaming, double idleSpeedKmh, 
   public static LocationJobConfig parse(String... argv) {
     GlueArgs args = GlueArgs.parse(argv);
     LocationJobConfig config = new LocationJobConfig(
-        StreamingConfig.from(args, "vehicle-locations", "1 hour"),
+        StreamingConfig.from(args, "location", "vehicle-locations", "1 hour"),
         JobArgs.idleSpeedKmh(args),
         args.optional("GEOFENCES").map(uri -> JobArgs.uri(args, "GEOFENCES", uri)),
         TripRules.from(args));

@@ -11,7 +11,7 @@ public record SensorJobConfig(StreamingConfig streaming, Thresholds thresholds, 
   public static SensorJobConfig parse(String... argv) {
     GlueArgs args = GlueArgs.parse(argv);
     SensorJobConfig config = new SensorJobConfig(
-        StreamingConfig.from(args, "sensor-readings", "5 minutes"),
+        StreamingConfig.from(args, "sensor", "sensor-readings", "5 minutes"),
         args.parsed("THRESHOLDS", Thresholds.parse(Thresholds.DEFAULT), Thresholds::parse),
         args.integer("ALERT_CONSECUTIVE_READINGS", 3, 1, 10_000));
     ConfigLog.unread("sensor job", args);

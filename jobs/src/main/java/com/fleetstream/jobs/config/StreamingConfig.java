@@ -2,6 +2,7 @@ package com.fleetstream.jobs.config;
 
 import com.fleetstream.args.GlueArgs;
 import com.fleetstream.args.InvalidArgumentException;
+import com.fleetstream.jobs.transform.Deduplication;
 
 /** What every streaming job shares: its source, where it writes, and how it triggers and stops. */
 public record StreamingConfig(
@@ -11,6 +12,7 @@ public record StreamingConfig(
     SparkDuration triggerInterval,
     SparkDuration windowsTriggerInterval,
     SparkDuration dedupWatermark,
+    Deduplication.StateLayout dedupState,
     SparkDuration windowWatermark,
     SparkDuration windowDuration,
     SparkDuration maxEventAge,
@@ -18,9 +20,11 @@ public record StreamingConfig(
     boolean stopWhenDrained,
     int maxRunSeconds,
     SinkConfig sinks,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    MetricsConfig metrics) {
 
-  public static StreamingConfig from(GlueArgs args, String defaultStream, String defaultWindow) {
+  /** @param job the job's own name, its {@code JobName} dimension where Glue passes no {@code JOB_NAME} */
+  public static StreamingConfig from(GlueArgs args, String job, String defaultStream, String defaultWindow) {
     String outputPath = JobArgs.uri(args, "OUTPUT_PATH", "file:///tmp/fleetstream/output");
     SinkConfig sinks = SinkConfig.from(args, outputPath);
     SparkDuration maxEventAge = maxEventAge(args);
@@ -43,6 +47,7 @@ public record StreamingConfig(
         // its query may run less often than the events query, which is what readers wait for
         JobArgs.duration(args, "WINDOWS_TRIGGER_INTERVAL", trigger.spark()),
         JobArgs.duration(args, "DEDUP_WATERMARK", "1 hour"),
+        args.parsed("DEDUP_STATE", Deduplication.StateLayout.BUCKETS, StreamingConfig::stateLayout),
         JobArgs.duration(args, "WINDOW_WATERMARK", "10 minutes"),
         JobArgs.duration(args, "WINDOW_DURATION", defaultWindow),
         maxEventAge,
@@ -51,7 +56,17 @@ public record StreamingConfig(
         args.bool("STOP_WHEN_DRAINED", false),
         args.integer("MAX_RUN_SECONDS", 0, 0, Integer.MAX_VALUE),
         sinks,
-        AlertsConfig.from(args, sinks));
+        AlertsConfig.from(args, sinks),
+        MetricsConfig.from(args, job));
+  }
+
+  private static Deduplication.StateLayout stateLayout(String text) {
+    return switch (text) {
+      case "buckets" -> Deduplication.StateLayout.BUCKETS;
+      case "per-id" -> Deduplication.StateLayout.PER_ID;
+      default -> throw new IllegalArgumentException("must be buckets or per-id (the layout of checkpoints made"
+          + " before buckets)");
+    };
   }
 
   /** Days of PostgreSQL's position history kept: PG_HISTORY_RETENTION, else 90 days or MAX_EVENT_AGE if longer. */

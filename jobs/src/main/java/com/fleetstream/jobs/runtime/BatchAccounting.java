@@ -11,7 +11,9 @@ import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventIds;
 import com.fleetstream.jobs.transform.EventValidation;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -63,6 +65,17 @@ public final class BatchAccounting extends StreamingQueryListener {
   }
 
   private final Map<String, Map<String, Long>> written = new ConcurrentHashMap<>();
+  private final String job;
+  private final BiConsumer<StreamingQueryProgress, Optional<Counts>> onProgress;
+
+  /**
+   * @param job the queries this accounting is for are named {@code job-...}; others sharing the session are not
+   * @param onProgress also told of every progress report of them: with its counts, or none where no batch ran
+   */
+  public BatchAccounting(String job, BiConsumer<StreamingQueryProgress, Optional<Counts>> onProgress) {
+    this.job = job;
+    this.onProgress = onProgress;
+  }
 
   /** Counts rows read, rows that failed validation and events whose id was derived, right after parsing. */
   public static Dataset<Row> observeValidation(Dataset<Row> validated) {
@@ -93,9 +106,13 @@ public final class BatchAccounting extends StreamingQueryListener {
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress p = event.progress();
+    if (p.name() == null || !p.name().startsWith(job + "-")) {
+      return;
+    }
     Map<String, Long> rows = written.remove(p.name() + "#" + p.batchId());
-    if (rows == null) {
-      return; // no batch ran: an idle progress report
+    if (rows == null) { // no batch ran: an idle progress report
+      onProgress.accept(p, Optional.empty());
+      return;
     }
     Counts counts = counts(p, rows);
     if (counts.unaccounted() != 0) {
@@ -104,6 +121,7 @@ public final class BatchAccounting extends StreamingQueryListener {
     } else {
       LOG.info(counts.line());
     }
+    onProgress.accept(p, Optional.of(counts));
   }
 
   /** One finished batch's counts, from its progress report. */

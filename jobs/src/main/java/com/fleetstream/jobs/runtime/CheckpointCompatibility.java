@@ -25,8 +25,9 @@ final class CheckpointCompatibility {
           || message.contains("state format invalidation")) {
         return Optional.of("query " + query + " cannot resume from its checkpoint " + checkpoint
             + ": the state saved there was written by a version of the query with a different state layout ("
-            + firstLine(message) + "). Either run the previous version of the job until you can switch, or"
-            + " start this query afresh: stop the job, move " + checkpoint + " aside and start it again with"
+            + firstLine(message) + "). A checkpoint made before the deduplication state came in buckets"
+            + " resumes with --DEDUP_STATE per-id. Otherwise run the previous version of the job until you can"
+            + " switch, or start this query afresh: stop the job, move " + checkpoint + " aside and start it again with"
             + " --STARTING_POSITION LATEST (or TRIM_HORIZON to rebuild the state from what the stream still"
             + " holds; the new checkpoint's batches are new to every sink, so already written events are"
             + " written again). Nothing was written by this attempt.");

@@ -1,6 +1,7 @@
 package com.fleetstream.jobs.runtime;
 
 import com.fleetstream.jobs.config.SparkDuration;
+import com.fleetstream.jobs.metrics.CloudWatchPublisher;
 import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.Sinks;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -28,11 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class StreamingQueries {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingQueries.class);
   private static final int DRAINED_POLLS = 2;
+  private static final Duration LISTENER_DRAIN = Duration.ofSeconds(10);
 
   private final SparkSession spark;
   private final StreamingConfig config;
   private final String job;
-  private final BatchAccounting accounting = new BatchAccounting();
+  private final Optional<CloudWatchPublisher> metrics;
+  private final BatchAccounting accounting;
   private final UnaryOperator<BatchSink> decorate;
   private final Map<String, SupervisedQuery> queries = new LinkedHashMap<>();
 
@@ -42,6 +46,9 @@ public final class StreamingQueries {
     this.config = config;
     this.job = job;
     this.decorate = decorate;
+    this.metrics = CloudWatchPublisher.open(config.metrics());
+    this.accounting = new BatchAccounting(job, (progress, counts) ->
+        metrics.ifPresent(m -> m.publish(progress, counts)));
     spark.streams().addListener(accounting);
   }
 
@@ -147,7 +154,14 @@ public final class StreamingQueries {
       QueryStops.quietly(running());
       throw new IllegalStateException(job + " interrupted", e);
     } finally {
+      try {
+        // progress reports reach listeners asynchronously: the last batches' counts are still on their way
+        spark.sparkContext().listenerBus().waitUntilEmpty(LISTENER_DRAIN.toMillis());
+      } catch (java.util.concurrent.TimeoutException e) {
+        LOG.warn("{}: the last progress reports were not all counted within {}", job, LISTENER_DRAIN);
+      }
       spark.streams().removeListener(accounting);
+      metrics.ifPresent(CloudWatchPublisher::close);
     }
   }
 

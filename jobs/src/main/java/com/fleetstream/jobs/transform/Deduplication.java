@@ -3,10 +3,12 @@ package com.fleetstream.jobs.transform;
 import com.fleetstream.jobs.config.SparkDuration;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -20,7 +22,7 @@ import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Drops repeated {@code event_id}s (producer retries, replays) within the watermark. */
+/** Drops repeated events (producer retries, replays: the same event id and event time) within the watermark. */
 public final class Deduplication {
   /** Set on rows older than the watermark when they arrived. */
   public static final String LATE = "late";
@@ -35,9 +37,30 @@ public final class Deduplication {
 
   private Deduplication() {}
 
-  /** For aggregations: rows older than the watermark are dropped too; Spark reports them per batch as late. */
-  public static Dataset<Row> withinWatermark(Dataset<Row> events, SparkDuration watermark) {
-    return events.withWatermark("event_time", watermark.spark()).dropDuplicatesWithinWatermark("event_id");
+  /**
+   * How the events query remembers the events it has let through ({@code DEDUP_STATE}). A
+   * checkpoint's state has the layout it was made with: a query refuses a checkpoint of the other.
+   */
+  public enum StateLayout {
+    /**
+     * A repeat is an event with the same id and event time. The state holds, per 10 seconds of event
+     * time and one of 16 digest partitions, the sorted 16-byte digests of the events let through
+     * ({@link BucketedFirstSighting}): about 30 bytes an event, and a few thousand keys an hour where
+     * {@link #PER_ID} has one per event, which Spark's heap store copies and scans every batch.
+     */
+    BUCKETS,
+    /** A repeat is an event with the same id; the state holds one entry per id (the layout before 2026-12). */
+    PER_ID
+  }
+
+  /**
+   * For aggregations: rows older than the watermark are dropped too; Spark reports them per batch as
+   * late. Repeats as the events query's {@code layout} defines them, so both queries agree on them.
+   */
+  public static Dataset<Row> withinWatermark(Dataset<Row> events, SparkDuration watermark, StateLayout layout) {
+    Dataset<Row> watermarked = events.withWatermark("event_time", watermark.spark());
+    return layout == StateLayout.PER_ID ? watermarked.dropDuplicatesWithinWatermark("event_id")
+        : watermarked.dropDuplicatesWithinWatermark("event_id", "event_time");
   }
 
   /**
@@ -49,19 +72,31 @@ public final class Deduplication {
    * with processing-time timeouts it filters nothing. The timeout only wakes a key up to compare its
    * event time with the watermark. Repeats come out too, with {@link #DUPLICATE} set, to be counted
    * and then dropped by {@link #withoutRepeats}. Run the query with {@link #QUERY_CONF}.
+   *
+   * @param layout how the state remembers events: {@link StateLayout#BUCKETS}, or the layout of
+   *     checkpoints made before it
    */
-  public static Dataset<Row> keepingLate(Dataset<Row> validated, SparkDuration watermark) {
+  public static Dataset<Row> keepingLate(Dataset<Row> validated, SparkDuration watermark, StateLayout layout) {
     StructType schema = validated.schema();
     StructType tagged = schema.add(LATE, DataTypes.BooleanType, false).add(DUPLICATE, DataTypes.BooleanType, false);
     int reason = schema.fieldIndex(EventValidation.REASON);
     int eventId = schema.fieldIndex("event_id");
+    int eventTime = schema.fieldIndex("event_time");
     int sequence = schema.fieldIndex("sequence_number");
-    return validated.withWatermark("event_time", watermark.spark())
-        .groupByKey((MapFunction<Row, String>) r -> r.isNullAt(reason) ? "e" + r.getString(eventId)
+    Dataset<Row> watermarked = validated.withWatermark("event_time", watermark.spark());
+    if (layout == StateLayout.PER_ID) {
+      return watermarked
+          .groupByKey((MapFunction<Row, String>) r -> r.isNullAt(reason) ? "e" + r.getString(eventId)
+              : "q" + r.getString(sequence), Encoders.STRING())
+          .flatMapGroupsWithState(new FirstSighting(eventTime, reason, watermark.value().toMillis()),
+              OutputMode.Append(), Encoders.LONG(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout());
+    }
+    return watermarked
+        .groupByKey((MapFunction<Row, String>) r -> r.isNullAt(reason)
+            ? BucketedFirstSighting.key(r.getString(eventId), ((Timestamp) r.get(eventTime)).getTime())
             : "q" + r.getString(sequence), Encoders.STRING())
-        .flatMapGroupsWithState(new FirstSighting(schema.fieldIndex("event_time"), reason,
-                watermark.value().toMillis()), OutputMode.Append(), Encoders.LONG(), Encoders.row(tagged),
-            GroupStateTimeout.ProcessingTimeTimeout());
+        .flatMapGroupsWithState(new BucketedFirstSighting(eventId, eventTime, reason, watermark.value().toMillis()),
+            OutputMode.Append(), Encoders.BINARY(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout());
   }
 
   /** {@link #keepingLate}'s rows but the repeats. */
@@ -110,14 +145,14 @@ public final class Deduplication {
           state.setTimeoutDuration(wakeUpMs);
         }
         // a late event keeps no state: the watermark has passed it already (the late table merges on
-        // the event id instead)
+        // the event's id and time instead)
         out.add(tag(first, late, false));
       }
       rows.forEachRemaining(r -> out.add(tag(r, false, true)));
       return out.iterator();
     }
 
-    private static Row tag(Row row, boolean late, boolean duplicate) {
+    static Row tag(Row row, boolean late, boolean duplicate) {
       Object[] values = new Object[row.size() + 2];
       for (int i = 0; i < row.size(); i++) {
         values[i] = row.get(i);
@@ -125,6 +160,69 @@ public final class Deduplication {
       values[row.size()] = late;
       values[row.size() + 1] = duplicate;
       return RowFactory.create(values);
+    }
+  }
+
+  /**
+   * {@link StateLayout#BUCKETS}: state per bucket of 10 seconds of event time and digest partition
+   * ({@link #key}), the sorted digests of the events it let through ({@link EventDigests}). A
+   * bucket is dropped once the watermark passes its end, found by a processing-time timeout as in
+   * {@link FirstSighting}; its events are older than the watermark from then on, so none of them can
+   * be let through again.
+   */
+  record BucketedFirstSighting(int eventId, int eventTime, int reason, long wakeUpMs)
+      implements FlatMapGroupsWithStateFunction<String, Row, byte[], Row> {
+    static final long BUCKET_MS = 10_000;
+    static final int PARTITIONS = 16;
+
+    /** "e" + the bucket's first millisecond + "/" + the digest's partition. */
+    static String key(String eventId, long eventTimeMs) {
+      return "e" + Math.floorDiv(eventTimeMs, BUCKET_MS) * BUCKET_MS + "/"
+          + EventDigests.partition(EventDigests.of(eventId, eventTimeMs), PARTITIONS);
+    }
+
+    private static long bucketEnd(String key) {
+      return Long.parseLong(key.substring(1, key.indexOf('/'))) + BUCKET_MS;
+    }
+
+    @Override
+    public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<byte[]> state) {
+      long watermark = state.getCurrentWatermarkMs();
+      if (state.hasTimedOut()) {
+        if (bucketEnd(key) <= watermark) {
+          state.remove();
+        } else {
+          state.setTimeoutDuration(wakeUpMs);
+        }
+        return Collections.emptyIterator();
+      }
+      List<Row> out = new ArrayList<>();
+      if (key.startsWith("q")) { // invalid: keyed by its sequence number, it goes to quarantine as it came
+        rows.forEachRemaining(r -> out.add(FirstSighting.tag(r, false, false)));
+        return out.iterator();
+      }
+      byte[] seen = state.exists() ? state.get() : new byte[0];
+      TreeSet<byte[]> now = new TreeSet<>(Arrays::compareUnsigned);
+      List<byte[]> added = new ArrayList<>();
+      rows.forEachRemaining(r -> {
+        long time = ((Timestamp) r.get(eventTime)).getTime();
+        byte[] digest = EventDigests.of(r.getString(eventId), time);
+        if (EventDigests.contains(seen, digest) || !now.add(digest)) {
+          out.add(FirstSighting.tag(r, false, true));
+        } else if (time < watermark) {
+          // a late event keeps no state: the watermark has passed it already (the late table merges on
+          // the event's id and time instead)
+          out.add(FirstSighting.tag(r, true, false));
+        } else {
+          added.add(digest);
+          out.add(FirstSighting.tag(r, false, false));
+        }
+      });
+      if (!added.isEmpty()) {
+        state.update(EventDigests.plus(seen, added));
+        state.setTimeoutDuration(wakeUpMs);
+      }
+      return out.iterator();
     }
   }
 }

@@ -38,6 +38,15 @@ class JobConfigTest {
         SparkDuration.parse("5 minutes"), SparkDuration.parse("30 seconds"), java.util.Optional.empty(),
         java.util.Optional.empty()));
     assertThat(s.historyRetention()).isEqualTo(Duration.ofDays(90));
+    assertThat(s.dedupState()).isEqualTo(com.fleetstream.jobs.transform.Deduplication.StateLayout.BUCKETS);
+    assertThat(s.metrics()).isEqualTo(new MetricsConfig(java.util.Optional.empty(), "fleet-location",
+        java.util.Optional.empty(), "us-east-1"));
+    assertThat(LocationJobConfig.parse(withDb("--DEDUP_STATE", "per-id", "--METRICS_NAMESPACE", "Fleetstream"))
+        .streaming()).satisfies(p -> {
+          assertThat(p.dedupState()).isEqualTo(com.fleetstream.jobs.transform.Deduplication.StateLayout.PER_ID);
+          assertThat(p.metrics().namespace()).contains("Fleetstream");
+          assertThat(p.metrics().jobName()).isEqualTo("location");
+        });
   }
 
   @Test
@@ -157,6 +166,10 @@ class JobConfigTest {
         .hasMessage("--MAX_RECORDS_PER_READ must be within 1..10000, got 0");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--MAX_EVENT_AGE", "4000 days")))
         .hasMessage("--MAX_EVENT_AGE must be at most 3650 days, got 4000 days");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--DEDUP_STATE", "hashed")))
+        .hasMessageStartingWith("--DEDUP_STATE cannot parse 'hashed': must be buckets or per-id");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--METRICS_NAMESPACE", "AWS/Glue")))
+        .hasMessageStartingWith("--METRICS_NAMESPACE must be 1-255 letters");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("stray")))
         .hasMessage("--stray expected --KEY value");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--PG_HISTORY_RETENTION", "7 days")))

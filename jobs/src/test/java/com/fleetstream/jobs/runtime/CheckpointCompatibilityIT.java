@@ -60,7 +60,7 @@ class CheckpointCompatibilityIT {
     StreamingConfig config = StreamingConfig.from(GlueArgs.parse(
         "--CHECKPOINT_PATH", work.resolve("checkpoints").toUri().toString(),
         "--OUTPUT_PATH", work.resolve("out").toUri().toString(), "--SINKS", "parquet",
-        "--TRIGGER_INTERVAL", "1 second", "--MAX_RUN_SECONDS", "4", "--SHUFFLE_PARTITIONS", "2"), "s", "1 minute");
+        "--TRIGGER_INTERVAL", "1 second", "--MAX_RUN_SECONDS", "4", "--SHUFFLE_PARTITIONS", "2"), "compat", "s", "1 minute");
     Dataset<Row> rate = spark.readStream().format("rate").option("rowsPerSecond", "20").load();
     Dataset<Row> deduplicated = rate.withWatermark("timestamp", "1 minute").dropDuplicatesWithinWatermark("value");
 

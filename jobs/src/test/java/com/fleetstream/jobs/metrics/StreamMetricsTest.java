@@ -1,0 +1,69 @@
+package com.fleetstream.jobs.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fleetstream.jobs.metrics.StreamMetrics.Datum;
+import com.fleetstream.jobs.runtime.BatchAccounting.Counts;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.spark.sql.streaming.SinkProgress;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.junit.jupiter.api.Test;
+
+class StreamMetricsTest {
+  private static final String AT = "2026-12-06T10:00:00.000Z";
+  private static final Instant T = Instant.parse(AT);
+
+  private static StreamingQueryProgress progress(SourceProgress... sources) {
+    return new StreamingQueryProgress(UUID.randomUUID(), UUID.randomUUID(), "location-events", AT, 7, 1234,
+        Map.of(), Map.of(), new StateOperatorProgress[0], sources, new SinkProgress("foreachBatch"), Map.of());
+  }
+
+  private static SourceProgress kinesis(String stream, Map<String, String> metrics) {
+    return new SourceProgress("KinesisStreamSource[" + stream + "]", "{}", "{}", "{}", 10, 1, 1, metrics);
+  }
+
+  @Test
+  void aBatchReportsItsCountsAndEachStreamsLagAsAWholeAndPerShard() {
+    StreamingQueryProgress p = progress(kinesis("fleet-locations", Map.of("maxMillisBehindLatest", "1500",
+        "millisBehindLatest", "{\"shardId-000000000000\":1500,\"shardId-000000000001\":0}", "expiredGaps", "0")));
+    Counts counts = new Counts("location-events", 7, 100, 3, 97, 2, 90L, 4, 3L, null,
+        Map.of("parquet", 90L, "postgres", 90L));
+
+    List<Datum> data = StreamMetrics.of("dev-location-streaming", p, Optional.of(counts));
+
+    Map<String, String> stream = Map.of("JobName", "dev-location-streaming", "StreamName", "fleet-locations");
+    Map<String, String> query = Map.of("JobName", "dev-location-streaming", "Query", "location-events");
+    assertThat(data).containsExactly(
+        new Datum("MillisBehindLatest", "Milliseconds", 1500, stream, T),
+        new Datum("MillisBehindLatest", "Milliseconds", 1500, with(stream, "ShardId", "shardId-000000000000"), T),
+        new Datum("MillisBehindLatest", "Milliseconds", 0, with(stream, "ShardId", "shardId-000000000001"), T),
+        new Datum("RecordsRead", "Count", 100, query, T),
+        new Datum("RecordsQuarantined", "Count", 3, query, T),
+        new Datum("LateEvents", "Count", 4, query, T),
+        new Datum("EventsKept", "Count", 90, query, T),
+        new Datum("Duplicates", "Count", 3, query, T),
+        new Datum("RowsWritten", "Count", 180, query, T),
+        new Datum("BatchDuration", "Milliseconds", 1234, query, T));
+  }
+
+  @Test
+  void anIdleReportGivesTheLagOnlyAndOtherSourcesNothing() {
+    StreamingQueryProgress p = progress(kinesis("a", Map.of("maxMillisBehindLatest", "0", "millisBehindLatest", "{}")),
+        new SourceProgress("RateStreamV2[rowsPerSecond=1]", "{}", "{}", "{}", 0, 0, 0, Map.of()));
+
+    assertThat(StreamMetrics.of("job", p, Optional.empty())).containsExactly(
+        new Datum("MillisBehindLatest", "Milliseconds", 0, Map.of("JobName", "job", "StreamName", "a"), T));
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> m = new java.util.LinkedHashMap<>(base);
+    m.put(key, value);
+    return m;
+  }
+}

@@ -1,0 +1,184 @@
+package com.fleetstream.terraform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The sizing table, from measurements: the fixes a second per core the location job keeps up with
+ * ({@code benchmarks/results/latest-capacity.json}) and its state's bytes per event, per fix in an
+ * open window and per vehicle ({@code latest-state.json}). For 1,000, 10,000 and 100,000 vehicles (one fix every 5 s) it gives the
+ * streaming job's Glue worker type and count, the location stream's shards, and the monthly cost at
+ * list prices beside Amazon Data Firehose delivering the same records to S3 as Parquet. The README's
+ * table and {@code terraform/modules/sizing} are printed from here, and tests hold both to it.
+ *
+ * <p>{@code bash scripts/sizing.sh} writes both from the latest measurements.
+ */
+public final class Sizing {
+  /** us-east-1 list prices (USD), as published on AWS's pricing pages; taken on {@value #PRICES_TAKEN}. */
+  public static final String PRICES_TAKEN = "2026-12-06";
+  static final double GLUE_DPU_HOUR = 0.44;
+  static final double KINESIS_SHARD_HOUR = 0.015;
+  static final double KINESIS_MILLION_PUT_UNITS = 0.014;
+  static final double FIREHOSE_INGEST_GB = 0.029;
+  static final double FIREHOSE_PARQUET_GB = 0.018;
+  /** Firehose bills each record rounded up to 5 KB; a fix is about 230 bytes. */
+  static final double FIREHOSE_RECORD_KB = 5;
+  static final double HOURS_A_MONTH = 730;
+
+  static final int SECONDS_BETWEEN_FIXES = 5;
+  /** Room to catch up after a restart or a burst: the workers are sized for twice the steady rate. */
+  static final double HEADROOM = 2;
+  /** The default DEDUP_WATERMARK: each event id is remembered this long. */
+  static final int DEDUP_SECONDS = 3600;
+  /** The windows query's default WINDOW_WATERMARK: its deduplication remembers each event this long. */
+  static final int WINDOW_WATERMARK_SECONDS = 600;
+  /** An hour window's fixes, plus the last 10 minutes' in the next while the watermark closes the first. */
+  static final int FIXES_IN_OPEN_WINDOWS = (3600 + 600) / SECONDS_BETWEEN_FIXES;
+  /** Spark's heap state store keeps the previous version's map beside the current one while a batch runs. */
+  static final int STATE_COPIES = 2;
+  /** The share of a worker's memory given to state; the rest is Spark, its caches and the sinks. */
+  static final double STATE_SHARE_OF_MEMORY = 0.25;
+  /** Fixes a second one shard takes, below Kinesis's 1,000 records a second per shard. */
+  static final int FIXES_PER_SHARD = 800;
+  /** AWS offers G.025X for low-volume streaming jobs: here, up to this many executors. */
+  static final int MAX_SMALL_EXECUTORS = 4;
+  static final int[] FLEETS = {1_000, 10_000, 100_000};
+
+  record Worker(String type, int vcpus, int memoryGb, double dpu) {}
+
+  static final List<Worker> WORKERS = List.of(new Worker("G.025X", 2, 4, 0.25), new Worker("G.1X", 4, 16, 1),
+      new Worker("G.2X", 8, 32, 2));
+
+  /**
+   * What the benchmarks measured: the rate per core, and the state's bytes per event remembered by
+   * the events query ({@code DEDUP_STATE buckets}) and by the windows query (Spark's operator), per
+   * fix in an open window, and per vehicle for trip detection.
+   */
+  public record Measured(double fixesPerSecondPerCore, double stateBytesPerId, double windowDedupBytesPerId,
+      double windowBytesPerFix, double tripBytesPerVehicle) {
+    /**
+     * The rate per core is the highest the location job kept up with (its backlog did not grow) over
+     * the cores of the machine it shared with kinesalite, PostgreSQL and the simulator: the rate
+     * within the p95 goal is set by the per-batch latency floor, which more executors do not lower.
+     */
+    public static Measured from(Path repo) throws IOException {
+      Path capacity = repo.resolve("benchmarks/results/latest-capacity.json");
+      Path state = repo.resolve("benchmarks/results/latest-state.json");
+      return new Measured(figure(capacity, "kept_up_location", "ours") / cores(capacity),
+          figure(state, "state: bytes per remembered event id (", "ours"),
+          figure(state, "state: bytes per remembered event id (", "baseline"),
+          figure(state, "state: windows query, bytes per fix", "ours"),
+          figure(state, "state: trip detection, bytes per vehicle", "ours"));
+    }
+
+    /** A row's figure ("ours" or "baseline"), from the one-row-per-line file Results writes. */
+    private static double figure(Path results, String namePrefix, String which) throws IOException {
+      java.util.regex.Pattern row = java.util.regex.Pattern.compile("\\{\"name\": \""
+          + java.util.regex.Pattern.quote(namePrefix) + "[^\"]*\", .*\"" + which + "\": ([0-9.]+),");
+      for (String line : Files.readAllLines(results)) {
+        java.util.regex.Matcher m = row.matcher(line.strip());
+        if (m.lookingAt() && Double.parseDouble(m.group(1)) > 0) {
+          return Double.parseDouble(m.group(1));
+        }
+      }
+      throw new IllegalStateException(results + " has no positive " + which + " figure of " + namePrefix + "...");
+    }
+
+    private static int cores(Path results) throws IOException {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"machine\": \"(\\d+) cores")
+          .matcher(Files.readString(results));
+      if (!m.find()) {
+        throw new IllegalStateException(results + " does not say how many cores it ran on");
+      }
+      return Integer.parseInt(m.group(1));
+    }
+  }
+
+  /** One fleet size's row. */
+  public record Row(int vehicles, double fixesPerSecond, double stateGb, String workerType, int workers,
+      int shards, double glueMonthly, double kinesisMonthly, double firehoseMonthly) {}
+
+  public static List<Row> table(Measured m) {
+    List<Row> rows = new ArrayList<>();
+    for (int vehicles : FLEETS) {
+      double rate = vehicles / (double) SECONDS_BETWEEN_FIXES;
+      double cores = Math.ceil(HEADROOM * rate / m.fixesPerSecondPerCore());
+      double stateGb = STATE_COPIES * (rate * DEDUP_SECONDS * m.stateBytesPerId()
+          + rate * WINDOW_WATERMARK_SECONDS * m.windowDedupBytesPerId()
+          + vehicles * FIXES_IN_OPEN_WINDOWS * m.windowBytesPerFix()
+          + vehicles * m.tripBytesPerVehicle()) / 1e9;
+      Worker best = null;
+      int bestWorkers = 0;
+      for (Worker w : WORKERS) {
+        int executors = (int) Math.max(Math.ceil(cores / w.vcpus()), Math.ceil(stateGb / (STATE_SHARE_OF_MEMORY
+            * w.memoryGb())));
+        if (w.type().equals("G.025X") && executors > MAX_SMALL_EXECUTORS) {
+          continue;
+        }
+        int workers = Math.max(1, executors) + 1; // one worker is the driver
+        if (best == null || workers * w.dpu() < bestWorkers * best.dpu()) {
+          best = w;
+          bestWorkers = workers;
+        }
+      }
+      int shards = (int) Math.ceil(rate / FIXES_PER_SHARD);
+      double fixesAMonth = rate * 3600 * HOURS_A_MONTH;
+      double firehoseGb = fixesAMonth * FIREHOSE_RECORD_KB * 1024 / (1 << 30);
+      rows.add(new Row(vehicles, rate, stateGb, best.type(), bestWorkers, shards,
+          bestWorkers * best.dpu() * GLUE_DPU_HOUR * HOURS_A_MONTH,
+          shards * KINESIS_SHARD_HOUR * HOURS_A_MONTH + fixesAMonth / 1e6 * KINESIS_MILLION_PUT_UNITS,
+          firehoseGb * (FIREHOSE_INGEST_GB + FIREHOSE_PARQUET_GB)));
+    }
+    return rows;
+  }
+
+  /** The README's table. */
+  public static String markdown(List<Row> rows) {
+    StringBuilder s = new StringBuilder("| vehicles | fixes/s | state | streaming job | location shards |"
+        + " Glue / month | Kinesis / month | ours / month | Firehose → Parquet / month |\n"
+        + "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+    for (Row r : rows) {
+      s.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.2f GB | %d × %s | %d | $%,.0f | $%,.0f | $%,.0f | $%,.0f |%n",
+          r.vehicles(), r.fixesPerSecond(), r.stateGb(), r.workers(), r.workerType(), r.shards(), r.glueMonthly(),
+          r.kinesisMonthly(), r.glueMonthly() + r.kinesisMonthly(), r.firehoseMonthly()));
+    }
+    return s.toString();
+  }
+
+  /** terraform/modules/sizing's table. */
+  public static String hcl(List<Row> rows) {
+    List<String> objects = rows.stream().map(r -> String.format(Locale.ROOT, "    { vehicles = %d, worker_type ="
+        + " \"%s\", streaming_workers = %d, location_shards = %d }", r.vehicles(), r.workerType(), r.workers(),
+        r.shards())).toList();
+    return "  table = [\n" + String.join(",\n", objects) + "\n  ]\n";
+  }
+
+  /**
+   * Prints the table from the measurements in the repository at {@code args[0]} and writes it into
+   * the README and terraform/modules/sizing/main.tf, in place of the tables there.
+   */
+  public static void main(String[] args) throws IOException {
+    Path repo = Path.of(args.length > 0 ? args[0] : ".");
+    List<Row> rows = table(Measured.from(repo));
+    replace(repo.resolve("README.md"), "| vehicles | fixes/s | state |", "\n\n", markdown(rows));
+    replace(repo.resolve("terraform/modules/sizing/main.tf"), "  table = [", "  ]\n", hcl(rows));
+    System.out.println(markdown(rows));
+    System.out.println("written to README.md and terraform/modules/sizing/main.tf");
+  }
+
+  /** Replaces the text from {@code start} to the end of the first {@code end} after it. */
+  private static void replace(Path file, String start, String end, String with) throws IOException {
+    String text = Files.readString(file);
+    int from = text.indexOf(start);
+    int to = text.indexOf(end, from);
+    if (from < 0 || to < 0) {
+      throw new IllegalStateException(file + " has no table starting '" + start + "'");
+    }
+    int stop = end.equals("\n\n") ? to + 1 : to + end.length();
+    Files.writeString(file, text.substring(0, from) + with + text.substring(stop));
+  }
+}

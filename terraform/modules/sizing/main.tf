@@ -1,0 +1,12 @@
+# The README's sizing table as defaults: for a fleet size, the streaming jobs' Glue worker type and
+# count and the location stream's shards. Written by scripts/sizing.sh (com.fleetstream.terraform.Sizing)
+# from the measured figures (benchmarks/results/latest-capacity.json, latest-state.json); SizingTest holds
+# this table to them.
+locals {
+  table = [
+    { vehicles = 1000, worker_type = "G.025X", streaming_workers = 2, location_shards = 1 },
+    { vehicles = 10000, worker_type = "G.1X", streaming_workers = 3, location_shards = 3 },
+    { vehicles = 100000, worker_type = "G.1X", streaming_workers = 13, location_shards = 25 }
+  ]
+  row = [for r in local.table : r if r.vehicles >= var.fleet_vehicles][0]
+}

@@ -1,0 +1,14 @@
+output "worker_type" {
+  description = "Glue worker type of the streaming jobs for this fleet."
+  value       = local.row.worker_type
+}
+
+output "streaming_workers" {
+  description = "Workers per streaming job for this fleet (one of them the driver)."
+  value       = local.row.streaming_workers
+}
+
+output "location_shards" {
+  description = "Shards of the location stream for this fleet (PROVISIONED)."
+  value       = local.row.location_shards
+}
