@@ -1,8 +1,8 @@
 package com.fleetstream.jobs.runtime;
 
 import com.fleetstream.jobs.config.SparkDuration;
-import com.fleetstream.jobs.metrics.CloudWatchPublisher;
 import com.fleetstream.jobs.config.StreamingConfig;
+import com.fleetstream.jobs.metrics.CloudWatchPublisher;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.jobs.sink.Sinks;
 import java.time.Duration;
@@ -157,7 +157,7 @@ public final class StreamingQueries {
       try {
         // progress reports reach listeners asynchronously: the last batches' counts are still on their way
         spark.sparkContext().listenerBus().waitUntilEmpty(LISTENER_DRAIN.toMillis());
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         LOG.warn("{}: the last progress reports were not all counted within {}", job, LISTENER_DRAIN);
       }
       spark.streams().removeListener(accounting);
