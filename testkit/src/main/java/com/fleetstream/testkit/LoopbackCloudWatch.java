@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +75,7 @@ public final class LoopbackCloudWatch implements AutoCloseable {
     if (raw.length > MAX_BODY_BYTES) {
       refusal = new String[] {"413", "RequestEntityTooLarge", "Request size " + raw.length + " exceeded 1048576 bytes"};
     } else {
-      refusal = check(params(new String(raw, StandardCharsets.UTF_8)), accessKey(exchange), accepted);
+      refusal = check(LoopbackHttp.formParams(new String(raw, StandardCharsets.UTF_8)), accessKey(exchange), accepted);
     }
     int status;
     String xml;
@@ -92,24 +91,7 @@ public final class LoopbackCloudWatch implements AutoCloseable {
       xml = "<PutMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><ResponseMetadata>"
           + "<RequestId>" + requestId + "</RequestId></ResponseMetadata></PutMetricDataResponse>";
     }
-    byte[] out = xml.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "text/xml");
-    exchange.getResponseHeaders().add("x-amzn-RequestId", requestId);
-    exchange.sendResponseHeaders(status, out.length);
-    exchange.getResponseBody().write(out);
-    exchange.close();
-  }
-
-  private static Map<String, String> params(String body) {
-    Map<String, String> params = new LinkedHashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return params;
+    LoopbackHttp.answerXml(exchange, status, requestId, xml);
   }
 
   /** The access key id of a SigV4 Authorization header, or "" for an unsigned call. */

@@ -4,11 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,15 +58,8 @@ public final class LoopbackSns implements AutoCloseable {
   }
 
   private void answer(HttpExchange exchange) throws IOException {
-    Map<String, String> params = new LinkedHashMap<>();
-    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
+    Map<String, String> params = LoopbackHttp.formParams(
+        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     requests.add(params);
     int status;
     String xml;
@@ -89,12 +80,7 @@ public final class LoopbackSns implements AutoCloseable {
             + "</RequestId></ResponseMetadata></PublishResponse>";
       }
     }
-    byte[] out = xml.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "text/xml");
-    exchange.getResponseHeaders().add("x-amzn-RequestId", requestId);
-    exchange.sendResponseHeaders(status, out.length);
-    exchange.getResponseBody().write(out);
-    exchange.close();
+    LoopbackHttp.answerXml(exchange, status, requestId, xml);
   }
 
   /** An error answer: HTTP status, SNS error code and message. */
