@@ -84,9 +84,8 @@ class DeployedPipelineIT {
   static void deployAndRun() throws Exception {
     Path work = Files.createTempDirectory(Path.of("target"), "glue-deploy-").toAbsolutePath();
     db = TestPostgres.database("glue_deploy");
-    // two and one shards instead of ON_DEMAND's four: fewer tasks per batch on the test's two cores
-    deployment = Deployment.start(Terraform.environment("dev", Deployment.CLOUD,
-        Map.of("kinesis_stream_mode", "PROVISIONED")), work, db.jdbcUrl(), db.user());
+    // dev's tfvars as they are: the streams provisioned with the sizing table's shards for 1,000 vehicles
+    deployment = Deployment.start(Terraform.environment("dev", Deployment.CLOUD), work, db.jdbcUrl(), db.user());
     String locations = deployment.job("location").defaultArguments().get("--STREAM_NAME");
     String sensors = deployment.job("sensor").defaultArguments().get("--STREAM_NAME");
 

@@ -80,10 +80,9 @@ public final class LocalPipeline {
     deleteRecursively(workdir);
     Files.createDirectories(workdir);
 
-    // as a user would set them in terraform.tfvars: a geofences file, and the streams provisioned at dev's
-    // shard counts (2 and 1) instead of on-demand's 4 each, fewer tasks per batch on a laptop's cores
-    Terraform.Module plan = Terraform.environment("dev", Deployment.CLOUD,
-        Map.of("geofences_key", GEOFENCES_KEY, "kinesis_stream_mode", "PROVISIONED"));
+    // as a user would set it in terraform.tfvars: a geofences file (the streams are provisioned with the
+    // sizing table's shards for dev's 1,000 vehicles)
+    Terraform.Module plan = Terraform.environment("dev", Deployment.CLOUD, Map.of("geofences_key", GEOFENCES_KEY));
     try (PostgresServer postgres = PostgresServer.start(workdir.resolve("postgres"));
          Deployment aws = Deployment.start(plan, workdir, postgres.jdbcUrl(), PostgresServer.SUPERUSER)) {
       Map<String, String> buckets = aws.buckets();
