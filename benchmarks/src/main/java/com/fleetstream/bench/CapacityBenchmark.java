@@ -5,7 +5,6 @@ import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.Simulator;
-import com.fleetstream.simulator.SimulatorConfig;
 import com.fleetstream.testkit.KinesisEmulator;
 import com.fleetstream.testkit.PostgresServer;
 import java.nio.file.Files;
@@ -47,7 +46,6 @@ final class CapacityBenchmark {
   private static final int WARM_UP_RATE = 500;
   private static final int DRAIN_SECONDS = 60;
   private static final int SHARDS = 4;
-  private static final String STREAM = "bench-locations";
 
   private CapacityBenchmark() {}
 
@@ -77,6 +75,11 @@ final class CapacityBenchmark {
   }
 
   static List<Results.Row> run(SparkSession spark, int stepSeconds, int[] rates, Path repo) throws Exception {
+    if (stepSeconds <= SETTLE_SECONDS + 10 || rates.length == 0) {
+      throw new IllegalArgumentException("BENCH_CAPACITY: steps must be longer than " + (SETTLE_SECONDS + 10)
+          + " s (the first " + SETTLE_SECONDS + " s of a step settle, the backlog is averaged over 10 s at each end)"
+          + " and name at least one rate; got " + stepSeconds + " s and " + rates.length + " rates");
+    }
     Path dir = Files.createTempDirectory("bench-capacity");
     Path jfr = repo.resolve("benchmarks/target/capacity.jfr");
     List<Results.Row> rows = new ArrayList<>();
@@ -90,17 +93,11 @@ final class CapacityBenchmark {
       rows.add(new Results.Row("capacity: kinesalite's own GetRecords ceiling (records/s)", ceiling[1], 0,
           "records/s", "none: what the emulator serves with nothing else running"));
 
-      kinesis.createStream(STREAM, SHARDS);
-      kinesis.createStream("bench-sensors", 1);
+      kinesis.createStream(LatencyBenchmark.STREAM, SHARDS);
+      kinesis.createStream(LatencyBenchmark.SENSORS, 1);
       PgConnectionSpec db = new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null);
       int runSeconds = WARM_UP_SECONDS + rates.length * stepSeconds + DRAIN_SECONDS;
-      LocationJobConfig job = LocationJobConfig.parse("--STREAM_NAME", STREAM,
-          "--KINESIS_ENDPOINT", kinesis.endpoint().toString(), "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY,
-          "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY, "--OUTPUT_PATH", dir.resolve("out").toUri().toString(),
-          "--CHECKPOINT_PATH", dir.resolve("checkpoints").toUri().toString(), "--TRIGGER_INTERVAL", "1 second",
-          "--WINDOWS_TRIGGER_INTERVAL", "30 seconds", "--SHUFFLE_PARTITIONS", "4",
-          "--MAX_RUN_SECONDS", Integer.toString(runSeconds), "--SINKS", "parquet,delta,postgres",
-          "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user());
+      LocationJobConfig job = LatencyBenchmark.job(kinesis, db, dir, runSeconds, "parquet,delta,postgres");
 
       Map<Long, Long> seen = new ConcurrentHashMap<>();
       AtomicBoolean done = new AtomicBoolean();
@@ -186,11 +183,7 @@ final class CapacityBenchmark {
   }
 
   private static long send(KinesisEmulator kinesis, int perSecond, int seconds, int seed) {
-    SimulatorConfig sim = SimulatorConfig.parse(new String[] {"--endpoint", kinesis.endpoint().toString(),
-        "--location-stream", STREAM, "--sensor-stream", "bench-sensors", "--vehicles", Integer.toString(perSecond),
-        "--gps-interval-seconds", "1", "--realtime", "true", "--duration-seconds", Integer.toString(seconds),
-        "--seed", Integer.toString(42 + seed)});
-    return Simulator.send(sim, kinesis.client()).count(OutgoingRecord.Stream.LOCATION, OutgoingRecord.Kind.VALID);
+    return Simulator.send(LatencyBenchmark.realTime(kinesis, perSecond, seconds, 42 + seed), kinesis.client()).count(OutgoingRecord.Stream.LOCATION, OutgoingRecord.Kind.VALID);
   }
 
   /**

@@ -36,7 +36,8 @@ final class LatencyBenchmark {
   private static final String TRIGGER = "1 second";
   /** Hour-long windows are final only after the watermark passes their end: no reader waits on them. */
   private static final String WINDOWS_TRIGGER = "30 seconds";
-  private static final String STREAM = "bench-locations";
+  static final String STREAM = "bench-locations";
+  static final String SENSORS = "bench-sensors";
   static final int WARM_UP_SECONDS = 30;
 
   private LatencyBenchmark() {}
@@ -46,18 +47,10 @@ final class LatencyBenchmark {
     try (KinesisEmulator kinesis = KinesisEmulator.start();
          PostgresServer pg = PostgresServer.start(dir.resolve("postgres"))) {
       kinesis.createStream(STREAM, 2);
-      kinesis.createStream("bench-sensors", 1);
+      kinesis.createStream(SENSORS, 1);
       PgConnectionSpec db = new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null);
-      SimulatorConfig sim = SimulatorConfig.parse(new String[] {"--endpoint", kinesis.endpoint().toString(),
-          "--location-stream", STREAM, "--sensor-stream", "bench-sensors", "--vehicles", Integer.toString(perSecond),
-          "--gps-interval-seconds", "1", "--realtime", "true", "--duration-seconds", Integer.toString(WARM_UP_SECONDS + seconds)});
-      LocationJobConfig job = LocationJobConfig.parse("--STREAM_NAME", STREAM,
-          "--KINESIS_ENDPOINT", kinesis.endpoint().toString(), "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY,
-          "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY, "--OUTPUT_PATH", dir.resolve("out").toUri().toString(),
-          "--CHECKPOINT_PATH", dir.resolve("checkpoints").toUri().toString(), "--TRIGGER_INTERVAL", TRIGGER,
-          "--WINDOWS_TRIGGER_INTERVAL", WINDOWS_TRIGGER,
-          "--SHUFFLE_PARTITIONS", "4", "--MAX_RUN_SECONDS", Integer.toString(WARM_UP_SECONDS + seconds + 30),
-          "--SINKS", sinks, "--PG_JDBC_URL", db.jdbcUrl(), "--PG_USER", db.user());
+      SimulatorConfig sim = realTime(kinesis, perSecond, WARM_UP_SECONDS + seconds, 42);
+      LocationJobConfig job = job(kinesis, db, dir, WARM_UP_SECONDS + seconds + 30, sinks);
 
       Map<Long, Long> seen = new ConcurrentHashMap<>(); // batch id -> when its ledger row was first seen
       AtomicBoolean done = new AtomicBoolean();
@@ -88,6 +81,25 @@ final class LatencyBenchmark {
           new Results.Row(what + ", p95", percentile(sorted, 95), 0, "ms", baseline),
           new Results.Row(what + ", p99", percentile(sorted, 99), 0, "ms", baseline));
     }
+  }
+
+  /** The simulator sending {@code perSecond} fixes a second in real time (event time now) for {@code seconds}. */
+  static SimulatorConfig realTime(KinesisEmulator kinesis, int perSecond, int seconds, int seed) {
+    return SimulatorConfig.parse(new String[] {"--endpoint", kinesis.endpoint().toString(),
+        "--location-stream", STREAM, "--sensor-stream", SENSORS, "--vehicles", Integer.toString(perSecond),
+        "--gps-interval-seconds", "1", "--realtime", "true", "--duration-seconds", Integer.toString(seconds),
+        "--seed", Integer.toString(seed)});
+  }
+
+  /** The location job on {@link #STREAM} with {@code sinks}, stopping after {@code seconds}. */
+  static LocationJobConfig job(KinesisEmulator kinesis, PgConnectionSpec db, Path dir, int seconds, String sinks) {
+    return LocationJobConfig.parse("--STREAM_NAME", STREAM,
+        "--KINESIS_ENDPOINT", kinesis.endpoint().toString(), "--KINESIS_ACCESS_KEY_ID", KinesisEmulator.ACCESS_KEY,
+        "--KINESIS_SECRET_KEY", KinesisEmulator.SECRET_KEY, "--OUTPUT_PATH", dir.resolve("out").toUri().toString(),
+        "--CHECKPOINT_PATH", dir.resolve("checkpoints").toUri().toString(), "--TRIGGER_INTERVAL", TRIGGER,
+        "--WINDOWS_TRIGGER_INTERVAL", WINDOWS_TRIGGER, "--SHUFFLE_PARTITIONS", "4",
+        "--MAX_RUN_SECONDS", Integer.toString(seconds), "--SINKS", sinks, "--PG_JDBC_URL", db.jdbcUrl(),
+        "--PG_USER", db.user());
   }
 
   static void poll(PgConnectionSpec db, Map<Long, Long> seen, AtomicBoolean done) {

@@ -85,10 +85,10 @@ final class StateBenchmark {
         .drop("timestamp", "value");
     SparkDuration watermark = SparkDuration.parse("10 minutes");
     long fixesSent = (long) vehicles * VEHICLE_BATCHES;
-    StreamingQueryProgress windows = run(VehicleWindowStats.aggregate(Deduplication.withinWatermark(fixes, watermark,
-        Deduplication.StateLayout.BUCKETS), SparkDuration.parse("1 hour"), 1.0), fixesSent);
-    StreamingQueryProgress trips = run(TripsAndStops.detect(fixes, TripRules.from(GlueArgs.parse()), List.of(),
-        watermark), fixesSent);
+    StreamingQueryProgress windows = last(run(VehicleWindowStats.aggregate(Deduplication.withinWatermark(fixes,
+        watermark, Deduplication.StateLayout.BUCKETS), SparkDuration.parse("1 hour"), 1.0), fixesSent, VEHICLE_BATCHES));
+    StreamingQueryProgress trips = last(run(TripsAndStops.detect(fixes, TripRules.from(GlueArgs.parse()), List.of(),
+        watermark), fixesSent, VEHICLE_BATCHES));
     String none = "none (absolute)";
     return List.of(
         new Results.Row("state: windows query, bytes per fix in an open window (" + vehicles + " vehicles)",
@@ -99,8 +99,11 @@ final class StateBenchmark {
 
   private static final int VEHICLE_BATCHES = 20;
 
-  /** Runs {@code rows} until {@code sent} rows went in; its last progress. */
-  private static StreamingQueryProgress run(Dataset<Row> rows, long sent) throws Exception {
+  /**
+   * Runs {@code rows} until all {@code sent} rows went in, in about {@code batches} batches (the
+   * source's first may be empty); its progress reports.
+   */
+  private static StreamingQueryProgress[] run(Dataset<Row> rows, long sent, int batches) throws Exception {
     StreamingQuery query = rows.writeStream().format("noop")
         .option("checkpointLocation", Files.createTempDirectory("bench-state").toUri().toString()).start();
     try {
@@ -109,8 +112,14 @@ final class StateBenchmark {
         if (query.exception().isDefined()) {
           throw query.exception().get();
         }
+        if (query.lastProgress() != null && query.lastProgress().batchId() > 4L * batches) {
+          throw new IllegalStateException("the query never took " + sent + " rows: " + query.lastProgress().json());
+        }
       }
-      return query.lastProgress();
+      if (read(query) != sent) {
+        throw new IllegalStateException(read(query) + " rows went in, not " + sent);
+      }
+      return query.recentProgress();
     } finally {
       query.stop();
     }
@@ -119,6 +128,10 @@ final class StateBenchmark {
   private static org.apache.spark.sql.streaming.StateOperatorProgress operator(StreamingQueryProgress p, String name) {
     return java.util.Arrays.stream(p.stateOperators()).filter(o -> o.operatorName().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalStateException("no state operator " + name + " in " + p.json()));
+  }
+
+  private static StreamingQueryProgress last(StreamingQueryProgress[] progress) {
+    return progress[progress.length - 1];
   }
 
   private static long read(StreamingQuery query) {
@@ -144,32 +157,11 @@ final class StateBenchmark {
         .withColumn("sequence_number", col("value").cast("string"))
         .withColumn(EventValidation.REASON, lit(null).cast(DataTypes.StringType))
         .drop("timestamp", "value");
-    StreamingQuery query = dedup.apply(events).writeStream().format("noop")
-        .option("checkpointLocation", Files.createTempDirectory("bench-state").toUri().toString())
-        .start();
-    try {
-      StreamingQueryProgress last = null;
-      // the source's batches are not all full (its first may be empty): run until every id went in
-      while (last == null || last.stateOperators().length == 0 || read(query) < ids) {
-        Thread.sleep(200);
-        last = query.lastProgress();
-        if (query.exception().isDefined()) {
-          throw query.exception().get();
-        }
-        if (last != null && last.batchId() > 4 * BATCHES) {
-          throw new IllegalStateException("the state never took " + ids + " ids: " + last.json());
-        }
-      }
-      if (read(query) != ids) {
-        throw new IllegalStateException(read(query) + " ids went in, not " + ids);
-      }
-      // each id is a state row, or for DEDUP_STATE buckets a digest in one of 16 rows per 10 s of event time
-      long[] batches = java.util.Arrays.stream(query.recentProgress()).filter(p -> p.numInputRows() > 0)
-          .mapToLong(StreamingQueryProgress::batchDuration).sorted().toArray();
-      return new double[] {query.lastProgress().stateOperators()[0].memoryUsedBytes() / (double) ids,
-          batches[batches.length / 2]};
-    } finally {
-      query.stop();
-    }
+    StreamingQueryProgress[] progress = run(dedup.apply(events), ids, BATCHES);
+    // each id is a state row, or for DEDUP_STATE buckets a digest in one of 16 rows per 10 s of event time
+    long[] batches = java.util.Arrays.stream(progress).filter(p -> p.numInputRows() > 0)
+        .mapToLong(StreamingQueryProgress::batchDuration).sorted().toArray();
+    return new double[] {last(progress).stateOperators()[0].memoryUsedBytes() / (double) ids,
+        batches[batches.length / 2]};
   }
 }

@@ -1,7 +1,10 @@
 package com.fleetstream.kinesis;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.Table;
@@ -25,12 +28,20 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *
  * <p>Use with {@code spark.readStream().format("fleetstream-kinesis")} (or the class name); the options
  * are {@link KinesisReadOptions}'s. The columns: {@code data}, {@code streamName}, {@code partitionKey},
- * {@code sequenceNumber}, {@code approximateArrivalTimestamp}. Each progress report's source entry
- * carries {@link ShardMicroBatchStream#metrics its metrics}: shard lag and expired gaps.
+ * {@code sequenceNumber}, {@code approximateArrivalTimestamp}. Each progress report's source entry,
+ * described as {@link #description}, carries {@link ShardMicroBatchStream#metrics its metrics}: shard
+ * lag ({@link #MAX_MILLIS_BEHIND}, {@link #MILLIS_BEHIND}) and expired gaps ({@link #EXPIRED_GAPS}).
  */
 public final class KinesisStreamSource implements TableProvider, DataSourceRegister {
   /** Not "kinesis": Glue registers its own source under that name. */
   public static final String SHORT_NAME = "fleetstream-kinesis";
+  /** Progress metric: how far behind its stream's tip the query reads, the most of any shard (ms). */
+  public static final String MAX_MILLIS_BEHIND = "maxMillisBehindLatest";
+  /** Progress metric: the same per shard, a JSON object of shard id to milliseconds. */
+  public static final String MILLIS_BEHIND = "millisBehindLatest";
+  /** Progress metric: gaps of expired records the query read past. */
+  public static final String EXPIRED_GAPS = "expiredGaps";
+  private static final Pattern DESCRIPTION = Pattern.compile("KinesisStreamSource\\[(.+)]");
 
   static final StructType SCHEMA = new StructType()
       .add("data", DataTypes.BinaryType, false)
@@ -38,6 +49,17 @@ public final class KinesisStreamSource implements TableProvider, DataSourceRegis
       .add("partitionKey", DataTypes.StringType, false)
       .add("sequenceNumber", DataTypes.StringType, false)
       .add("approximateArrivalTimestamp", DataTypes.TimestampType, false);
+
+  /** What a query's progress reports call the source reading {@code stream}. */
+  public static String description(String stream) {
+    return "KinesisStreamSource[" + stream + "]";
+  }
+
+  /** The stream a progress report's source entry reads, when the source is this one. */
+  public static Optional<String> streamOf(String description) {
+    Matcher m = DESCRIPTION.matcher(description);
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
 
   @Override
   public String shortName() {

@@ -34,9 +34,6 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * The checkpoint records the stream it belongs to ({@link StreamIdentity}) and is refused by any other.
  */
 final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics {
-  static final String EXPIRED_GAPS = "expiredGaps";
-  static final String MAX_MILLIS_BEHIND = "maxMillisBehindLatest";
-  static final String MILLIS_BEHIND = "millisBehindLatest";
   private static final Logger LOG = LoggerFactory.getLogger(ShardMicroBatchStream.class);
   private static final int OLDEST_RECORD_PAGES = 5;
 
@@ -71,7 +68,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
    */
   @Override
   public void prepareForTriggerAvailableNow() {
-    throw new UnsupportedOperationException("KinesisStreamSource[" + options.streamName() + "] does not support"
+    throw new UnsupportedOperationException(KinesisStreamSource.description(options.streamName()) + " does not support"
         + " Trigger.AvailableNow; use a ProcessingTime trigger (the jobs' TRIGGER_INTERVAL) and stop the query once"
         + " it is drained (the jobs' STOP_WHEN_DRAINED true). Nothing was read or written to the checkpoint");
   }
@@ -205,8 +202,9 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   /**
    * In each progress report's source entry: how far behind the stream's tip the query is, in all
-   * ({@value #MAX_MILLIS_BEHIND}) and per shard ({@value #MILLIS_BEHIND}, a JSON object), and how many
-   * gaps of expired records it read past ({@value #EXPIRED_GAPS}).
+   * ({@link KinesisStreamSource#MAX_MILLIS_BEHIND}) and per shard ({@link KinesisStreamSource#MILLIS_BEHIND},
+   * a JSON object), and how many gaps of expired records it read past
+   * ({@link KinesisStreamSource#EXPIRED_GAPS}).
    */
   @Override
   public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
@@ -214,9 +212,10 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     StringBuilder perShard = new StringBuilder("{");
     lag.forEach((shard, ms) -> perShard.append(perShard.length() > 1 ? "," : "").append('"').append(shard)
         .append("\":").append(ms));
-    return Map.of(EXPIRED_GAPS, Long.toString(expiredGaps.get()),
-        MAX_MILLIS_BEHIND, Long.toString(lag.values().stream().mapToLong(Long::longValue).max().orElse(0)),
-        MILLIS_BEHIND, perShard.append('}').toString());
+    return Map.of(KinesisStreamSource.EXPIRED_GAPS, Long.toString(expiredGaps.get()),
+        KinesisStreamSource.MAX_MILLIS_BEHIND,
+        Long.toString(lag.values().stream().mapToLong(Long::longValue).max().orElse(0)),
+        KinesisStreamSource.MILLIS_BEHIND, perShard.append('}').toString());
   }
 
   private Map<String, String> endsOf(ShardOffset batch) {
@@ -296,6 +295,6 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   /** What the query's progress reports call this source. */
   @Override
   public String toString() {
-    return "KinesisStreamSource[" + options.streamName() + "]";
+    return KinesisStreamSource.description(options.streamName());
   }
 }

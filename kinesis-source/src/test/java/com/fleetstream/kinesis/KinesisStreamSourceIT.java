@@ -64,9 +64,9 @@ class KinesisStreamSourceIT {
     Map<String, String> metrics = second.lastProgress().sources()[0].metrics();
     second.stop();
     // kinesalite reports every read as caught up with the tip
-    assertThat(metrics).containsEntry(ShardMicroBatchStream.MAX_MILLIS_BEHIND, "0")
-        .containsEntry(ShardMicroBatchStream.MILLIS_BEHIND, "{\"shardId-000000000000\":0,\"shardId-000000000001\":0}")
-        .containsEntry(ShardMicroBatchStream.EXPIRED_GAPS, "0");
+    assertThat(metrics).containsEntry(KinesisStreamSource.MAX_MILLIS_BEHIND, "0")
+        .containsEntry(KinesisStreamSource.MILLIS_BEHIND, "{\"shardId-000000000000\":0,\"shardId-000000000001\":0}")
+        .containsEntry(KinesisStreamSource.EXPIRED_GAPS, "0");
 
     assertThat(batches).containsExactly(
         "0:" + payloads(0, 10), "0:" + payloads(0, 10), "1:" + payloads(10, 15));
@@ -240,7 +240,7 @@ class KinesisStreamSourceIT {
       StreamingQuery onward = start(expiring, "expiring", dir, Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"),
           Trigger.ProcessingTime(100), batches, (b, id) -> {});
       onward.processAllAvailable();
-      String gaps = onward.lastProgress().sources()[0].metrics().get(ShardMicroBatchStream.EXPIRED_GAPS);
+      String gaps = onward.lastProgress().sources()[0].metrics().get(KinesisStreamSource.EXPIRED_GAPS);
       onward.stop();
 
       assertThat(batches).containsExactly("0:" + payloads(0, 5), "1:" + payloads(8, 10));

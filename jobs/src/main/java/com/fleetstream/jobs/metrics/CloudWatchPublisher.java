@@ -1,6 +1,7 @@
 package com.fleetstream.jobs.metrics;
 
 import com.fleetstream.jobs.config.MetricsConfig;
+import com.fleetstream.jobs.runtime.AwsClients;
 import com.fleetstream.jobs.runtime.BatchAccounting.Counts;
 import java.time.Duration;
 import java.util.List;
@@ -12,12 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
@@ -46,13 +43,8 @@ public final class CloudWatchPublisher implements AutoCloseable {
   private CloudWatchPublisher(MetricsConfig config, String namespace) {
     this.config = config;
     this.namespace = namespace;
-    CloudWatchClientBuilder builder = CloudWatchClient.builder()
-        .region(Region.of(config.region()))
-        .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(10)))
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy()));
-    config.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint)
-        .credentialsProvider(AnonymousCredentialsProvider.create()));
-    this.client = builder.build();
+    this.client = AwsClients.build(CloudWatchClient.builder(), config.region(), config.endpoint(),
+        AwsRetryStrategy.standardRetryStrategy());
     this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
       Thread t = new Thread(r, "cloudwatch-metrics");
       t.setDaemon(true);

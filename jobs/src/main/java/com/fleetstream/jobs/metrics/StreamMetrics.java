@@ -1,6 +1,7 @@
 package com.fleetstream.jobs.metrics;
 
 import com.fleetstream.jobs.runtime.BatchAccounting.Counts;
+import com.fleetstream.kinesis.KinesisStreamSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,6 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  */
 public final class StreamMetrics {
   public static final String MILLIS_BEHIND_LATEST = "MillisBehindLatest";
-  private static final Pattern KINESIS_SOURCE = Pattern.compile("KinesisStreamSource\\[(.+)]");
   private static final Pattern SHARD_LAG = Pattern.compile("\"([^\"]+)\":(\\d+)");
 
   /** One value of one metric, as PutMetricData takes it. */
@@ -34,18 +34,17 @@ public final class StreamMetrics {
     Instant at = Instant.parse(p.timestamp());
     List<Datum> out = new ArrayList<>();
     for (SourceProgress source : p.sources()) {
-      Matcher kinesis = KINESIS_SOURCE.matcher(source.description());
-      if (!kinesis.matches() || source.metrics().get("maxMillisBehindLatest") == null) {
+      Optional<String> stream = KinesisStreamSource.streamOf(source.description());
+      String max = source.metrics().get(KinesisStreamSource.MAX_MILLIS_BEHIND);
+      if (stream.isEmpty() || max == null) {
         continue;
       }
-      String stream = kinesis.group(1);
-      out.add(new Datum(MILLIS_BEHIND_LATEST, "Milliseconds",
-          Double.parseDouble(source.metrics().get("maxMillisBehindLatest")),
-          dimensions("JobName", jobName, "StreamName", stream), at));
-      Matcher shard = SHARD_LAG.matcher(source.metrics().getOrDefault("millisBehindLatest", "{}"));
+      out.add(new Datum(MILLIS_BEHIND_LATEST, "Milliseconds", Double.parseDouble(max),
+          dimensions("JobName", jobName, "StreamName", stream.get()), at));
+      Matcher shard = SHARD_LAG.matcher(source.metrics().getOrDefault(KinesisStreamSource.MILLIS_BEHIND, "{}"));
       while (shard.find()) {
         out.add(new Datum(MILLIS_BEHIND_LATEST, "Milliseconds", Double.parseDouble(shard.group(2)),
-            dimensions("JobName", jobName, "StreamName", stream, "ShardId", shard.group(1)), at));
+            dimensions("JobName", jobName, "StreamName", stream.get(), "ShardId", shard.group(1)), at));
       }
     }
     counts.ifPresent(c -> {

@@ -44,7 +44,7 @@ public final class Deduplication {
   public enum StateLayout {
     /**
      * A repeat is an event with the same id and event time. The state holds, per 10 seconds of event
-     * time and one of 16 digest partitions, the sorted 16-byte digests of the events let through
+     * time and one of 16 partitions, the sorted 16-byte digests of the events let through
      * ({@link BucketedFirstSighting}): about 30 bytes an event, and a few thousand keys an hour where
      * {@link #PER_ID} has one per event, which Spark's heap store copies and scans every batch.
      */
@@ -164,7 +164,7 @@ public final class Deduplication {
   }
 
   /**
-   * {@link StateLayout#BUCKETS}: state per bucket of 10 seconds of event time and digest partition
+   * {@link StateLayout#BUCKETS}: state per bucket of 10 seconds of event time and partition
    * ({@link #key}), the sorted digests of the events it let through ({@link EventDigests}). A
    * bucket is dropped once the watermark passes its end, found by a processing-time timeout as in
    * {@link FirstSighting}; its events are older than the watermark from then on, so none of them can
@@ -175,10 +175,14 @@ public final class Deduplication {
     static final long BUCKET_MS = 10_000;
     static final int PARTITIONS = 16;
 
-    /** "e" + the bucket's first millisecond + "/" + the digest's partition. */
+    /**
+     * "e" + the bucket's first millisecond + "/" + one of {@link #PARTITIONS}, from the id's and time's
+     * hash codes (Java specifies both, so every JVM agrees): the digest itself is taken once, in
+     * {@link #call}.
+     */
     static String key(String eventId, long eventTimeMs) {
-      return "e" + Math.floorDiv(eventTimeMs, BUCKET_MS) * BUCKET_MS + "/"
-          + EventDigests.partition(EventDigests.of(eventId, eventTimeMs), PARTITIONS);
+      int hash = 31 * eventId.hashCode() + Long.hashCode(eventTimeMs);
+      return "e" + Math.floorDiv(eventTimeMs, BUCKET_MS) * BUCKET_MS + "/" + ((hash ^ (hash >>> 16)) & (PARTITIONS - 1));
     }
 
     private static long bucketEnd(String key) {

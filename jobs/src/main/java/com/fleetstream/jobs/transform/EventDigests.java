@@ -33,11 +33,6 @@ final class EventDigests {
     return md5.digest();
   }
 
-  /** Which of {@code partitions} (a power of two) a digest falls in. */
-  static int partition(byte[] digest, int partitions) {
-    return digest[BYTES - 1] & (partitions - 1);
-  }
-
   /** Whether the sorted {@code digests} hold {@code digest}. */
   static boolean contains(byte[] digests, byte[] digest) {
     int low = 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.metrics.StreamMetrics.Datum;
 import com.fleetstream.jobs.runtime.BatchAccounting.Counts;
+import com.fleetstream.kinesis.KinesisStreamSource;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,14 @@ class StreamMetricsTest {
   }
 
   private static SourceProgress kinesis(String stream, Map<String, String> metrics) {
-    return new SourceProgress("KinesisStreamSource[" + stream + "]", "{}", "{}", "{}", 10, 1, 1, metrics);
+    return new SourceProgress(KinesisStreamSource.description(stream), "{}", "{}", "{}", 10, 1, 1, metrics);
   }
 
   @Test
   void aBatchReportsItsCountsAndEachStreamsLagAsAWholeAndPerShard() {
-    StreamingQueryProgress p = progress(kinesis("fleet-locations", Map.of("maxMillisBehindLatest", "1500",
-        "millisBehindLatest", "{\"shardId-000000000000\":1500,\"shardId-000000000001\":0}", "expiredGaps", "0")));
+    StreamingQueryProgress p = progress(kinesis("fleet-locations", Map.of(KinesisStreamSource.MAX_MILLIS_BEHIND,
+        "1500", KinesisStreamSource.MILLIS_BEHIND, "{\"shardId-000000000000\":1500,\"shardId-000000000001\":0}",
+        KinesisStreamSource.EXPIRED_GAPS, "0")));
     Counts counts = new Counts("location-events", 7, 100, 3, 97, 2, 90L, 4, 3L, null,
         Map.of("parquet", 90L, "postgres", 90L));
 
@@ -54,7 +56,8 @@ class StreamMetricsTest {
 
   @Test
   void anIdleReportGivesTheLagOnlyAndOtherSourcesNothing() {
-    StreamingQueryProgress p = progress(kinesis("a", Map.of("maxMillisBehindLatest", "0", "millisBehindLatest", "{}")),
+    StreamingQueryProgress p = progress(kinesis("a", Map.of(KinesisStreamSource.MAX_MILLIS_BEHIND, "0",
+        KinesisStreamSource.MILLIS_BEHIND, "{}")),
         new SourceProgress("RateStreamV2[rowsPerSecond=1]", "{}", "{}", "{}", 0, 0, 0, Map.of()));
 
     assertThat(StreamMetrics.of("job", p, Optional.empty())).containsExactly(

@@ -2,6 +2,7 @@ package com.fleetstream.jobs.sink.alerts;
 
 import com.fleetstream.jobs.config.AlertsConfig;
 import com.fleetstream.jobs.retry.Retry;
+import com.fleetstream.jobs.runtime.AwsClients;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.postgres.PgConnectionSpec;
@@ -19,12 +20,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.SnsException;
 
@@ -217,14 +214,8 @@ public final class AlertPublisher implements BatchSink {
   /** Standard retries (throttling, 5xx) with back-off; past them the batch fails and is replayed. */
   private SnsClient client() {
     if (sns == null) {
-      SnsClientBuilder builder = SnsClient.builder()
-          .region(Region.of(config.region()))
-          .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(10)))
-          .overrideConfiguration(o -> o.retryStrategy(
-              AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(SNS_ATTEMPTS).build()));
-      config.snsEndpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint)
-          .credentialsProvider(AnonymousCredentialsProvider.create()));
-      sns = builder.build();
+      sns = AwsClients.build(SnsClient.builder(), config.region(), config.snsEndpoint(),
+          AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(SNS_ATTEMPTS).build());
     }
     return sns;
   }
