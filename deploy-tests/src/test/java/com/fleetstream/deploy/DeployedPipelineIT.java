@@ -67,9 +67,12 @@ class DeployedPipelineIT {
    * and watermarks {@link PipelineExpectations} computes with.
    */
   private static final Map<String, String> RUN_CONTROLS = Map.of(
-      "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "300",
+      "--STOP_WHEN_DRAINED", "true", "--MAX_RUN_SECONDS", "900",
       "--TRIGGER_INTERVAL", "1 second", "--WINDOWS_TRIGGER_INTERVAL", "1 second",
       "--WINDOW_WATERMARK", "1 minute", "--DEDUP_WATERMARK", "10 minutes", "--SHUFFLE_PARTITIONS", "2");
+
+  /** A hung driver's bound: beyond the streaming jobs' own MAX_RUN_SECONDS, which fails a run that did not drain. */
+  private static final long RUN_TIMEOUT_SECONDS = 1_000;
 
   static Deployment deployment;
   static PgConnectionSpec db;
@@ -90,7 +93,7 @@ class DeployedPipelineIT {
     String sensors = deployment.job("sensor").defaultArguments().get("--STREAM_NAME");
 
     // what the README asks after the first apply: the writer-login job makes the streaming jobs' login
-    runs.add(deployment.start(Deployment.WRITER_LOGIN, Map.of()).await(400));
+    runs.add(deployment.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
     // two phases, each drained by one run of each streaming job: the second resumes from the first's
     // checkpoint on S3
     for (int phase = 0; phase < 2; phase++) {
@@ -103,10 +106,10 @@ class DeployedPipelineIT {
       }
       GlueDriver.Running l = deployment.start("location", streamingOverrides(PipelineExpectations.LOCATION_WINDOW));
       GlueDriver.Running s = deployment.start("sensor", streamingOverrides(PipelineExpectations.SENSOR_WINDOW));
-      runs.add(l.await(400));
-      runs.add(s.await(400));
+      runs.add(l.await(RUN_TIMEOUT_SECONDS));
+      runs.add(s.await(RUN_TIMEOUT_SECONDS));
     }
-    runs.add(deployment.start("combine", Map.of("--SHUFFLE_PARTITIONS", "2")).await(400));
+    runs.add(deployment.start("combine", Map.of("--SHUFFLE_PARTITIONS", "2")).await(RUN_TIMEOUT_SECONDS));
     glueCalls = List.copyOf(deployment.s3Calls());
     notification = deployment.notifyFinal();
     String range = "start=" + START + "&end=" + START.plus(Duration.ofHours(1));

@@ -6,7 +6,6 @@ import com.fleetstream.jobs.config.LocationJobConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -77,8 +76,8 @@ class AlertFailuresIT {
   }
 
   private static String[] args(Path geofences) {
-    List<String> args = new ArrayList<>(TestJobArgs.streaming(servers.kinesis(), "odd-locations", "10 minutes", work,
-        servers.db()));
+    List<String> args = TestJobArgs.withoutDelta(TestJobArgs.streaming(servers.kinesis(), "odd-locations", "10 minutes",
+        work, servers.db()));
     args.addAll(List.of("--GEOFENCES", geofences.toUri().toString(), "--ALERTS_TOPIC_ARN", TOPIC,
         "--SNS_ENDPOINT", servers.sns().endpoint().toString(), "--ALERT_MIN_INTERVAL", "0 seconds"));
     return args.toArray(String[]::new);

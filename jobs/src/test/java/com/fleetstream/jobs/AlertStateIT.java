@@ -8,7 +8,6 @@ import com.fleetstream.jobs.runtime.StreamingQueries;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +52,8 @@ class AlertStateIT {
   }
 
   private static StreamingQueries run(SparkSession spark, Path geofences) {
-    List<String> args = new ArrayList<>(TestJobArgs.streaming(servers.kinesis(), "state-locations", "10 minutes", work,
-        servers.db()));
+    List<String> args = TestJobArgs.withoutDelta(TestJobArgs.streaming(servers.kinesis(), "state-locations",
+        "10 minutes", work, servers.db()));
     args.addAll(List.of("--GEOFENCES", geofences.toUri().toString(), "--ALERT_STATE_TIMEOUT", "2 seconds"));
     return LocationStreamingJob.run(spark, LocationJobConfig.parse(args.toArray(String[]::new)));
   }

@@ -136,7 +136,8 @@ class AlertsIT {
   }
 
   private static String[] args(String stream, String... more) {
-    List<String> args = TestJobArgs.streaming(servers.kinesis(), stream, "10 minutes", work, servers.db());
+    List<String> args = TestJobArgs.withoutDelta(TestJobArgs.streaming(servers.kinesis(), stream, "10 minutes", work,
+        servers.db()));
     args.addAll(List.of("--ALERTS_TOPIC_ARN", TOPIC, "--SNS_ENDPOINT", servers.sns().endpoint().toString(),
         "--ALERT_MIN_INTERVAL", "5 minutes"));
     args.addAll(List.of(more));

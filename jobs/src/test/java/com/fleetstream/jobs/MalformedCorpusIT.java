@@ -87,7 +87,8 @@ class MalformedCorpusIT {
 
     SparkSession spark = SparkTestSession.get();
     StreamingQueries job = LocationStreamingJob.run(spark,
-        LocationJobConfig.parse(TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes", work, servers.db()).toArray(String[]::new)));
+        LocationJobConfig.parse(TestJobArgs.withoutDelta(TestJobArgs.streaming(servers.kinesis(), STREAM, "10 minutes",
+            work, servers.db())).toArray(String[]::new)));
 
     String out = work.resolve("out/location").toUri().toString();
     Map<String, Long> quarantined = spark.read().parquet(out + "/quarantine").groupBy("reason").count()

@@ -113,7 +113,8 @@ class PasswordRotationIT {
   }
 
   private static String[] args() {
-    List<String> args = TestJobArgs.streaming(servers.kinesis(), STREAM, "1 hour", work, servers.db());
+    List<String> args = TestJobArgs.withoutDelta(TestJobArgs.streaming(servers.kinesis(), STREAM, "1 hour", work,
+        servers.db()));
     int user = args.indexOf("--PG_USER");
     args.remove(user + 1);
     args.remove(user);

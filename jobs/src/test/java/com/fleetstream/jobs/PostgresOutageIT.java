@@ -79,11 +79,12 @@ class PostgresOutageIT {
     SparkSession spark = SparkTestSession.get();
     List<OutgoingRecord> sent = new ArrayList<>();
 
-    // 1. down for 60 s: the batch waits it out (8 attempts: 1 + 2 + ... + 64 s of back-off)
+    // 1. down for 60 s: the batch waits it out (9 attempts: at least 1 + 2 + 4 + 8 + 16 + 3 x 20 = 91 s of
+    // back-off, the delay capped at 20 s), however long the server then takes to start on a busy machine
     sent.addAll(send(0));
     AtomicBoolean stopped = new AtomicBoolean();
     long[] downFor = new long[1];
-    LocationStreamingJob.run(spark, LocationJobConfig.parse(args(db, "8")), outageAtFirstEventsBatch(stopped, () -> {
+    LocationStreamingJob.run(spark, LocationJobConfig.parse(args(db, "9")), outageAtFirstEventsBatch(stopped, () -> {
       long down = System.nanoTime();
       CompletableFuture.runAsync(() -> {
         postgres = PostgresServer.start(work.resolve("pg"), port);

@@ -111,8 +111,9 @@ public final class StreamingQueries {
 
   /**
    * Blocks while the queries run. Returns when all are drained (with {@code STOP_WHEN_DRAINED}) or
-   * {@code MAX_RUN_SECONDS} is up; throws as soon as one fails (a restarting one: once it is out of
-   * restarts), after stopping the others.
+   * {@code MAX_RUN_SECONDS} is up (without it); throws as soon as one fails (a restarting one: once it
+   * is out of restarts), after stopping the others, and when {@code MAX_RUN_SECONDS} is up before a
+   * run that was to drain the stream did.
    */
   public void awaitAll() {
     long deadline = config.maxRunSeconds() == 0 ? Long.MAX_VALUE
@@ -136,6 +137,13 @@ public final class StreamingQueries {
           break;
         }
         if (System.nanoTime() > deadline) {
+          if (config.stopWhenDrained()) {
+            // a run asked to drain the stream that stops short of it must not look like one that did
+            QueryStops.betweenBatches(running());
+            throw new IllegalStateException(job + ": MAX_RUN_SECONDS=" + config.maxRunSeconds()
+                + " reached before the stream was drained (STOP_WHEN_DRAINED); the batches committed so far are"
+                + " written, the rest is read by the next run");
+          }
           LOG.info("{}: MAX_RUN_SECONDS={} reached, stopping", job, config.maxRunSeconds());
           break;
         }

@@ -184,7 +184,8 @@ class PostgresBatchSinkIT {
       return PostgresServer.start(dir.resolve("pg"), port);
     });
     try {
-      PostgresBatchSink sink = new PostgresBatchSink(spec, "location_events", new Retry(6, Duration.ofMillis(500)));
+      // 10 attempts: at least 91 s of back-off, past the restart however busy the machine is
+      PostgresBatchSink sink = new PostgresBatchSink(spec, "location_events", new Retry(10, Duration.ofMillis(500)));
       assertThat(sink.write(rows(FIXES, fix("v9", "e9", "2026-03-05T10:00:00Z", 1.0)),
           new BatchId(UUID.randomUUID().toString(), 0))).isEqualTo(1);
       assertThat(TestPostgres.rows(spec, "SELECT event_id FROM fleet.vehicle_position_history"))
