@@ -1,6 +1,7 @@
 package com.fleetstream.jobs.runtime;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fleetstream.args.GlueArgs;
 import com.fleetstream.jobs.SparkTestSession;
+import com.fleetstream.jobs.TestRecords;
 import com.fleetstream.jobs.config.StreamingConfig;
 import com.fleetstream.jobs.contract.InputContract.RecordKind;
 import com.fleetstream.jobs.sink.BatchId;
@@ -27,8 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * A query of our Kinesis source restarted on its checkpoint after a change: a stateless change
@@ -67,7 +67,7 @@ class CheckpointCompatibilityIT {
 
     @Override
     public long write(Dataset<Row> batch, BatchId id) {
-      Row range = batch.agg(min("value"), max("value"), org.apache.spark.sql.functions.count("value")).first();
+      Row range = batch.agg(min("value"), max("value"), count("value")).first();
       if (!range.isNullAt(0)) {
         minValue.accumulateAndGet(range.getLong(0), Math::min);
         maxValue.accumulateAndGet(range.getLong(1), Math::max);
@@ -114,9 +114,7 @@ class CheckpointCompatibilityIT {
   }
 
   private static void put(int from, int to) {
-    List<PutRecordsRequestEntry> entries = IntStream.range(from, to).mapToObj(i -> PutRecordsRequestEntry.builder()
-        .partitionKey("k" + i).data(SdkBytes.fromUtf8String(Integer.toString(i))).build()).toList();
-    assertThat(kinesis.client().putRecords(b -> b.streamName(STREAM).records(entries)).failedRecordCount()).isZero();
+    TestRecords.put(kinesis, STREAM, "k", IntStream.range(from, to).mapToObj(Integer::toString).toList());
   }
 
   private static void run(SparkSession spark, StreamingConfig config, Dataset<Row> rows, Counting sink) {
