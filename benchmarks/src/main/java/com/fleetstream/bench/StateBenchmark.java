@@ -8,13 +8,15 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
 
 import com.fleetstream.args.GlueArgs;
+import com.fleetstream.jobs.config.DeviceTime;
 import com.fleetstream.jobs.config.SparkDuration;
 import com.fleetstream.jobs.config.TripRules;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventValidation;
-import com.fleetstream.jobs.transform.VehicleWindowStats;
+import com.fleetstream.jobs.transform.VehicleWindows;
 import com.fleetstream.jobs.trips.TripsAndStops;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,40 +66,66 @@ final class StateBenchmark {
   }
 
   /**
-   * The location job's per-vehicle state: the windows query's hour windows hold each fix of an open
-   * window (its track, for distances), and trip detection holds a segment per vehicle. {@code
-   * vehicles} send a fix every 5 s of event time for {@link #VEHICLE_BATCHES} batches, all in one
-   * hour window; read from each state operator's {@code memoryUsedBytes}.
+   * The location job's per-vehicle state over an hour of event time: {@code vehicles} send a fix
+   * every 5 s, a minute of them a batch for {@link #MINUTES} batches, each vehicle on its own clock
+   * ({@code WINDOW_WATERMARK} 10 minutes), all in one hour window. The windows query holds a vehicle's last 10 minutes of fixes
+   * and one window's sums, so its state and batch time are flat once past the reordering horizon:
+   * read at minute 55 against minute 15 (each operator's {@code memoryUsedBytes}, and the median
+   * {@code triggerExecution} of the five batches around each). Before, the window held every fix of
+   * the hour: 11 times the state at minute 55 as at minute 5.
    */
   static List<Results.Row> perVehicle(SparkSession spark, int vehicles) throws Exception {
-    long hour = System.currentTimeMillis() / 3_600_000 * 3_600_000;
+    long hour = System.currentTimeMillis() / 3_600_000 * 3_600_000 - 3_600_000;
     Dataset<Row> fixes = spark.readStream().format("rate-micro-batch")
-        .option("rowsPerBatch", vehicles).option("numPartitions", 2).option("advanceMillisPerBatch", 5000)
-        .option("startTimestamp", hour + 60_000) // the batches' fixes stay within one hour window
+        .option("rowsPerBatch", vehicles * 12).option("numPartitions", 2).option("advanceMillisPerBatch", 60_000)
+        .option("startTimestamp", hour)
         .load()
         .withColumn("vehicle_id", concat(lit("v-"), col("value").mod(vehicles).cast("string")))
         .withColumn("event_id", substring(sha2(col("value").cast("string"), 256), 1, 36))
-        .withColumn("event_time", col("timestamp"))
+        // the batch's minute: the k-th fix of each vehicle 5 s after its (k-1)-th
+        .withColumn("event_time", expr("timestamp + make_interval(0, 0, 0, 0, 0, 0, "
+            + "CAST(floor(value / " + vehicles + ") % 12 * 5 AS INT))"))
+        .withColumn("arrival_time", col("timestamp"))
         .withColumn("latitude", expr("CAST(52.5 + (value % 1000) * 0.0001 AS DOUBLE)"))
         .withColumn("longitude", expr("CAST(13.4 + (value % 997) * 0.0001 AS DOUBLE)"))
         .withColumn("speed_kmh", expr("CAST(value % 90 AS DOUBLE)"))
         .withColumn("engine_status", lit("on"))
         .drop("timestamp", "value");
-    SparkDuration watermark = SparkDuration.parse("10 minutes");
-    long fixesSent = (long) vehicles * VEHICLE_BATCHES;
-    StreamingQueryProgress windows = last(run(VehicleWindowStats.aggregate(Deduplication.withinWatermark(fixes,
-        watermark, Deduplication.StateLayout.BUCKETS), SparkDuration.parse("1 hour"), 1.0), fixesSent, VEHICLE_BATCHES));
-    StreamingQueryProgress trips = last(run(TripsAndStops.detect(fixes, TripRules.from(GlueArgs.parse()), List.of(),
-        watermark), fixesSent, VEHICLE_BATCHES));
+    DeviceTime time = new DeviceTime(Duration.ofMinutes(10), Duration.ofHours(3), Duration.ofDays(31));
+    long fixesSent = (long) vehicles * 12 * MINUTES;
+    StreamingQueryProgress[] windows = run(VehicleWindows.aggregate(fixes, SparkDuration.parse("1 hour"), 1.0, time),
+        fixesSent, MINUTES);
+    StreamingQueryProgress[] trips = run(TripsAndStops.detect(fixes, TripRules.from(GlueArgs.parse()), List.of(),
+        time), fixesSent, MINUTES);
+    String early = "minute 15 of the same run";
     String none = "none (absolute)";
     return List.of(
-        new Results.Row("state: windows query, bytes per fix in an open window (" + vehicles + " vehicles)",
-            operator(windows, "stateStoreSave").memoryUsedBytes() / (double) fixesSent, 0, "B/fix", none),
+        new Results.Row("state: windows query, bytes per vehicle at minute 55 (" + vehicles + " vehicles)", stateBytes(windows, 55) / (double) vehicles, stateBytes(windows, 15) / (double) vehicles,
+            "B/vehicle", early),
+        new Results.Row("state: windows query, batch at minute 55 (ms)", batchMs(windows, 55), batchMs(windows, 15),
+            "ms", early),
         new Results.Row("state: trip detection, bytes per vehicle (" + vehicles + " vehicles)",
-            trips.stateOperators()[0].memoryUsedBytes() / (double) vehicles, 0, "B/vehicle", none));
+            stateBytes(trips, 55) / (double) vehicles, 0, "B/vehicle", none));
   }
 
-  private static final int VEHICLE_BATCHES = 20;
+  private static final int MINUTES = 58;
+
+  /** The state after the batch that took the fixes of minute {@code minute}. */
+  private static long stateBytes(StreamingQueryProgress[] progress, int minute) {
+    return batch(progress, minute).stateOperators()[0].memoryUsedBytes();
+  }
+
+  private static double batchMs(StreamingQueryProgress[] progress, int minute) {
+    return java.util.stream.IntStream.rangeClosed(minute - 2, minute + 2)
+        .mapToLong(m -> batch(progress, m).durationMs().get("triggerExecution")).sorted().skip(2).findFirst()
+        .orElseThrow();
+  }
+
+  /** Data batches in order: the source's first batch may be empty. */
+  private static StreamingQueryProgress batch(StreamingQueryProgress[] progress, int minute) {
+    return java.util.Arrays.stream(progress).filter(p -> p.numInputRows() > 0).skip(minute).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no batch for minute " + minute));
+  }
 
   /**
    * Runs {@code rows} until all {@code sent} rows went in, in about {@code batches} batches (the
@@ -123,11 +151,6 @@ final class StateBenchmark {
     } finally {
       query.stop();
     }
-  }
-
-  private static org.apache.spark.sql.streaming.StateOperatorProgress operator(StreamingQueryProgress p, String name) {
-    return java.util.Arrays.stream(p.stateOperators()).filter(o -> o.operatorName().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no state operator " + name + " in " + p.json()));
   }
 
   private static StreamingQueryProgress last(StreamingQueryProgress[] progress) {

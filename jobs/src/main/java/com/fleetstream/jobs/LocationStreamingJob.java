@@ -27,10 +27,9 @@ import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.LocationEvents;
 import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.ThresholdAlerts;
-import com.fleetstream.jobs.transform.VehicleWindowStats;
+import com.fleetstream.jobs.transform.VehicleWindows;
 import com.fleetstream.jobs.trips.TripsAndStops;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
@@ -67,14 +66,13 @@ public final class LocationStreamingJob {
         .reduce(Dataset::unionByName).orElseThrow());
     Dataset<Row> checked = Deduplication.withoutRepeats(
         observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark(), s.dedupState())));
-    Dataset<Row> windows = Partitioning.byHourOf(VehicleWindowStats.aggregate(observeDeduplication(
-        Deduplication.withinWatermark(EventValidation.valid(fixes), s.windowWatermark(), s.dedupState())),
-        s.windowDuration(), config.idleSpeedKmh()), "window_start");
+    Dataset<Row> windows = Partitioning.byHourOf(VehicleWindows.aggregate(EventValidation.valid(fixes),
+        s.windowDuration(), config.idleSpeedKmh(), s.deviceTime()), "window_start");
     List<Geofence> geofences = config.geofences().map(uri -> GeofenceFile.read(spark, uri)).orElse(List.of());
     Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(GeofenceAlerts.detect(
         EventValidation.valid(fixes), geofences, s.alerts().stateTimeout().value()), "event_time"));
     Dataset<Row> trips = Partitioning.byHourOf(TripsAndStops.detect(
-        EventValidation.valid(fixes), config.trips(), geofences, s.windowWatermark()), "start_time");
+        EventValidation.valid(fixes), config.trips(), geofences, s.deviceTime()), "start_time");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.start("events", checked, Sinks.of(
@@ -84,11 +82,11 @@ public final class LocationStreamingJob {
         sinks.postgres("events").taking(EventOutcomes::valid)), Deduplication.QUERY_CONF);
     queries.start("windows", windows,
         sinks.lakeMergedOn("window_stats", "vehicle_id", "window_start").and(sinks.postgres("windows")),
-        Map.of(), s.windowsTriggerInterval());
+        Deduplication.QUERY_CONF, s.windowsTriggerInterval());
     queries.start("trips", trips, Sinks.of(
         sinks.lakeMergedOn("trips", "trip_id").and(sinks.postgres("trips")).taking(TripsAndStops::trips),
         sinks.lakeMergedOn("stops", "stop_id").and(sinks.postgres("stops")).taking(TripsAndStops::stops)),
-        Map.of(), s.windowsTriggerInterval());
+        Deduplication.QUERY_CONF, s.windowsTriggerInterval());
     alerts.ifPresent(a -> queries.startRestarting("alerts", a,
         sinks.lakeMergedOn(ALERTS, "alert_id").and(sinks.postgres(ALERTS)).and(sinks.alertPublisher()),
         ThresholdAlerts.QUERY_CONF));

@@ -23,10 +23,9 @@ import com.fleetstream.jobs.transform.EventValidation;
 import com.fleetstream.jobs.transform.KinesisRecords;
 import com.fleetstream.jobs.transform.Partitioning;
 import com.fleetstream.jobs.transform.SensorEvents;
-import com.fleetstream.jobs.transform.SensorWindowStats;
+import com.fleetstream.jobs.transform.SensorWindows;
 import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.transform.ThresholdBreaches;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -61,9 +60,8 @@ public final class SensorStreamingJob {
         .reduce(Dataset::unionByName).orElseThrow());
     Dataset<Row> checked = ThresholdBreaches.flag(Deduplication.withoutRepeats(observeDeduplication(
         Deduplication.keepingLate(readings, s.dedupWatermark(), s.dedupState()))), config.thresholds());
-    Dataset<Row> windows = Partitioning.byHourOf(SensorWindowStats.aggregate(ThresholdBreaches.flag(observeDeduplication(
-        Deduplication.withinWatermark(EventValidation.valid(readings), s.windowWatermark(), s.dedupState())),
-        config.thresholds()), s.windowDuration()), "window_start");
+    Dataset<Row> windows = Partitioning.byHourOf(SensorWindows.aggregate(ThresholdBreaches.flag(
+        EventValidation.valid(readings), config.thresholds()), s.windowDuration(), s.deviceTime()), "window_start");
     Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(
         ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds()), config.thresholds(),
         config.alertConsecutiveReadings(), s.alerts().stateTimeout().value()), "event_time");
@@ -79,7 +77,7 @@ public final class SensorStreamingJob {
         Deduplication.QUERY_CONF);
     queries.start("windows", windows,
         sinks.lakeMergedOn("window_stats", "sensor_id", "metric", "window_start").and(sinks.postgres("windows")),
-        Map.of(), s.windowsTriggerInterval());
+        Deduplication.QUERY_CONF, s.windowsTriggerInterval());
     queries.startRestarting("alerts", alerts,
         sinks.lakeMergedOn(ALERTS, "alert_id").and(sinks.postgres(ALERTS)).and(sinks.alertPublisher()),
         ThresholdAlerts.QUERY_CONF);

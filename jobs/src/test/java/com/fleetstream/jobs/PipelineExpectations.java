@@ -77,11 +77,12 @@ public final class PipelineExpectations {
     assertThat(events.select("event_id").distinct().count()).isEqualTo(valid.size());
     assertThat(location.stream().filter(r -> r.kind() == Kind.DUPLICATE).count()).isPositive();
 
-    // windows whose end the final watermark has passed, computed here without Spark
-    Instant watermark = valid.stream().map(GpsFix::timestamp).max(Comparator.naturalOrder()).orElseThrow()
-        .minus(WINDOW_WATERMARK);
+    // windows whose end their vehicle's clock (its latest fix, less WINDOW_WATERMARK) has passed,
+    // computed here without Spark
+    Map<String, Instant> clocks = valid.stream().collect(Collectors.toMap(GpsFix::vehicleId,
+        f -> f.timestamp().minus(WINDOW_WATERMARK), (a, b) -> a.isAfter(b) ? a : b));
     Map<String, List<GpsFix>> byWindow = valid.stream()
-        .filter(f -> windowStart(f.timestamp(), 600).plusSeconds(600).compareTo(watermark) <= 0)
+        .filter(f -> windowStart(f.timestamp(), 600).plusSeconds(600).compareTo(clocks.get(f.vehicleId())) <= 0)
         .collect(Collectors.groupingBy(f -> f.vehicleId() + "@" + windowStart(f.timestamp(), 600),
             TreeMap::new, Collectors.toList()));
     Map<String, Row> actual = spark.read().parquet(out + "/window_stats").collectAsList().stream()

@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * The sizing table, from measurements: the fixes a second per core the location job keeps up with
- * ({@code benchmarks/results/latest-capacity.json}) and its state's bytes per event, per fix in an
- * open window and per vehicle ({@code latest-state.json}). For 1,000, 10,000 and 100,000 vehicles (one fix every 5 s) it gives the
+ * ({@code benchmarks/results/latest-capacity.json}) and its state's bytes per event and per vehicle
+ * ({@code latest-state.json}). For 1,000, 10,000 and 100,000 vehicles (one fix every 5 s) it gives the
  * streaming job's Glue worker type and count, the location stream's shards, and the monthly cost at
  * list prices beside Amazon Data Firehose delivering the same records to S3 as Parquet. The README's
  * table and {@code terraform/modules/sizing} are printed from here, and tests hold both to it.
@@ -34,10 +34,6 @@ public final class Sizing {
   static final double HEADROOM = 2;
   /** The default DEDUP_WATERMARK: each event id is remembered this long. */
   static final int DEDUP_SECONDS = 3600;
-  /** The windows query's default WINDOW_WATERMARK: its deduplication remembers each event this long. */
-  static final int WINDOW_WATERMARK_SECONDS = 600;
-  /** An hour window's fixes, plus the last 10 minutes' in the next while the watermark closes the first. */
-  static final int FIXES_IN_OPEN_WINDOWS = (3600 + 600) / SECONDS_BETWEEN_FIXES;
   /** Spark's heap state store keeps the previous version's map beside the current one while a batch runs. */
   static final int STATE_COPIES = 2;
   /** The share of a worker's memory given to state; the rest is Spark, its caches and the sinks. */
@@ -55,11 +51,11 @@ public final class Sizing {
 
   /**
    * What the benchmarks measured: the rate per core, and the state's bytes per event remembered by
-   * the events query ({@code DEDUP_STATE buckets}) and by the windows query (Spark's operator), per
-   * fix in an open window, and per vehicle for trip detection.
+   * the events query ({@code DEDUP_STATE buckets}), and per vehicle for its windows (its last
+   * {@code WINDOW_WATERMARK} of fixes at one every 5 s and one window's sums) and trip detection.
    */
-  public record Measured(double fixesPerSecondPerCore, double stateBytesPerId, double windowDedupBytesPerId,
-      double windowBytesPerFix, double tripBytesPerVehicle) {
+  public record Measured(double fixesPerSecondPerCore, double stateBytesPerId, double windowBytesPerVehicle,
+      double tripBytesPerVehicle) {
     /**
      * The rate per core is the highest the location job kept up with (its backlog did not grow) over
      * the cores of the machine it shared with kinesalite, PostgreSQL and the simulator: the rate
@@ -70,8 +66,7 @@ public final class Sizing {
       Path state = repo.resolve("benchmarks/results/latest-state.json");
       return new Measured(figure(capacity, "kept_up_location", "ours") / cores(capacity),
           figure(state, "state: bytes per remembered event id (", "ours"),
-          figure(state, "state: bytes per remembered event id (", "baseline"),
-          figure(state, "state: windows query, bytes per fix", "ours"),
+          figure(state, "state: windows query, bytes per vehicle", "ours"),
           figure(state, "state: trip detection, bytes per vehicle", "ours"));
     }
 
@@ -108,8 +103,7 @@ public final class Sizing {
       double rate = vehicles / (double) SECONDS_BETWEEN_FIXES;
       double cores = Math.ceil(HEADROOM * rate / m.fixesPerSecondPerCore());
       double stateGb = STATE_COPIES * (rate * DEDUP_SECONDS * m.stateBytesPerId()
-          + rate * WINDOW_WATERMARK_SECONDS * m.windowDedupBytesPerId()
-          + vehicles * FIXES_IN_OPEN_WINDOWS * m.windowBytesPerFix()
+          + vehicles * m.windowBytesPerVehicle()
           + vehicles * m.tripBytesPerVehicle()) / 1e9;
       Worker best = null;
       int bestWorkers = 0;

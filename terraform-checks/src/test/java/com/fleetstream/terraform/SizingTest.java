@@ -40,7 +40,7 @@ class SizingTest {
 
   @Test
   void aFleetOfTenThousandNeedsMoreThanOneOfAThousand() throws Exception {
-    List<Sizing.Row> rows = Sizing.table(new Sizing.Measured(1000, 256, 0, 0, 0));
+    List<Sizing.Row> rows = Sizing.table(new Sizing.Measured(1000, 256, 0, 0));
     assertThat(rows).extracting(Sizing.Row::vehicles).containsExactly(1_000, 10_000, 100_000);
     // 200 fixes/s: 0.37 GB of state and a core's fifth fit the smallest deployment
     assertThat(rows.get(0)).extracting(Sizing.Row::workerType, Sizing.Row::workers, Sizing.Row::shards)

@@ -13,7 +13,7 @@ public record StreamingConfig(
     SparkDuration windowsTriggerInterval,
     SparkDuration dedupWatermark,
     Deduplication.StateLayout dedupState,
-    SparkDuration windowWatermark,
+    DeviceTime deviceTime,
     SparkDuration windowDuration,
     SparkDuration maxEventAge,
     int shufflePartitions,
@@ -48,7 +48,11 @@ public record StreamingConfig(
         JobArgs.duration(args, "WINDOWS_TRIGGER_INTERVAL", trigger.spark()),
         JobArgs.duration(args, "DEDUP_WATERMARK", "1 hour"),
         args.parsed("DEDUP_STATE", Deduplication.StateLayout.BUCKETS, StreamingConfig::stateLayout),
-        JobArgs.duration(args, "WINDOW_WATERMARK", "10 minutes"),
+        new DeviceTime(JobArgs.duration(args, "WINDOW_WATERMARK", "10 minutes").value(),
+            JobArgs.duration(args, "MAX_DEVICE_DELAY", "3 hours").value(),
+            // past this silence a device's older fixes are quarantined anyway (MAX_EVENT_AGE, plus the hour
+            // of clock error in the future that validation allows): forgetting it can change nothing written
+            maxEventAge.value().plusHours(1)),
         JobArgs.duration(args, "WINDOW_DURATION", defaultWindow),
         maxEventAge,
         JobArgs.shufflePartitions(args),

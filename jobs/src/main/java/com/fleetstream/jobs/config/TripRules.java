@@ -13,10 +13,9 @@ import java.time.Duration;
  * @param minTripDistanceKm ... or has covered this distance
  * @param minParking a trip ends once its vehicle has stood still this long (or at ignition off)
  * @param gap no fix for longer than this ends a trip at its last fix; the gap counts as a stop
- * @param forgetAfter a vehicle not heard of for this long is forgotten, its open stop unwritten
  */
 public record TripRules(double speedKmh, Duration minTripDuration, double minTripDistanceKm, Duration minParking,
-    Duration gap, Duration forgetAfter) implements java.io.Serializable {
+    Duration gap) implements java.io.Serializable {
 
   public static TripRules from(GlueArgs args) {
     double speed = args.doubleValue("TRIP_SPEED_KMH", 3.0);
@@ -27,13 +26,8 @@ public record TripRules(double speedKmh, Duration minTripDuration, double minTri
     if (!(distance > 0)) {
       throw new InvalidArgumentException("TRIP_MIN_DISTANCE_KM", "must be above 0, got " + distance);
     }
-    TripRules rules = new TripRules(speed, JobArgs.duration(args, "TRIP_MIN_DURATION", "2 minutes").value(), distance,
+    return new TripRules(speed, JobArgs.duration(args, "TRIP_MIN_DURATION", "2 minutes").value(), distance,
         JobArgs.duration(args, "TRIP_MIN_PARKING", "5 minutes").value(),
-        JobArgs.duration(args, "TRIP_GAP", "15 minutes").value(),
-        JobArgs.duration(args, "TRIP_FORGET_AFTER", "7 days").value());
-    if (rules.forgetAfter.compareTo(rules.gap) <= 0) {
-      throw new InvalidArgumentException("TRIP_FORGET_AFTER", "must be longer than TRIP_GAP (" + rules.gap + ")");
-    }
-    return rules;
+        JobArgs.duration(args, "TRIP_GAP", "15 minutes").value());
   }
 }

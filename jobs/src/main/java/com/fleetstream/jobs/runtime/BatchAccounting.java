@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchAccounting extends StreamingQueryListener {
   public static final String VALIDATED = "validated";
-  public static final String KEPT = "kept";
+  public static final String KEPT = com.fleetstream.jobs.transform.PerDevice.COUNTS;
   private static final Logger LOG = LoggerFactory.getLogger(BatchAccounting.class);
   private static final String DEDUPLICATION_OPERATORS = "dedupe";
   /** The metric Spark's deduplication operators report the repeats they drop under. */

@@ -28,6 +28,8 @@ public final class Deduplication {
   public static final String LATE = "late";
   /** Set on repeats of an event id already emitted, so they are counted before {@link #withoutRepeats} drops them. */
   public static final String DUPLICATE = "duplicate";
+  /** The event time of valid rows only, which the events query's watermark follows. */
+  private static final String CLOCK = "valid_event_time";
 
   /**
    * Spark would run a batch without data at every trigger to look for processing-time timeouts;
@@ -77,26 +79,31 @@ public final class Deduplication {
    *     checkpoints made before it
    */
   public static Dataset<Row> keepingLate(Dataset<Row> validated, SparkDuration watermark, StateLayout layout) {
-    StructType schema = validated.schema();
+    // the watermark follows valid events only: a quarantined record (stamped 2100, say) must move no clock
+    Dataset<Row> clocked = validated.withColumn(CLOCK, functions.when(functions.col(EventValidation.REASON).isNull(),
+        functions.col("event_time")));
+    StructType schema = clocked.schema();
     StructType tagged = schema.add(LATE, DataTypes.BooleanType, false).add(DUPLICATE, DataTypes.BooleanType, false);
     int reason = schema.fieldIndex(EventValidation.REASON);
     int eventId = schema.fieldIndex("event_id");
     int eventTime = schema.fieldIndex("event_time");
     int sequence = schema.fieldIndex("sequence_number");
-    Dataset<Row> watermarked = validated.withWatermark("event_time", watermark.spark());
+    Dataset<Row> watermarked = clocked.withWatermark(CLOCK, watermark.spark());
     if (layout == StateLayout.PER_ID) {
       return watermarked
           .groupByKey((MapFunction<Row, String>) r -> r.isNullAt(reason) ? "e" + r.getString(eventId)
               : "q" + r.getString(sequence), Encoders.STRING())
           .flatMapGroupsWithState(new FirstSighting(eventTime, reason, watermark.value().toMillis()),
-              OutputMode.Append(), Encoders.LONG(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout());
+              OutputMode.Append(), Encoders.LONG(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout())
+          .drop(CLOCK);
     }
     return watermarked
         .groupByKey((MapFunction<Row, String>) r -> r.isNullAt(reason)
             ? BucketedFirstSighting.key(r.getString(eventId), ((Timestamp) r.get(eventTime)).getTime())
             : "q" + r.getString(sequence), Encoders.STRING())
         .flatMapGroupsWithState(new BucketedFirstSighting(eventId, eventTime, reason, watermark.value().toMillis()),
-            OutputMode.Append(), Encoders.BINARY(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout());
+            OutputMode.Append(), Encoders.BINARY(), Encoders.row(tagged), GroupStateTimeout.ProcessingTimeTimeout())
+        .drop(CLOCK);
   }
 
   /** {@link #keepingLate}'s rows but the repeats. */

@@ -28,6 +28,9 @@ import org.apache.spark.sql.functions;
  *
  * <p>Time between two fixes counts as idle when the earlier fix was below the idle speed. Distance
  * and time are only summed between fixes inside the same window.
+ *
+ * <p>Over a whole table (the combine job, and the reference the streaming {@link VehicleWindows} is
+ * held to): it collects each window's track.
  */
 public final class VehicleWindowStats {
   private VehicleWindowStats() {}

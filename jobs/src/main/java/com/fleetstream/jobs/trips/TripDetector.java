@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * One vehicle's trips and stops from its fixes in event-time order, as tracking servers such as
  * Traccar define them ({@link TripRules}). Fixes are offered in any order and held until the
- * watermark passes them ({@link #advance}), so a fix arriving late but within the watermark takes its
- * place in the sequence, and the result does not depend on how fixes fall into batches.
+ * vehicle's clock passes them ({@link #advance}), so a fix arriving out of order but within the
+ * allowed reordering takes its place in the sequence, and the result does not depend on how fixes
+ * fall into batches.
  *
  * <p>While stopped, a moving fix starts a candidate trip from the fix before it (the departure
  * point); the candidate becomes a trip once it has been moving for the minimal trip duration or has
@@ -57,7 +58,7 @@ public final class TripDetector {
    * @param candidate during a trip: the trip as it would end at {@code candidateStop}; when stopped: the
    *     movement that may become a trip
    * @param last the last fix taken
-   * @param pending fixes not yet behind the watermark
+   * @param pending fixes the vehicle's clock has not yet passed
    */
   public record State(Track trip, Point stopStart, Point candidateStop, Track candidate, Point last,
       List<Fix> pending) {}
@@ -94,8 +95,8 @@ public final class TripDetector {
   }
 
   /**
-   * Takes the held fixes older than {@code watermarkMs} in event-time order and, when the watermark has
-   * passed the last fix by the gap, ends the movement under way.
+   * Takes the held fixes older than {@code watermarkMs} in event-time order and, when it is past the
+   * last fix by the gap, ends the movement under way.
    *
    * @return the trips and stops that ended
    */
@@ -114,25 +115,6 @@ public final class TripDetector {
   /** Fixes skipped since the detector was made: at the same instant as the vehicle's previous one. */
   public int repeats() {
     return repeats;
-  }
-
-  /**
-   * When the detector has something to do once the watermark passes it: take a held fix, end a
-   * movement by the gap, or forget the vehicle ({@link #forgettable}).
-   */
-  public long wakeUpAt() {
-    if (!pending.isEmpty()) {
-      return pending.stream().mapToLong(Fix::time).min().getAsLong();
-    }
-    if (last == null) {
-      return Long.MAX_VALUE;
-    }
-    return last.time() + (moving() ? rules.gap() : rules.forgetAfter()).toMillis();
-  }
-
-  /** Nothing held, nothing moving, and nothing heard of the vehicle for {@code forgetAfter}. */
-  public boolean forgettable(long watermarkMs) {
-    return pending.isEmpty() && !moving() && (last == null || last.time() + rules.forgetAfter().toMillis() < watermarkMs);
   }
 
   /** A trip under way, or a movement that may become one. */

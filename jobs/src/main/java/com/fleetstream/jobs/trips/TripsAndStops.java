@@ -3,10 +3,12 @@ package com.fleetstream.jobs.trips;
 import static org.apache.spark.sql.functions.col;
 
 import com.fleetstream.geo.Geofence;
-import com.fleetstream.jobs.config.SparkDuration;
+import com.fleetstream.jobs.config.DeviceTime;
 import com.fleetstream.jobs.config.TripRules;
 import com.fleetstream.jobs.transform.Alerts;
 import com.fleetstream.jobs.transform.Partitioning;
+import com.fleetstream.jobs.transform.PerDevice;
+import com.fleetstream.jobs.transform.ThresholdAlerts;
 import com.fleetstream.jobs.trips.TripDetector.Fix;
 import com.fleetstream.jobs.trips.TripDetector.Point;
 import com.fleetstream.jobs.trips.TripDetector.Segment;
@@ -15,31 +17,25 @@ import com.fleetstream.jobs.trips.TripDetector.Track;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.streaming.GroupState;
-import org.apache.spark.sql.streaming.GroupStateTimeout;
-import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
  * Per vehicle, finished trips and stops ({@link TripDetector}) as rows of one schema told apart by
- * {@code kind}; {@link #trips} and {@link #stops} select each table's columns. A vehicle's state holds
- * its fixes until the watermark passes them, so the query needs Spark's batches without data (on by
- * default) to end trips when the watermark moves. Fixes older than the watermark are dropped by Spark
- * (and counted as late); a fix at the same instant as its vehicle's previous one is counted as out of
- * order ({@link Alerts#OBSERVED}). Trip and stop ids are the vehicle, the kind and the start time, so a
+ * {@code kind}; {@link #trips} and {@link #stops} select each table's columns. Each vehicle on its own
+ * clock ({@link PerDevice}): its state holds its fixes until its clock passes them, and a trip under
+ * way when it falls silent ends by the gap once the silence reaches {@code MAX_DEVICE_DELAY}. A fix
+ * older than what its vehicle already took, or at the same instant, is counted as out of order
+ * ({@link Alerts#OBSERVED}). Run the query with {@link ThresholdAlerts#QUERY_CONF}: batches without data
+ * would only look for silent vehicles, which every batch with data does too. Trip and stop ids are the vehicle, the kind and the start time, so a
  * replayed batch writes the same rows again and the sinks merge them.
  */
 public final class TripsAndStops {
@@ -99,18 +95,15 @@ public final class TripsAndStops {
   private TripsAndStops() {}
 
   /**
-   * @param fixes valid fixes (repeats of an event id do no harm: they come at the same instant)
+   * @param fixes valid fixes with {@code arrival_time} (repeats of an event id do no harm: they come at
+   *     the same instant)
    * @param geofences a stop lying in one of them names the first
-   * @param watermark how long a fix may come after later ones and still take its place
+   * @param time each vehicle's own clock: fixes are taken once it is {@code reorder} past them
    */
-  public static Dataset<Row> detect(Dataset<Row> fixes, TripRules rules, List<Geofence> geofences,
-      SparkDuration watermark) {
-    return Alerts.countingSkipped(fixes
-        .select("vehicle_id", "event_time", "event_id", "latitude", "longitude", "speed_kmh", "engine_status")
-        .withWatermark("event_time", watermark.spark())
-        .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
-        .flatMapGroupsWithState(new Detection(rules, geofences), OutputMode.Append(), Encoders.row(STATE),
-            Encoders.row(SEGMENT), GroupStateTimeout.EventTimeTimeout()));
+  public static Dataset<Row> detect(Dataset<Row> fixes, TripRules rules, List<Geofence> geofences, DeviceTime time) {
+    return Alerts.countingSkipped(PerDevice.apply(fixes.select("vehicle_id", "event_time", "event_id", "latitude",
+        "longitude", "speed_kmh", "engine_status", PerDevice.ARRIVAL), "vehicle_id", new Detection(rules, geofences),
+        SEGMENT, time));
   }
 
   /** The trips among {@link #detect}'s rows, with the partition columns the caller added. */
@@ -131,28 +124,41 @@ public final class TripsAndStops {
         .toArray(Column[]::new);
   }
 
-  record Detection(TripRules rules, List<Geofence> geofences)
-      implements FlatMapGroupsWithStateFunction<String, Row, Row, Row> {
+  /** A {@link TripDetector} per vehicle, on its own clock. */
+  record Detection(TripRules rules, List<Geofence> geofences) implements PerDevice.Folds {
     @Override
-    public Iterator<Row> call(String vehicle, Iterator<Row> rows, GroupState<Row> state) {
-      long watermark = state.getCurrentWatermarkMs();
-      TripDetector detector = state.exists() ? new TripDetector(rules, state(state.get())) : new TripDetector(rules);
-      rows.forEachRemaining(r -> detector.offer(new Fix(r.getTimestamp(1).getTime(), r.getString(2), r.getDouble(3),
-          r.getDouble(4), r.isNullAt(5) ? null : r.getDouble(5), r.getString(6))));
-      List<Row> out = new ArrayList<>();
-      for (Segment s : detector.advance(watermark)) {
-        out.add(segment(vehicle, s));
-      }
-      for (int i = 0; i < detector.repeats(); i++) {
-        out.add(skipped(vehicle));
-      }
-      if (detector.forgettable(watermark)) {
-        state.remove();
-      } else {
-        state.update(row(detector.state()));
-        state.setTimeoutTimestamp(Math.max(detector.wakeUpAt(), watermark));
-      }
-      return out.iterator();
+    public StructType schema() {
+      return STATE;
+    }
+
+    @Override
+    public PerDevice.Fold open(String vehicle, Row saved) {
+      TripDetector detector = saved == null ? new TripDetector(rules) : new TripDetector(rules, state(saved));
+      return new PerDevice.Fold() {
+        @Override
+        public void offer(Row r) {
+          detector.offer(new Fix(r.getTimestamp(1).getTime(), r.getString(2), r.getDouble(3), r.getDouble(4),
+              r.isNullAt(5) ? null : r.getDouble(5), r.getString(6)));
+        }
+
+        @Override
+        public void advance(long watermarkMs, List<Row> out) {
+          detector.advance(watermarkMs).forEach(s -> out.add(segment(vehicle, s)));
+          for (int i = 0; i < detector.repeats(); i++) {
+            out.add(skipped(vehicle));
+          }
+        }
+
+        @Override
+        public void close(List<Row> out) {
+          advance(Long.MAX_VALUE, out);
+        }
+
+        @Override
+        public Row state() {
+          return row(detector.state());
+        }
+      };
     }
 
     private Row segment(String vehicle, Segment s) {

@@ -176,8 +176,8 @@ class JobConfigTest {
         .hasMessageStartingWith("--PG_HISTORY_RETENTION must be at least MAX_EVENT_AGE (30 days)");
     assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--TRIP_SPEED_KMH", "0")))
         .hasMessage("--TRIP_SPEED_KMH must be above 0 and below 400, got 0.0");
-    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--TRIP_GAP", "10 days")))
-        .hasMessageStartingWith("--TRIP_FORGET_AFTER must be longer than TRIP_GAP");
+    assertThatThrownBy(() -> LocationJobConfig.parse(withDb("--MAX_DEVICE_DELAY", "0 minutes")))
+        .hasMessage("--MAX_DEVICE_DELAY must be greater than zero");
     assertThat(LocationJobConfig.parse(withDb("--MAX_EVENT_AGE", "365 days")).streaming().historyRetention())
         .as("the default follows a longer MAX_EVENT_AGE").isEqualTo(Duration.ofDays(365));
   }

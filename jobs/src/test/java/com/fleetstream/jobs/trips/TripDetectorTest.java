@@ -98,19 +98,20 @@ class TripDetectorTest {
   }
 
   @Test
-  void aVehicleThatFallsSilentMidTripHasItsTripEndedOnceTheWatermarkPassesTheGapAndIsForgottenLater() {
+  void aVehicleThatFallsSilentMidTripHasItsTripEndedOnceItsClockPassesTheGapOrItIsClosed() {
     Drive d = drive().drive(300, 36); // first seen moving: no stop before its trip
     TripDetector detector = new TripDetector(RULES);
     d.fixes().forEach(detector::offer);
     long last = d.fix(59).time();
     assertThat(detector.advance(last + 1)).isEmpty();
-    assertThat(detector.wakeUpAt()).isEqualTo(last + RULES.gap().toMillis());
     assertThat(detector.advance(last + RULES.gap().toMillis())).isEmpty();
     assertThat(describe(detector.advance(last + RULES.gap().toMillis() + 1))).containsExactly(
         "trip 08:00:00-08:04:55 2.950 km, moving 4.92 min, idle 0.00 min, max 36.0 km/h, 60 fixes, by gap");
-    assertThat(detector.forgettable(last + RULES.forgetAfter().toMillis())).isFalse();
-    assertThat(detector.wakeUpAt()).isEqualTo(last + RULES.forgetAfter().toMillis());
-    assertThat(detector.forgettable(last + RULES.forgetAfter().toMillis() + 1)).isTrue();
+
+    TripDetector closed = new TripDetector(RULES);
+    d.fixes().forEach(closed::offer);
+    assertThat(describe(closed.advance(Long.MAX_VALUE))).containsExactly(
+        "trip 08:00:00-08:04:55 2.950 km, moving 4.92 min, idle 0.00 min, max 36.0 km/h, 60 fixes, by gap");
   }
 
   @Test
