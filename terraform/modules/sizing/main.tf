@@ -5,8 +5,8 @@
 locals {
   table = [
     { vehicles = 1000, worker_type = "G.025X", streaming_workers = 2, location_shards = 1 },
-    { vehicles = 10000, worker_type = "G.1X", streaming_workers = 3, location_shards = 3 },
-    { vehicles = 100000, worker_type = "G.1X", streaming_workers = 13, location_shards = 25 }
+    { vehicles = 10000, worker_type = "G.025X", streaming_workers = 3, location_shards = 3 },
+    { vehicles = 100000, worker_type = "G.1X", streaming_workers = 5, location_shards = 25 }
   ]
   row = [for r in local.table : r if r.vehicles >= var.fleet_vehicles][0]
 }

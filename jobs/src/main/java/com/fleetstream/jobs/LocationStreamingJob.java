@@ -61,21 +61,26 @@ public final class LocationStreamingJob {
     SparkSessions.configure(spark, s);
     JobSinks sinks = JobSinks.open(spark, NAME, s);
 
-    Dataset<Row> fixes = observeValidation(KinesisSource.read(spark, s.source(), RecordKind.LOCATION, LocationEvents.FIELDS).stream()
-        .map(in -> LocationEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))
-        .reduce(Dataset::unionByName).orElseThrow());
-    Dataset<Row> checked = Deduplication.withoutRepeats(
-        observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark(), s.dedupState())));
-    Dataset<Row> windows = Partitioning.byHourOf(VehicleWindows.aggregate(EventValidation.valid(fixes),
-        s.windowDuration(), config.idleSpeedKmh(), s.deviceTime()), "window_start");
     List<Geofence> geofences = config.geofences().map(uri -> GeofenceFile.read(spark, uri)).orElse(List.of());
-    Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(GeofenceAlerts.detect(
-        EventValidation.valid(fixes), geofences, s.alerts().stateTimeout().value()), "event_time"));
-    Dataset<Row> trips = Partitioning.byHourOf(TripsAndStops.detect(
-        EventValidation.valid(fixes), config.trips(), geofences, s.deviceTime()), "start_time");
+
+    // source: every stream parsed and validated, each with its contract
+    Dataset<Row> fixes = observeValidation(KinesisSource.readParsed(spark, s.source(), RecordKind.LOCATION,
+        LocationEvents.FIELDS, (records, contract) -> LocationEvents.parse(KinesisRecords.decode(records), contract,
+            s.maxEventAge().value())));
+    // events: every record once, quarantined, on time or late (the split is EventOutcomes')
+    Dataset<Row> events = Deduplication.withoutRepeats(
+        observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark(), s.dedupState())));
+    // per vehicle, on its own clock: windows, trips and stops, geofence crossings
+    Dataset<Row> valid = EventValidation.valid(fixes);
+    Dataset<Row> windows = Partitioning.byHourOf(
+        VehicleWindows.aggregate(valid, s.windowDuration(), config.idleSpeedKmh(), s.deviceTime()), "window_start");
+    Dataset<Row> trips = Partitioning.byHourOf(
+        TripsAndStops.detect(valid, config.trips(), geofences, s.deviceTime()), "start_time");
+    Optional<Dataset<Row>> alerts = config.geofences().map(uri -> Partitioning.byHourOf(
+        GeofenceAlerts.detect(valid, geofences, s.alerts().stateTimeout().value()), "event_time"));
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
-    queries.start("events", checked, Sinks.of(
+    queries.start("events", events, Sinks.of(
         sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
         sinks.lake("events").taking(EventOutcomes::onTime),
         sinks.lakeMergedOn(LATE_EVENTS, "event_id", "event_time").taking(EventOutcomes::late),

@@ -55,19 +55,23 @@ public final class SensorStreamingJob {
     SparkSessions.configure(spark, s);
     JobSinks sinks = JobSinks.open(spark, NAME, s);
 
-    Dataset<Row> readings = observeValidation(KinesisSource.read(spark, s.source(), RecordKind.SENSOR, SensorEvents.FIELDS).stream()
-        .map(in -> SensorEvents.parse(KinesisRecords.decode(in.records()), in.contract(), s.maxEventAge().value()))
-        .reduce(Dataset::unionByName).orElseThrow());
-    Dataset<Row> checked = ThresholdBreaches.flag(Deduplication.withoutRepeats(observeDeduplication(
-        Deduplication.keepingLate(readings, s.dedupWatermark(), s.dedupState()))), config.thresholds());
-    Dataset<Row> windows = Partitioning.byHourOf(SensorWindows.aggregate(ThresholdBreaches.flag(
-        EventValidation.valid(readings), config.thresholds()), s.windowDuration(), s.deviceTime()), "window_start");
-    Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(
-        ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds()), config.thresholds(),
+    // source: every stream parsed and validated, each with its contract
+    Dataset<Row> readings = observeValidation(KinesisSource.readParsed(spark, s.source(), RecordKind.SENSOR,
+        SensorEvents.FIELDS, (records, contract) -> SensorEvents.parse(KinesisRecords.decode(records), contract,
+            s.maxEventAge().value())));
+    // events: every record once, quarantined, on time or late, flagged against the thresholds
+    Dataset<Row> events = ThresholdBreaches.flag(Deduplication.withoutRepeats(
+        observeDeduplication(Deduplication.keepingLate(readings, s.dedupWatermark(), s.dedupState()))),
+        config.thresholds());
+    // per sensor and metric, on its own clock: windows, threshold alerts
+    Dataset<Row> flagged = ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds());
+    Dataset<Row> windows = Partitioning.byHourOf(
+        SensorWindows.aggregate(flagged, s.windowDuration(), s.deviceTime()), "window_start");
+    Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(flagged, config.thresholds(),
         config.alertConsecutiveReadings(), s.alerts().stateTimeout().value()), "event_time");
 
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
-    queries.start("events", checked, Sinks.of(
+    queries.start("events", events, Sinks.of(
         sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
         sinks.lake("events").taking(EventOutcomes::onTime),
         sinks.parquet("breaches").taking(rows -> ThresholdBreaches.breaches(EventOutcomes.onTime(rows))),

@@ -32,6 +32,10 @@ public final class Simulation {
     Random faults = new Random(config.seed() * 31 + 7);
     long gpsEvery = config.gpsInterval().toSeconds();
     List<OutgoingRecord> duplicatesDue = new ArrayList<>();
+    FieldConditions field = config.fieldConditions()
+        ? new FieldConditions(config.seed(), config.startTime(), config.duration()) : null;
+    Map<String, List<GpsFix>> buffered = new java.util.LinkedHashMap<>();
+    java.util.TreeMap<Long, List<OutgoingRecord>> retries = new java.util.TreeMap<>();
     long wallStart = System.currentTimeMillis();
 
     for (long second = 0; second < config.duration().toSeconds(); second++) {
@@ -42,10 +46,24 @@ public final class Simulation {
       // Duplicates go out one tick after their original, as a producer retry would.
       duplicatesDue.forEach(sink);
       duplicatesDue.clear();
+      java.util.Optional.ofNullable(retries.remove(second)).ifPresent(due -> due.forEach(sink));
       if (second % gpsEvery == 0) {
         for (GpsFix fix : fleet.tick(at, config.gpsInterval())) {
-          emit(Stream.LOCATION, fix.vehicleId(), fix, shape.fix(fix), shape.locationDefects(), faults, sink,
-              duplicatesDue);
+          if (field == null) {
+            emit(Stream.LOCATION, fix.vehicleId(), fix, shape.fix(fix), shape.locationDefects(), faults, sink,
+                duplicatesDue);
+            continue;
+          }
+          GpsFix stamped = field.stamped(fix);
+          if (field.device(fix.vehicleId()).offline(at)) { // the tracker keeps it until it reconnects
+            buffered.computeIfAbsent(fix.vehicleId(), v -> new ArrayList<>()).add(stamped);
+            continue;
+          }
+          for (GpsFix held : buffered.getOrDefault(fix.vehicleId(), List.of())) {
+            emitInField(held, second, field, faults, sink, duplicatesDue, retries);
+          }
+          buffered.remove(fix.vehicleId());
+          emitInField(stamped, second, field, faults, sink, duplicatesDue, retries);
         }
       }
       for (List<SensorReading> record : sensorRecords(sensors.readingsAt(at, second))) {
@@ -56,7 +74,34 @@ public final class Simulation {
       }
       afterTick.run();
     }
+    for (List<GpsFix> held : buffered.values()) { // still offline at the end: flushed now
+      held.forEach(f -> emitInField(f, config.duration().toSeconds(), field, faults, sink, duplicatesDue, retries));
+    }
     duplicatesDue.forEach(sink);
+    retries.values().forEach(due -> due.forEach(sink));
+  }
+
+  /**
+   * A fix under {@link FieldConditions}: sent as its device stamped it, or, now and then, stamped by a
+   * reset or runaway clock (quarantined); a valid one may be retried minutes to hours later.
+   */
+  private void emitInField(GpsFix fix, long second, FieldConditions field, Random faults,
+      Consumer<OutgoingRecord> sink, List<OutgoingRecord> later, java.util.TreeMap<Long, List<OutgoingRecord>> retries) {
+    Shape shape = config.shape();
+    Instant bad = field.badStamp();
+    if (bad != null) {
+      GpsFix wrong = FieldConditions.at(fix, bad);
+      sink.accept(new OutgoingRecord(Stream.LOCATION, fix.vehicleId(), RecordEncoder.encode(shape.fix(wrong)),
+          Kind.MALFORMED, wrong, bad.equals(FieldConditions.FAR_FUTURE) ? "timestamp_in_future" : "timestamp_too_old"));
+      return;
+    }
+    OutgoingRecord sent = emit(Stream.LOCATION, fix.vehicleId(), fix, shape.fix(fix), shape.locationDefects(), faults,
+        sink, later);
+    long after = field.retryAfterSeconds();
+    if (sent.kind() == Kind.VALID && after >= 0) {
+      retries.computeIfAbsent(second + after, s -> new ArrayList<>())
+          .add(new OutgoingRecord(Stream.LOCATION, fix.vehicleId(), sent.data(), Kind.DUPLICATE, fix, null));
+    }
   }
 
   /** The readings of one moment as records: one each, or for {@link Shape#WIDE} one per device. */
@@ -70,19 +115,23 @@ public final class Simulation {
     return byDevice.values().stream().map(m -> List.copyOf(m.values())).toList();
   }
 
-  private void emit(Stream stream, String key, Object event, Map<String, Object> fields,
+  /** @return the record sent */
+  private OutgoingRecord emit(Stream stream, String key, Object event, Map<String, Object> fields,
       RecordEncoder.Defect[] defects, Random faults, Consumer<OutgoingRecord> sink, List<OutgoingRecord> later) {
     if (faults.nextDouble() < config.malformedRate()) {
       RecordEncoder.Defect defect = defects[faults.nextInt(defects.length)];
-      sink.accept(new OutgoingRecord(stream, key, RecordEncoder.broken(fields, defect), Kind.MALFORMED, event,
-          defect.reason));
-      return;
+      OutgoingRecord broken = new OutgoingRecord(stream, key, RecordEncoder.broken(fields, defect), Kind.MALFORMED,
+          event, defect.reason);
+      sink.accept(broken);
+      return broken;
     }
     byte[] data = RecordEncoder.encode(fields);
-    sink.accept(new OutgoingRecord(stream, key, data, Kind.VALID, event, null));
+    OutgoingRecord valid = new OutgoingRecord(stream, key, data, Kind.VALID, event, null);
+    sink.accept(valid);
     if (faults.nextDouble() < config.duplicateRate()) {
       later.add(new OutgoingRecord(stream, key, data, Kind.DUPLICATE, event, null));
     }
+    return valid;
   }
 
   private static void sleepUntil(long epochMillis) {

@@ -17,7 +17,8 @@ import java.util.Optional;
  * <p>By default the simulated clock runs as fast as the streams accept records, starting
  * {@code duration} before now, so an hour of fleet activity is produced in seconds; with
  * {@code --realtime true} every tick waits for the wall clock and carries the current time.
- * {@code --shape} picks how the devices write their records ({@link Shape}).
+ * {@code --shape} picks how the devices write their records ({@link Shape}); {@code --field-conditions
+ * true} makes the vehicles behave as in service ({@link FieldConditions}).
  */
 public record SimulatorConfig(
     Optional<URI> endpoint,
@@ -35,7 +36,8 @@ public record SimulatorConfig(
     boolean realtime,
     int maxRecordsPerSecond,
     Shape shape,
-    Map<String, String> metricStreams) {
+    Map<String, String> metricStreams,
+    boolean fieldConditions) {
 
   public SimulatorConfig {
     require(vehicles >= 0, "vehicles", "must be >= 0");
@@ -78,7 +80,8 @@ public record SimulatorConfig(
         realtime,
         flags.integer("max-records-per-second", 0, 0, Integer.MAX_VALUE),
         flags.parsed("shape", Shape.DOCUMENTED, Shape::of),
-        flags.parsed("metric-streams", Map.of(), SimulatorConfig::metricStreams));
+        flags.parsed("metric-streams", Map.of(), SimulatorConfig::metricStreams),
+        flags.bool("field-conditions", false));
   }
 
   /** {@code temperature=temp_stream,humidity=humidity_stream,...}: where {@link Shape#PER_METRIC} sends each metric. */
@@ -113,7 +116,7 @@ public record SimulatorConfig(
   public SimulatorConfig sendingTo(URI endpoint, String locationStream, String sensorStream) {
     return new SimulatorConfig(Optional.of(endpoint), region, locationStream, sensorStream, vehicles, gpsInterval,
         duration, startTime, seed, malformedRate, duplicateRate, devicesFile, realtime, maxRecordsPerSecond, shape,
-        metricStreams);
+        metricStreams, fieldConditions);
   }
 
   private static void require(boolean ok, String flag, String message) {

@@ -27,17 +27,15 @@ import org.slf4j.LoggerFactory;
  * Per batch and query, one log line whose numbers add up:
  * {@code read = quarantined + valid} and {@code valid = kept + duplicates + late} (for queries that
  * deduplicate), plus the rows each query's sinks wrote. Each outcome is counted where it happens,
- * from {@code Dataset.observe} points in the plan and Spark's deduplication operators' metrics (so
- * at no extra pass over the data), and a batch whose counts do not add up is logged as an error: a
+ * from {@code Dataset.observe} points in the plan (the per-device window folds count theirs under
+ * {@link #KEPT} too) and the rows state operators drop behind their watermark (so at no extra pass
+ * over the data), and a batch whose counts do not add up is logged as an error: a
  * row lost between the steps would otherwise pass for a duplicate.
  */
 public final class BatchAccounting extends StreamingQueryListener {
   public static final String VALIDATED = "validated";
   public static final String KEPT = com.fleetstream.jobs.transform.PerDevice.COUNTS;
   private static final Logger LOG = LoggerFactory.getLogger(BatchAccounting.class);
-  private static final String DEDUPLICATION_OPERATORS = "dedupe";
-  /** The metric Spark's deduplication operators report the repeats they drop under. */
-  private static final String DROPPED_DUPLICATES = "numDroppedDuplicateRows";
 
   /** Counts for one finished batch. */
   /** @param outOfOrder events a state machine (alerts, trips) skipped as older than its entity's last; null elsewhere */
@@ -86,8 +84,7 @@ public final class BatchAccounting extends StreamingQueryListener {
   /**
    * Counts the valid rows after deduplication: rows tagged {@link Deduplication#LATE} count as late,
    * those tagged {@link Deduplication#DUPLICATE} as duplicates, the rest as kept; invalid ones passed
-   * through for quarantine (already counted) not at all. Where Spark's own deduplication ran, its
-   * operators' metrics count the duplicates and late rows it dropped.
+   * through for quarantine (already counted) not at all.
    */
   public static Dataset<Row> observeDeduplication(Dataset<Row> deduplicated) {
     java.util.List<String> columns = java.util.List.of(deduplicated.columns());
@@ -135,11 +132,8 @@ public final class BatchAccounting extends StreamingQueryListener {
     long late = keptRow == null ? 0 : keptRow.getLong(1);
     long duplicates = keptRow == null ? 0 : keptRow.getLong(2);
     for (StateOperatorProgress op : p.stateOperators()) {
-      // dedupe, dedupeWithinWatermark, and a state machine with event-time timeouts (trips) drop late rows
+      // the per-device state functions drop rows that arrived MAX_DEVICE_DELAY after the newest read
       late += op.numRowsDroppedByWatermark();
-      if (op.operatorName().startsWith(DEDUPLICATION_OPERATORS)) {
-        duplicates += op.customMetrics().getOrDefault(DROPPED_DUPLICATES, 0L);
-      }
     }
     Long kept = keptRow == null ? null : keptRow.getLong(0);
     Row alertInputs = p.observedMetrics().get(Alerts.OBSERVED);

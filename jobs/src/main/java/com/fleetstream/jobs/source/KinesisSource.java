@@ -10,6 +10,7 @@ import com.fleetstream.kinesis.KinesisStreamSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,6 +37,17 @@ public final class KinesisSource {
             .orElse(InputContract.builtIn(kind)),
         spark.readStream().format(KinesisStreamSource.SHORT_NAME).options(options(config, stream)).load()))
         .toList();
+  }
+
+  /**
+   * Every stream's records parsed with its own contract, as one DataFrame.
+   *
+   * @param parse a stream's records and contract to its rows
+   */
+  public static Dataset<Row> readParsed(SparkSession spark, KinesisSourceConfig config, RecordKind kind,
+      List<FieldSpec> fields, BiFunction<Dataset<Row>, InputContract, Dataset<Row>> parse) {
+    return read(spark, config, kind, fields).stream().map(in -> parse.apply(in.records(), in.contract()))
+        .reduce(Dataset::unionByName).orElseThrow();
   }
 
   private static Map<String, String> options(KinesisSourceConfig c, String stream) {

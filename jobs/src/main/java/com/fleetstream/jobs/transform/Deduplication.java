@@ -56,18 +56,8 @@ public final class Deduplication {
   }
 
   /**
-   * For aggregations: rows older than the watermark are dropped too; Spark reports them per batch as
-   * late. Repeats as the events query's {@code layout} defines them, so both queries agree on them.
-   */
-  public static Dataset<Row> withinWatermark(Dataset<Row> events, SparkDuration watermark, StateLayout layout) {
-    Dataset<Row> watermarked = events.withWatermark("event_time", watermark.spark());
-    return layout == StateLayout.PER_ID ? watermarked.dropDuplicatesWithinWatermark("event_id")
-        : watermarked.dropDuplicatesWithinWatermark("event_id", "event_time");
-  }
-
-  /**
    * For the events query: every validated record once. Valid ones are deduplicated like
-   * {@link #withinWatermark}, but a row older than the watermark is kept, with {@link #LATE} set, so
+   * Spark's {@code dropDuplicatesWithinWatermark}, but a row older than the watermark is kept, with {@link #LATE} set, so
    * it can be stored apart instead of being lost; invalid ones pass through as they came, so the one
    * query that reads the stream for events also carries its quarantine. Spark's own deduplication,
    * and any state function with event-time timeouts, drops late rows before user code sees them;
