@@ -68,9 +68,9 @@ final class StateBenchmark {
   /**
    * The location job's per-vehicle state over an hour of event time: {@code vehicles} send a fix
    * every 5 s, a minute of them a batch for {@link #MINUTES} batches, each vehicle on its own clock
-   * ({@code WINDOW_WATERMARK} 10 minutes), all in one hour window. The windows query holds a vehicle's last 10 minutes of fixes
-   * and one window's sums, so its state and batch time are flat once past the reordering horizon:
-   * read at minute 55 against minute 15 (each operator's {@code memoryUsedBytes}, and the median
+   * ({@code WINDOW_WATERMARK} 10 minutes), all in one hour window. The windows query holds a
+   * vehicle's last 10 minutes of fixes and one window's sums, so its state and batch time are flat
+   * once past the reordering horizon: read at minute 55 against minute 15 (each operator's {@code memoryUsedBytes}, and the median
    * {@code triggerExecution} of the five batches around each). Before, the window held every fix of
    * the hour: 11 times the state at minute 55 as at minute 5.
    */
@@ -100,7 +100,8 @@ final class StateBenchmark {
     String early = "minute 15 of the same run";
     String none = "none (absolute)";
     return List.of(
-        new Results.Row("state: windows query, bytes per vehicle at minute 55 (" + vehicles + " vehicles)", stateBytes(windows, 55) / (double) vehicles, stateBytes(windows, 15) / (double) vehicles,
+        new Results.Row("state: windows query, bytes per vehicle at minute 55 (" + vehicles + " vehicles)",
+            stateBytes(windows, 55) / (double) vehicles, stateBytes(windows, 15) / (double) vehicles,
             "B/vehicle", early),
         new Results.Row("state: windows query, batch at minute 55 (ms)", batchMs(windows, 55), batchMs(windows, 15),
             "ms", early),

@@ -11,7 +11,6 @@ import com.fleetstream.jobs.trips.TripDetector;
 import com.fleetstream.jobs.trips.TripDetector.Fix;
 import com.fleetstream.jobs.trips.TripsAndStops;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +89,7 @@ class DeviceTimeIT {
     List<Dataset<Row>> windows = List.of(sinks.parquet("location", "window_stats"),
         sinks.delta("location", "window_stats"), sinks.postgres("fleet.vehicle_window_stats"));
     for (Dataset<Row> w : windows) {
-      List<String> rows = render(w, SinkContents.VEHICLE_WINDOW_COLUMNS);
+      List<String> rows = SinkContents.render(w, SinkContents.VEHICLE_WINDOW_COLUMNS);
       assertThat(rows).hasSize(3);
       assertThat(rows).filteredOn(r -> r.startsWith("A ")).singleElement().asString()
           .startsWith("A 2026-03-02T06:00:00Z 2026-03-02T07:00:00Z 60 ");
@@ -115,9 +114,10 @@ class DeviceTimeIT {
       String[] columns = table.equals("trips") ? TripsAndStops.TRIP_COLUMNS : TripsAndStops.STOP_COLUMNS;
       for (Dataset<Row> t : List.of(sinks.parquet("location", table), sinks.delta("location", table),
           sinks.postgres("fleet." + table))) {
-        assertThat(render(t.filter("vehicle_id = 'X'"), id, "start_time", "end_time")).containsExactlyElementsOf(
-            expected.stream().filter(e -> e.contains("|" + table.substring(0, 4) + "|")).toList());
-        List<String> rows = render(t, columns);
+        assertThat(SinkContents.render(t.filter("vehicle_id = 'X'"), id, "start_time", "end_time"))
+            .containsExactlyElementsOf(expected.stream().filter(e -> e.contains("|" + table.substring(0, 4) + "|"))
+                .toList());
+        List<String> rows = SinkContents.render(t, columns);
         assertThat(rows).filteredOn(r -> r.startsWith("X|")).containsExactlyElementsOf(rows.stream()
             .filter(r -> r.startsWith("A|")).map(r -> r.replace("A|", "X|").replace(" A ", " X ")).toList());
       }
@@ -158,20 +158,5 @@ class DeviceTimeIT {
   private String[] args(String stream, boolean delta) {
     List<String> args = TestJobArgs.streaming(servers.kinesis(), stream, "1 hour", work, servers.db());
     return (delta ? args : TestJobArgs.withoutDelta(args)).toArray(String[]::new);
-  }
-
-  /** Each row's columns joined by spaces, times as instants, doubles to 9 places, in the order of the first two. */
-  private static List<String> render(Dataset<Row> rows, String... columns) {
-    List<String> out = new ArrayList<>();
-    for (Row r : rows.selectExpr(columns).orderBy(columns[0], columns[1]).collectAsList()) {
-      List<String> values = new ArrayList<>();
-      for (int i = 0; i < r.size(); i++) {
-        Object v = r.get(i);
-        values.add(v instanceof Timestamp t ? t.toInstant().toString()
-            : v instanceof Double d ? String.format(Locale.ROOT, "%.9f", d) : String.valueOf(v));
-      }
-      out.add(String.join(" ", values));
-    }
-    return out;
   }
 }

@@ -29,7 +29,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -80,7 +79,7 @@ class FieldConditionsIT {
     assertThat(sent.stream().filter(r -> "timestamp_too_old".equals(r.expectedReason()))).isNotEmpty();
     assertThat(sent.stream().filter(r -> "timestamp_in_future".equals(r.expectedReason()))).isNotEmpty();
 
-    // three runs over a third of what was sent each, in batches of at most 200 records a shard; the
+    // three runs over a third of what was sent each, in batches of at most 300 records a shard; the
     // second crashes before or after a sink's write at a batch drawn from the seed, and the third
     // resumes from the checkpoints
     Random random = new Random(SEED);
@@ -137,9 +136,7 @@ class FieldConditionsIT {
     assertThat(windows).hasSizeGreaterThan(16);
     for (Dataset<Row> w : List.of(sinks.parquet("location", "window_stats"), sinks.delta("location", "window_stats"),
         sinks.postgres("fleet.vehicle_window_stats"))) {
-      assertThat(render(w.select(SinkContents.VEHICLE_WINDOW_COLUMNS[0],
-          Arrays.copyOfRange(SinkContents.VEHICLE_WINDOW_COLUMNS, 1, SinkContents.VEHICLE_WINDOW_COLUMNS.length))))
-          .containsExactlyElementsOf(windows);
+      assertThat(SinkContents.render(w, SinkContents.VEHICLE_WINDOW_COLUMNS)).containsExactlyElementsOf(windows);
     }
     Map<String, List<String>> segments = expectedSegments(valid.values(), clocks);
     assertThat(segments.get("trip")).hasSizeGreaterThan(4);
@@ -148,7 +145,7 @@ class FieldConditionsIT {
       String id = kind + "_id";
       for (Dataset<Row> t : List.of(sinks.parquet("location", table), sinks.delta("location", table),
           sinks.postgres("fleet." + table))) {
-        assertThat(render(t.select(id, "start_time", "end_time"))).as(table)
+        assertThat(SinkContents.render(t, id, "start_time", "end_time")).as(table)
             .containsExactlyElementsOf(segments.get(kind));
       }
     }
@@ -174,8 +171,7 @@ class FieldConditionsIT {
         SparkDuration.parse("1 hour"), 1.0);
     List<Row> closed = all.collectAsList().stream().filter(r -> !r.getTimestamp(2).toInstant()
         .isAfter(clocks.get(r.getString(0)))).toList();
-    return render(spark.createDataFrame(closed, all.schema()).select(SinkContents.VEHICLE_WINDOW_COLUMNS[0],
-        Arrays.copyOfRange(SinkContents.VEHICLE_WINDOW_COLUMNS, 1, SinkContents.VEHICLE_WINDOW_COLUMNS.length)));
+    return SinkContents.render(spark.createDataFrame(closed, all.schema()), SinkContents.VEHICLE_WINDOW_COLUMNS);
   }
 
   /** Trip and stop ids with their start and end, by kind, from the detector over each vehicle's fixes. */
@@ -204,22 +200,6 @@ class FieldConditionsIT {
     return keys;
   }
 
-  /** Each row's columns joined by spaces, times as instants, doubles to 6 places, sorted. */
-  private static List<String> render(Dataset<Row> rows) {
-    List<String> out = new ArrayList<>();
-    for (Row r : rows.collectAsList()) {
-      List<String> values = new ArrayList<>();
-      for (int i = 0; i < r.size(); i++) {
-        Object v = r.get(i);
-        values.add(v instanceof Timestamp t ? t.toInstant().toString()
-            : v instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(v));
-      }
-      out.add(String.join(" ", values));
-    }
-    out.sort(Comparator.naturalOrder());
-    return out;
-  }
-
   private static void send(List<OutgoingRecord> records) {
     try (KinesisBatchWriter writer = new KinesisBatchWriter(servers.kinesis().client(), STREAM)) {
       records.forEach(r -> writer.add(r.partitionKey(), r.data()));
@@ -228,7 +208,7 @@ class FieldConditionsIT {
 
   private String[] args() {
     List<String> args = TestJobArgs.streaming(servers.kinesis(), STREAM, "1 hour", work, servers.db());
-    args.addAll(List.of("--MAX_RECORDS_PER_READ", "100", "--MAX_RECORDS_PER_SHARD", "200"));
+    args.addAll(List.of("--MAX_RECORDS_PER_READ", "150", "--MAX_RECORDS_PER_SHARD", "300"));
     return args.toArray(String[]::new);
   }
 }

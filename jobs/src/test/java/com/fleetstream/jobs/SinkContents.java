@@ -39,6 +39,25 @@ public final class SinkContents {
         .option("dbtable", table).load();
   }
 
+  /**
+   * Each row of {@code columns} as one line, sorted: values joined by spaces, times as instants,
+   * doubles to 6 places (what sums in another order may change is further down).
+   */
+  public static List<String> render(Dataset<Row> rows, String... columns) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Row r : rows.selectExpr(columns).collectAsList()) {
+      List<String> values = new java.util.ArrayList<>();
+      for (int i = 0; i < r.size(); i++) {
+        Object v = r.get(i);
+        values.add(v instanceof java.sql.Timestamp t ? t.toInstant().toString()
+            : v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6f", d) : String.valueOf(v));
+      }
+      out.add(String.join(" ", values));
+    }
+    out.sort(java.util.Comparator.naturalOrder());
+    return out;
+  }
+
   /** The same multiset of rows over {@code columns}: nothing missing, nothing extra, nothing twice. */
   public static void assertSameRows(String what, Dataset<Row> expected, Dataset<Row> actual, String... columns) {
     Column[] cols = Arrays.stream(columns).map(functions::col).toArray(Column[]::new);

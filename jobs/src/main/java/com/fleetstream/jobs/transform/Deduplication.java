@@ -56,9 +56,9 @@ public final class Deduplication {
   }
 
   /**
-   * For the events query: every validated record once. Valid ones are deduplicated like
-   * Spark's {@code dropDuplicatesWithinWatermark}, but a row older than the watermark is kept, with {@link #LATE} set, so
-   * it can be stored apart instead of being lost; invalid ones pass through as they came, so the one
+   * For the events query: every validated record once. Valid ones are deduplicated like Spark's
+   * {@code dropDuplicatesWithinWatermark}, but a row older than the watermark is kept, with
+   * {@link #LATE} set, so it can be stored apart instead of being lost; invalid ones pass through as they came, so the one
    * query that reads the stream for events also carries its quarantine. Spark's own deduplication,
    * and any state function with event-time timeouts, drops late rows before user code sees them;
    * with processing-time timeouts it filters nothing. The timeout only wakes a key up to compare its

@@ -46,7 +46,7 @@ public final class PerDevice {
     /** Takes an input row of the device; it is held until the device's clock has passed it. */
     void offer(Row row);
 
-    /** Takes the held rows older than {@code watermarkMs} in event-time order; adds the finished rows to {@code out}. */
+    /** Takes the held rows older than {@code watermarkMs} in event-time order; adds what finished to {@code out}. */
     void advance(long watermarkMs, List<Row> out);
 
     /** The device went silent: takes every held row and finishes what is open. */
