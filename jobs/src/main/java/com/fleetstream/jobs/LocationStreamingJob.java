@@ -1,9 +1,9 @@
 package com.fleetstream.jobs;
 
 import static com.fleetstream.jobs.runtime.BatchAccounting.observeDeduplication;
+import static com.fleetstream.jobs.runtime.BatchAccounting.observeStored;
 import static com.fleetstream.jobs.runtime.BatchAccounting.observeValidation;
 import static com.fleetstream.jobs.sink.JobSinks.ALERTS;
-import static com.fleetstream.jobs.sink.JobSinks.LATE_EVENTS;
 import static com.fleetstream.jobs.sink.JobSinks.QUARANTINE;
 
 import com.fleetstream.geo.Geofence;
@@ -19,6 +19,7 @@ import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.sink.Sinks;
 import com.fleetstream.jobs.source.GeofenceFile;
 import com.fleetstream.jobs.source.KinesisSource;
+import com.fleetstream.jobs.source.StoredEvents;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventOutcomes;
 import com.fleetstream.jobs.transform.EventValidation;
@@ -40,7 +41,8 @@ import org.apache.spark.sql.SparkSession;
  * Glue streaming job: vehicle GPS fixes from Kinesis to quarantine and deduplicated events (late ones
  * kept apart) in one query, per-vehicle window statistics in another, trips and stops in a third and,
  * with geofences configured, alerts when vehicles enter or leave them in a fourth. Each query has its
- * own checkpoint.
+ * own checkpoint. Only the first reads Kinesis when Delta is a sink: the others read the events it
+ * stored there.
  */
 public final class LocationStreamingJob {
   public static final String NAME = "location";
@@ -70,8 +72,11 @@ public final class LocationStreamingJob {
     // events: every record once, quarantined, on time or late (the split is EventOutcomes')
     Dataset<Row> events = Deduplication.withoutRepeats(
         observeDeduplication(Deduplication.keepingLate(fixes, s.dedupWatermark(), s.dedupState())));
-    // per vehicle, on its own clock: windows, trips and stops, geofence crossings
-    Dataset<Row> valid = EventValidation.valid(fixes);
+    // per vehicle, on its own clock: windows, trips and stops, geofence crossings, from the events as
+    // stored (without Delta among the sinks, from the stream again)
+    Dataset<Row> valid = sinks.eventTables(spark, EventOutcomes.onTime(events).schema())
+        .map(tables -> observeStored(StoredEvents.read(spark, tables)))
+        .orElseGet(() -> EventValidation.valid(fixes));
     Dataset<Row> windows = Partitioning.byHourOf(
         VehicleWindows.aggregate(valid, s.windowDuration(), config.idleSpeedKmh(), s.deviceTime()), "window_start");
     Dataset<Row> trips = Partitioning.byHourOf(
@@ -82,8 +87,7 @@ public final class LocationStreamingJob {
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.start("events", events, Sinks.of(
         sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
-        sinks.lake("events").taking(EventOutcomes::onTime),
-        sinks.lakeMergedOn(LATE_EVENTS, "event_id", "event_time").taking(EventOutcomes::late),
+        sinks.events(EventOutcomes::onTime, EventOutcomes::late),
         sinks.postgres("events").taking(EventOutcomes::valid)), Deduplication.QUERY_CONF);
     queries.start("windows", windows,
         sinks.lakeMergedOn("window_stats", "vehicle_id", "window_start").and(sinks.postgres("windows")),

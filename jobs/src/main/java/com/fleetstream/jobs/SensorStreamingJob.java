@@ -1,9 +1,9 @@
 package com.fleetstream.jobs;
 
 import static com.fleetstream.jobs.runtime.BatchAccounting.observeDeduplication;
+import static com.fleetstream.jobs.runtime.BatchAccounting.observeStored;
 import static com.fleetstream.jobs.runtime.BatchAccounting.observeValidation;
 import static com.fleetstream.jobs.sink.JobSinks.ALERTS;
-import static com.fleetstream.jobs.sink.JobSinks.LATE_EVENTS;
 import static com.fleetstream.jobs.sink.JobSinks.QUARANTINE;
 
 import com.fleetstream.jobs.config.SensorJobConfig;
@@ -17,6 +17,7 @@ import com.fleetstream.jobs.sink.Housekeeping;
 import com.fleetstream.jobs.sink.JobSinks;
 import com.fleetstream.jobs.sink.Sinks;
 import com.fleetstream.jobs.source.KinesisSource;
+import com.fleetstream.jobs.source.StoredEvents;
 import com.fleetstream.jobs.transform.Deduplication;
 import com.fleetstream.jobs.transform.EventOutcomes;
 import com.fleetstream.jobs.transform.EventValidation;
@@ -34,7 +35,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Glue streaming job: sensor readings from Kinesis to quarantine and deduplicated readings flagged
  * against thresholds (breaches kept apart, late readings too) in one query, per-sensor window
- * statistics in another, and alerts when a sensor stays beyond a threshold in a third.
+ * statistics in another, and alerts when a sensor stays beyond a threshold in a third. Only the first
+ * reads Kinesis when Delta is a sink: the others read the readings it stored there.
  */
 public final class SensorStreamingJob {
   public static final String NAME = "sensor";
@@ -63,8 +65,11 @@ public final class SensorStreamingJob {
     Dataset<Row> events = ThresholdBreaches.flag(Deduplication.withoutRepeats(
         observeDeduplication(Deduplication.keepingLate(readings, s.dedupWatermark(), s.dedupState()))),
         config.thresholds());
-    // per sensor and metric, on its own clock: windows, threshold alerts
-    Dataset<Row> flagged = ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds());
+    // per sensor and metric, on its own clock: windows, threshold alerts, from the readings as stored
+    // (without Delta among the sinks, from the stream again)
+    Dataset<Row> flagged = sinks.eventTables(spark, EventOutcomes.onTime(events).schema())
+        .map(tables -> observeStored(StoredEvents.read(spark, tables)))
+        .orElseGet(() -> ThresholdBreaches.flag(EventValidation.valid(readings), config.thresholds()));
     Dataset<Row> windows = Partitioning.byHourOf(
         SensorWindows.aggregate(flagged, s.windowDuration(), s.deviceTime()), "window_start");
     Dataset<Row> alerts = Partitioning.byHourOf(ThresholdAlerts.detect(flagged, config.thresholds(),
@@ -73,9 +78,8 @@ public final class SensorStreamingJob {
     StreamingQueries queries = new StreamingQueries(spark, s, NAME, decorateSinks);
     queries.start("events", events, Sinks.of(
         sinks.lake(QUARANTINE).and(sinks.postgres(QUARANTINE)).taking(EventOutcomes::quarantined),
-        sinks.lake("events").taking(EventOutcomes::onTime),
+        sinks.events(EventOutcomes::onTime, EventOutcomes::late),
         sinks.parquet("breaches").taking(rows -> ThresholdBreaches.breaches(EventOutcomes.onTime(rows))),
-        sinks.lakeMergedOn(LATE_EVENTS, "event_id", "event_time").taking(EventOutcomes::late),
         // PostgreSQL keeps the breaches only, not every reading
         sinks.postgres("events").taking(rows -> ThresholdBreaches.breaches(EventOutcomes.valid(rows)))),
         Deduplication.QUERY_CONF);

@@ -80,9 +80,14 @@ class DeviceTimeIT {
     TestRecords.put(servers.kinesis(), stream, "a", minutes("A", 0, 90));
     TestRecords.put(servers.kinesis(), stream, "b", minutes("B", 0, 90));
     TestRecords.put(servers.kinesis(), stream, "x", minutes("X", 0, 20));
-    LocationStreamingJob.run(spark, LocationJobConfig.parse(args(stream, true)));
+    StreamingQueries first = LocationStreamingJob.run(spark, LocationJobConfig.parse(args(stream, true)));
     TestRecords.put(servers.kinesis(), stream, "x", minutes("X", 20, 90));
-    LocationStreamingJob.run(spark, LocationJobConfig.parse(args(stream, true)));
+    StreamingQueries second = LocationStreamingJob.run(spark, LocationJobConfig.parse(args(stream, true)));
+
+    // Kinesis is read once: windows and trips take the events the events query stored in Delta
+    String[] queries = {"events", "windows", "trips"};
+    assertThat(KinesisReads.of(first, queries)).isEqualTo(200);
+    assertThat(KinesisReads.of(second, queries)).isEqualTo(70);
 
     // each vehicle's clock is at minute 89 less WINDOW_WATERMARK: its 06:00 hour is written, 07:00 open
     SinkContents sinks = new SinkContents(spark, out(), out() + "/delta", servers.db());

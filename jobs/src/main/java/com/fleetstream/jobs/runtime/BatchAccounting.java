@@ -82,6 +82,15 @@ public final class BatchAccounting extends StreamingQueryListener {
   }
 
   /**
+   * Counts the events a query reads back from the events query's tables ({@code StoredEvents}): all
+   * valid, as {@link #observeValidation} would count them.
+   */
+  public static Dataset<Row> observeStored(Dataset<Row> events) {
+    return events.observe(VALIDATED, count(lit(1)).as("read"), count(lit(null)).as("invalid"),
+        count(when(col(EventIds.DERIVED), 1)).as("derived"));
+  }
+
+  /**
    * Counts the valid rows after deduplication: rows tagged {@link Deduplication#LATE} count as late,
    * those tagged {@link Deduplication#DUPLICATE} as duplicates, the rest as kept; invalid ones passed
    * through for quarantine (already counted) not at all.
@@ -94,6 +103,16 @@ public final class BatchAccounting extends StreamingQueryListener {
     return deduplicated.observe(KEPT, count(when(valid.and(not(late)).and(not(duplicate)), 1)).as("kept"),
         count(when(valid.and(late).and(not(duplicate)), 1)).as("late"),
         count(when(valid.and(duplicate), 1)).as("duplicates"));
+  }
+
+  /**
+   * Rows the batch read: its own count where the query observes one, Spark's otherwise. Spark's is 0
+   * for a batch of a query over several Delta tables in which one of them had nothing new (it then
+   * logs "Could not report metrics as number leaves in trigger logical plan did not match").
+   */
+  public static long rowsRead(StreamingQueryProgress p) {
+    Row validated = p.observedMetrics().get(VALIDATED);
+    return validated != null ? validated.getLong(0) : p.numInputRows();
   }
 
   void recordWritten(String query, long batch, String sink, long rows) {

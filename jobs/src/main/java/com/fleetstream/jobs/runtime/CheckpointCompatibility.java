@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * Recognises a query that cannot resume from its checkpoint because the state it saved was made by
- * an incompatible version of the query (a changed key, aggregate or deduplication), and says what
- * the operator can do. A change to a stateless step resumes without any of this.
+ * an incompatible version of the query (a changed key, aggregate or deduplication), or because it
+ * now reads other sources, and says what the operator can do. A change to a stateless step resumes
+ * without any of this.
  */
 final class CheckpointCompatibility {
   /**
@@ -31,6 +32,16 @@ final class CheckpointCompatibility {
             + " --STARTING_POSITION LATEST (or TRIM_HORIZON to rebuild the state from what the stream still"
             + " holds; the new checkpoint's batches are new to every sink, so already written events are"
             + " written again). Nothing was written by this attempt.");
+      }
+      if (message.contains("sources in the checkpoint offsets and now there are")) {
+        return Optional.of("query " + query + " cannot resume from its checkpoint " + checkpoint
+            + ": it reads other sources than the checkpoint was made with (" + firstLine(message) + "). With"
+            + " delta in --SINKS the windows, trips and alerts queries read the events query's Delta tables,"
+            + " without it the streams themselves; so do --STREAM_NAMES. Run the job with the arguments the"
+            + " checkpoint was made with, or stop it, move " + checkpoint + " aside and start it again: the"
+            + " query then reads the events Delta holds from their start (without Delta, the streams from"
+            + " --STARTING_POSITION), and its sinks merge what it writes again on their keys. Nothing was"
+            + " written by this attempt.");
       }
     }
     return Optional.empty();

@@ -130,7 +130,7 @@ public final class StreamingQueries {
             throw e;
           }
         }
-        boolean drained = queries.values().stream().allMatch(q -> q.running() != null && QueryStops.idle(q.running()));
+        boolean drained = queries.values().stream().allMatch(q -> q.running() != null) && QueryStops.drained(running());
         drainedPolls = drained ? drainedPolls + 1 : 0;
         if (config.stopWhenDrained() && drainedPolls >= DRAINED_POLLS) {
           LOG.info("{}: stream drained, stopping", job);

@@ -75,7 +75,7 @@ final class SupervisedQuery {
       failure = CheckpointCompatibility.explain(e, q.name(), checkpoint.apply(q.name()))
           .orElse(job + ": a streaming query failed: " + e.message());
     }
-    boolean readSince = Arrays.stream(q.recentProgress()).anyMatch(p -> p.numInputRows() > 0);
+    boolean readSince = Arrays.stream(q.recentProgress()).anyMatch(p -> BatchAccounting.rowsRead(p) > 0);
     failures = readSince ? 1 : failures + 1;
     if (restarting && cause != null && failures <= MAX_RESTARTS) {
       long delay = Math.min(FIRST_RESTART_DELAY.toMillis() << (failures - 1), MAX_RESTART_DELAY.toMillis());

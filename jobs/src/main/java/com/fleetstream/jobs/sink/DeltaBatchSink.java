@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * table here has exactly one query writing it.
  */
 public final class DeltaBatchSink implements BatchSink {
+  /**
+   * MERGE takes its transaction ids from the query's session settings, so a query's merges share
+   * this lane and go one at a time.
+   */
+  public static final String MERGE_LANE = "delta-merge";
+
   private static final Logger LOG = LoggerFactory.getLogger(DeltaBatchSink.class);
   private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
   private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
@@ -52,16 +59,46 @@ public final class DeltaBatchSink implements BatchSink {
   private final String path;
   private final String[] partitionColumns;
   private final List<String> mergeKeys;
+  private final boolean insertOnly;
+  private final String lane;
   private boolean tableReady;
   /** The last batch this table holds per app id, once this process has written one. */
   private final Map<String, Long> lastBatch = new java.util.HashMap<>();
 
   /** @param mergeKeys empty to append; otherwise the key rows are upserted on */
   public DeltaBatchSink(String path, List<String> mergeKeys, String... partitionColumns) {
+    this(path, mergeKeys, false, null, partitionColumns);
+  }
+
+  /**
+   * @param insertOnly rows never change once written: a key already in the table is skipped instead of
+   *     updated, so every commit only adds files and the table can be read as a stream
+   * @param lane the lane to write in, null for the usual one: an append its own (it passes the
+   *     transaction ids as write options, which win over the session's), a merge {@link #MERGE_LANE}
+   */
+  public DeltaBatchSink(String path, List<String> mergeKeys, boolean insertOnly, String lane,
+      String... partitionColumns) {
     // Delta compares locations as text: file:///x and file:/x would be two tables
     this.path = new Path(path).toString();
     this.mergeKeys = mergeKeys;
+    this.insertOnly = insertOnly;
+    this.lane = lane != null ? lane : mergeKeys.isEmpty() ? name() : MERGE_LANE;
     this.partitionColumns = partitionColumns;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /**
+   * Creates the table, empty, with the properties its first batch would give it, unless it exists: a
+   * query that reads it as a stream needs it before the query writing it has written anything.
+   */
+  public void createIfAbsent(SparkSession spark, StructType schema) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      withNewTableDefaults(spark, () -> spark.createDataFrame(List.of(), schema).write().format("delta")
+          .mode("append").partitionBy(partitionColumns).save(path));
+    }
   }
 
   @Override
@@ -69,14 +106,9 @@ public final class DeltaBatchSink implements BatchSink {
     return "delta:" + new Path(path).getName();
   }
 
-  /**
-   * MERGE takes its transaction ids from the query's session settings, so merges go one at a time.
-   * An append passes them as write options, which win over the session's: it writes in a lane of its
-   * own, and a batch's Delta commits overlap.
-   */
   @Override
   public String lane() {
-    return mergeKeys.isEmpty() ? name() : "delta-merge";
+    return lane;
   }
 
   @Override
@@ -126,11 +158,15 @@ public final class DeltaBatchSink implements BatchSink {
    * creating leaves no half-made table behind.
    */
   private void create(SparkSession spark, Dataset<Row> batch, String appId, long version, String marker) {
+    withNewTableDefaults(spark, () -> append(batch, appId, version, marker));
+  }
+
+  private void withNewTableDefaults(SparkSession spark, Runnable write) {
     Map<String, String> properties = mergeKeys.isEmpty() ? APPEND_TABLE_PROPERTIES : MERGE_TABLE_PROPERTIES;
     synchronized (spark) { // the defaults are session settings, and tables of one batch are created in parallel
       properties.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
       try {
-        append(batch, appId, version, marker);
+        write.run();
       } finally {
         properties.keySet().forEach(
             k -> spark.conf().unset(NEW_TABLE_DEFAULTS + k.substring("delta.".length())));
@@ -144,13 +180,11 @@ public final class DeltaBatchSink implements BatchSink {
     spark.conf().set(TXN_VERSION, Long.toString(version));
     spark.conf().set(USER_METADATA, marker);
     try {
-      DeltaTable.forPath(spark, path).as("t")
+      var merge = DeltaTable.forPath(spark, path).as("t")
           .merge(batch.as("s"), on)
           // columns a newer release adds to its rows (an event's contract) join the table's schema
-          .withSchemaEvolution()
-          .whenMatched().updateAll()
-          .whenNotMatched().insertAll()
-          .execute();
+          .withSchemaEvolution();
+      (insertOnly ? merge : merge.whenMatched().updateAll()).whenNotMatched().insertAll().execute();
     } finally {
       spark.conf().unset(TXN_APP_ID);
       spark.conf().unset(TXN_VERSION);

@@ -18,7 +18,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The sinks a job's queries may write, as configured: Parquet under {@code OUTPUT_PATH/<job>/<table>},
@@ -30,6 +35,9 @@ import org.apache.spark.sql.SparkSession;
 public final class JobSinks {
   /** Events older than the watermark when they arrived, per job. */
   public static final String LATE_EVENTS = "late_events";
+  /** Valid events within the watermark when they arrived, per job. */
+  public static final String EVENTS = "events";
+  private static final List<String> LATE_EVENT_KEYS = List.of("event_id", "event_time");
   public static final String ALERTS = "alerts";
   public static final String QUARANTINE = "quarantine";
   private final String job;
@@ -64,7 +72,37 @@ public final class JobSinks {
 
   /** {@code table} in the lake's formats (Parquet, Delta, as configured), appended to. */
   public Sinks lake(String table) {
-    return lake(table, List.of());
+    return lake(table, List.of(), false, null);
+  }
+
+  /**
+   * The valid events in the lake's formats: {@code onTime} appended to {@link #EVENTS}, {@code late}
+   * to {@link #LATE_EVENTS}. Late events are not deduplicated against earlier batches, so Delta
+   * inserts only the late events it does not hold (an event sent again is the same event): both
+   * tables' commits only add files, and they can be read as one stream ({@link #eventTables}). Delta
+   * writes a batch's late events, then its on-time ones, in one lane: a query reading both tables,
+   * the on-time first ({@link #eventTables}' order, which Spark asks for offsets in), never takes a
+   * batch's on-time events without its late ones, which are older.
+   */
+  public Sinks events(UnaryOperator<Dataset<Row>> onTime, UnaryOperator<Dataset<Row>> late) {
+    return Sinks.of(lake(LATE_EVENTS, LATE_EVENT_KEYS, true, null).taking(late),
+        lake(EVENTS, List.of(), false, DeltaBatchSink.MERGE_LANE).taking(onTime));
+  }
+
+  /**
+   * When Delta is a sink: the paths of the tables {@link #events} writes, on time first, created with
+   * {@code schema} if they do not exist yet, for the queries that read the events query's output as
+   * a stream instead of reading Kinesis again.
+   */
+  public Optional<List<String>> eventTables(SparkSession spark, StructType schema) {
+    if (!config.sinks().writes(Kind.DELTA)) {
+      return Optional.empty();
+    }
+    DeltaBatchSink onTime = deltaSink(EVENTS, List.of(), false, null);
+    DeltaBatchSink late = deltaSink(LATE_EVENTS, LATE_EVENT_KEYS, true, null);
+    onTime.createIfAbsent(spark, schema);
+    late.createIfAbsent(spark, schema);
+    return Optional.of(List.of(onTime.path(), late.path()));
   }
 
   /**
@@ -74,7 +112,7 @@ public final class JobSinks {
    * directories absorb may use it.
    */
   public Sinks lakeMergedOn(String table, String... keys) {
-    return lake(table, List.of(keys));
+    return lake(table, List.of(keys), false, null);
   }
 
   /** The query's rows through {@code sql/postgres/sinks/<job>_<query>.sql}, when PostgreSQL is a sink. */
@@ -97,21 +135,26 @@ public final class JobSinks {
         ? new Sinks(List.of(new AlertPublisher(postgres, job, config.alerts(), retry))) : Sinks.NONE;
   }
 
-  private Sinks lake(String table, List<String> mergeKeys) {
+  private Sinks lake(String table, List<String> mergeKeys, boolean insertOnly, String lane) {
     SinkConfig sinks = config.sinks();
     List<BatchSink> list = new ArrayList<>();
     if (sinks.writes(Kind.PARQUET)) {
       list.add(parquetSink(table));
     }
     if (sinks.writes(Kind.DELTA)) {
-      String path = sinks.deltaPath() + "/" + job + "/" + table;
-      list.add(new DeltaBatchSink(path, mergeKeys, Partitioning.COLUMNS));
-      delta.add(path);
+      DeltaBatchSink sink = deltaSink(table, mergeKeys, insertOnly, lane);
+      list.add(sink);
+      delta.add(sink.path());
       if (mergeKeys.isEmpty()) {
-        appendOnlyDelta.add(path);
+        appendOnlyDelta.add(sink.path());
       }
     }
     return new Sinks(list);
+  }
+
+  private DeltaBatchSink deltaSink(String table, List<String> mergeKeys, boolean insertOnly, String lane) {
+    return new DeltaBatchSink(config.sinks().deltaPath() + "/" + job + "/" + table, mergeKeys, insertOnly, lane,
+        Partitioning.COLUMNS);
   }
 
   /**
