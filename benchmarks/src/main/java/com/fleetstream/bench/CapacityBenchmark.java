@@ -2,6 +2,7 @@ package com.fleetstream.bench;
 
 import com.fleetstream.jobs.LocationStreamingJob;
 import com.fleetstream.jobs.config.LocationJobConfig;
+import com.fleetstream.kinesis.KinesisStreamSource;
 import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.Simulator;
@@ -18,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -37,7 +40,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * running), so an emulator limit is not taken for the job's; the CPU each process used per step
  * (this JVM with the job and the simulator, kinesalite, PostgreSQL); and a JFR profile of this JVM
  * ({@code benchmarks/target/capacity.jfr}) summarised per step: where its samples are, and how long its
- * threads sat blocked reading from kinesalite and from PostgreSQL.
+ * threads sat blocked reading from kinesalite and from PostgreSQL; and the records every query of the
+ * job took from Kinesis, against those the events query took (one each when only it reads Kinesis).
  */
 final class CapacityBenchmark {
   static final int P95_GOAL_MS = 5_000;
@@ -119,7 +123,10 @@ final class CapacityBenchmark {
         }
         cpuTicks.add(ProcessCpu.ticks());
       }, r -> new Thread(r, Profile.SIMULATOR_THREAD).start());
+      KinesisReads reads = new KinesisReads();
+      spark.streams().addListener(reads);
       LocationStreamingJob.run(spark, job);
+      spark.streams().removeListener(reads);
       sending.join();
       done.set(true);
       poller.join();
@@ -158,6 +165,11 @@ final class CapacityBenchmark {
         rows.add(new Results.Row(what + ", backlog growth over the step", backlogEnd - backlogStart, 2L * rates[i],
             "fixes", "the slack allowed: two triggers' worth"));
       }
+      long eventsRead = reads.byQuery.getOrDefault("location-events", 0L);
+      long allRead = reads.byQuery.values().stream().mapToLong(Long::longValue).sum();
+      System.out.printf(Locale.ROOT, "Kinesis records read: %s%n", new java.util.TreeMap<>(reads.byQuery));
+      rows.add(new Results.Row("capacity: Kinesis records read by all the job's queries per record the events query"
+          + " read", allRead / (double) eventsRead, 1, "records", "the goal: each record fetched once"));
       int cores = Runtime.getRuntime().availableProcessors();
       rows.add(new Results.Row("sustained_location: highest rate sustained, all sinks (fixes/s)", sustained, 10_000,
           "fixes/s", "the goal, 10,000 fixes/s on this machine"));
@@ -168,6 +180,26 @@ final class CapacityBenchmark {
       System.out.println("JFR recording: " + jfr + " (jfr print --events jdk.ExecutionSample, or JDK Mission Control)");
     }
     return rows;
+  }
+
+  /** Records each query of the job took from Kinesis, over all its batches and Kinesis sources. */
+  private static final class KinesisReads extends StreamingQueryListener {
+    final Map<String, Long> byQuery = new ConcurrentHashMap<>();
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      for (SourceProgress source : event.progress().sources()) {
+        if (KinesisStreamSource.streamOf(source.description()).isPresent()) {
+          byQuery.merge(event.progress().name(), source.numInputRows(), Long::sum);
+        }
+      }
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {}
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {}
   }
 
   /** Fixes arrived but not readable, averaged over samples each second in [from, to). */
