@@ -66,9 +66,9 @@ class ExactlyOnceRestartIT {
    * would; the others do not write it at all, as if the crash had come before their turn (the lanes
    * run concurrently, so without this they would write too, and the partial state never happen).
    * A quarantine or late events sink writes without failing: in PostgreSQL's lane the events' sink
-   * comes after the quarantine's, in Delta's after the late events', and must get its turn. Only the events query's sinks crash: a crash of another query (windows,
-   * trips, alerts) stops the job, which could cut the events batch short before its partial state
-   * is reached.
+   * comes after the quarantine's, in Delta's after the late events', and must get its turn. Only the
+   * events query's sinks crash: a crash of another query (windows, trips, alerts) stops the job,
+   * which could cut the events batch short before its partial state is reached.
    */
   private static UnaryOperator<BatchSink> crashAfter(Set<String> kinds) {
     return SinkHooks.around(name -> EVENTS_QUERY_TABLES.contains(table(name)), (sink, batch, id) -> {

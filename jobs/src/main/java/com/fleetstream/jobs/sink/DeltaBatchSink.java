@@ -90,6 +90,11 @@ public final class DeltaBatchSink implements BatchSink {
     return path;
   }
 
+  /** Whether batches are appended (no merge keys), not merged. */
+  public boolean appends() {
+    return mergeKeys.isEmpty();
+  }
+
   /**
    * Creates the table, empty, with the properties its first batch would give it, unless it exists: a
    * query that reads it as a stream needs it before the query writing it has written anything.

@@ -72,7 +72,7 @@ public final class JobSinks {
 
   /** {@code table} in the lake's formats (Parquet, Delta, as configured), appended to. */
   public Sinks lake(String table) {
-    return lake(table, List.of(), false, null);
+    return lake(table, deltaSink(table, List.of(), false, null));
   }
 
   /**
@@ -85,8 +85,8 @@ public final class JobSinks {
    * batch's on-time events without its late ones, which are older.
    */
   public Sinks events(UnaryOperator<Dataset<Row>> onTime, UnaryOperator<Dataset<Row>> late) {
-    return Sinks.of(lake(LATE_EVENTS, LATE_EVENT_KEYS, true, null).taking(late),
-        lake(EVENTS, List.of(), false, DeltaBatchSink.MERGE_LANE).taking(onTime));
+    return Sinks.of(lake(LATE_EVENTS, lateEventsTable()).taking(late),
+        lake(EVENTS, onTimeEventsTable()).taking(onTime));
   }
 
   /**
@@ -98,8 +98,8 @@ public final class JobSinks {
     if (!config.sinks().writes(Kind.DELTA)) {
       return Optional.empty();
     }
-    DeltaBatchSink onTime = deltaSink(EVENTS, List.of(), false, null);
-    DeltaBatchSink late = deltaSink(LATE_EVENTS, LATE_EVENT_KEYS, true, null);
+    DeltaBatchSink onTime = onTimeEventsTable();
+    DeltaBatchSink late = lateEventsTable();
     onTime.createIfAbsent(spark, schema);
     late.createIfAbsent(spark, schema);
     return Optional.of(List.of(onTime.path(), late.path()));
@@ -112,7 +112,7 @@ public final class JobSinks {
    * directories absorb may use it.
    */
   public Sinks lakeMergedOn(String table, String... keys) {
-    return lake(table, List.of(keys), false, null);
+    return lake(table, deltaSink(table, List.of(keys), false, null));
   }
 
   /** The query's rows through {@code sql/postgres/sinks/<job>_<query>.sql}, when PostgreSQL is a sink. */
@@ -135,21 +135,31 @@ public final class JobSinks {
         ? new Sinks(List.of(new AlertPublisher(postgres, job, config.alerts(), retry))) : Sinks.NONE;
   }
 
-  private Sinks lake(String table, List<String> mergeKeys, boolean insertOnly, String lane) {
+  /** @param deltaTable how Delta writes {@code table}, used when Delta is a sink */
+  private Sinks lake(String table, DeltaBatchSink deltaTable) {
     SinkConfig sinks = config.sinks();
     List<BatchSink> list = new ArrayList<>();
     if (sinks.writes(Kind.PARQUET)) {
       list.add(parquetSink(table));
     }
     if (sinks.writes(Kind.DELTA)) {
-      DeltaBatchSink sink = deltaSink(table, mergeKeys, insertOnly, lane);
-      list.add(sink);
-      delta.add(sink.path());
-      if (mergeKeys.isEmpty()) {
-        appendOnlyDelta.add(sink.path());
+      list.add(deltaTable);
+      delta.add(deltaTable.path());
+      if (deltaTable.appends()) {
+        appendOnlyDelta.add(deltaTable.path());
       }
     }
     return new Sinks(list);
+  }
+
+  /** {@link #EVENTS} in Delta: appended to, after the late events in their lane ({@link #events}). */
+  private DeltaBatchSink onTimeEventsTable() {
+    return deltaSink(EVENTS, List.of(), false, DeltaBatchSink.MERGE_LANE);
+  }
+
+  /** {@link #LATE_EVENTS} in Delta: the events it does not hold inserted, none updated. */
+  private DeltaBatchSink lateEventsTable() {
+    return deltaSink(LATE_EVENTS, LATE_EVENT_KEYS, true, null);
   }
 
   private DeltaBatchSink deltaSink(String table, List<String> mergeKeys, boolean insertOnly, String lane) {
