@@ -175,7 +175,7 @@ class DeployedPipelineIT {
   @Test
   void everyRunOfTheShippedJarSucceeds() {
     assertThat(runs).hasSize(6).allSatisfy(run -> assertThat(run.exitCode())
-        .as(run.job() + " exit code; its driver's output: " + run.log()).isZero());
+        .as(() -> run.job() + " exit code; its driver's output: " + run.log() + ", ending:\n" + run.ending()).isZero());
     // the streaming jobs logged in as the writer the writer-login job made, from its secret, not as the
     // master user nor with a PG_USER argument
     String writerSecret = deployment.job("location").defaultArguments().get("--PG_SECRET_ID");

@@ -235,11 +235,10 @@ public final class LocalPipeline {
     report(aws.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
   }
 
-  /** A run's outcome; a failed run ends the local run with its driver's last lines. */
+  /** A run's outcome; a failed run ends the local run with why its driver ended. */
   private static void report(GlueDriver.Run run) throws IOException {
     if (run.exitCode() != 0) {
-      List<String> lines = Files.readAllLines(run.log());
-      System.out.println(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+      System.out.println(run.ending());
       throw new IllegalStateException(run.job() + " failed with exit code " + run.exitCode() + "; its driver's log: "
           + run.log());
     }

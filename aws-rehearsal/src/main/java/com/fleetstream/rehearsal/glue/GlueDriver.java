@@ -54,7 +54,33 @@ public final class GlueDriver {
   }
 
   /** A finished run: its exit code and where the driver's output is. */
-  public record Run(String job, int exitCode, Path log) {}
+  public record Run(String job, int exitCode, Path log) {
+    /**
+     * Why the driver ended, from its log: the main thread's exception and its causes without their
+     * stack frames, or the log's last lines when there is none. CI keeps the tests' output, not the
+     * drivers' logs, so a failed run's assertion carries this.
+     */
+    public String ending() {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(log);
+      } catch (IOException e) {
+        return "its log is unreadable: " + e;
+      }
+      int main = -1;
+      for (int i = lines.size() - 1; i >= 0 && main < 0; i--) {
+        if (lines.get(i).startsWith("Exception in thread")) {
+          main = i;
+        }
+      }
+      if (main < 0) {
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      }
+      List<String> why = new ArrayList<>(List.of(lines.get(main)));
+      lines.subList(main + 1, lines.size()).stream().filter(l -> l.startsWith("Caused by:")).forEach(why::add);
+      return String.join("\n", why);
+    }
+  }
 
   /** Starts a run; {@code overrides} replace job arguments, as a StartJobRun's Arguments do. */
   public Running start(GlueJob job, Map<String, String> overrides) throws IOException {
@@ -88,7 +114,11 @@ public final class GlueDriver {
     // A rehearsed run lasts a minute or two over a few thousand rows: HotSpot's C2 compiler spends
     // more CPU than it saves there (a streaming run of the deploy tests: 80 s with it, 65 s without,
     // 2 cores). Only the JIT's tiers differ from Glue's driver; what the code does is the same.
+    // Stopping at C1 also shrinks HotSpot's default code cache from 240 MB to 48 MB, which Spark's
+    // generated classes and Delta's MERGE fill: a location run died of "VirtualMachineError: Out of
+    // space in CodeCache for adapters". The size Glue's driver has by default restores the headroom.
     command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:ReservedCodeCacheSize=240m");
     command.add("-Xmx2g");
     command.add("-cp");
     command.add(String.join(java.io.File.pathSeparator, classpath));
