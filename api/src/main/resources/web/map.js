@@ -70,8 +70,15 @@
     L.geoJSON(fences, {
       pointToLayer: (f, latlng) => L.circle(latlng, { radius: f.properties.radius_meters }),
       style: { color: '#bf8700', weight: 2, fillOpacity: 0.15, className: 'geofence' },
-      onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+      // a name is text: Leaflet would render a string as HTML
+      onEachFeature: (f, layer) => layer.bindTooltip(text(f.properties.name)),
     }).addTo(map);
+  }
+
+  function text(value) {
+    const span = document.createElement('span');
+    span.textContent = value == null ? '' : String(value);
+    return span;
   }
 
   function icon(id, stopped) {
@@ -92,6 +99,10 @@
 
   async function refresh() {
     const fleet = await api('vehicles');
+    // a vehicle the user may no longer see (a rental that ended) leaves the map
+    const seen = new Set(fleet.features.map((f) => f.id));
+    markers.forEach((m, id) => { if (!seen.has(id)) { m.remove(); markers.delete(id); } });
+    if (selected && !seen.has(selected)) { selected = null; document.getElementById('vehicle').hidden = true; }
     for (const f of fleet.features) {
       const [lon, lat] = f.geometry.coordinates;
       const p = f.properties;

@@ -23,6 +23,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API's routes, the same behind API Gateway (Lambda) and the local server. Every route but the
- * page, its files, its sign-in settings and the OpenAPI document takes a bearer token.
+ * page, its files, its sign-in settings and the OpenAPI document takes a bearer token, whose subject
+ * is the principal every read and send is scoped to in PostgreSQL ({@link Reports}): a vehicle the
+ * principal may not read answers exactly as one that does not exist.
  */
 public final class FleetApi {
   private static final Logger LOG = LoggerFactory.getLogger(FleetApi.class);
@@ -62,7 +65,8 @@ public final class FleetApi {
 
   @FunctionalInterface
   interface Handler {
-    Response handle(Request request, Matcher path) throws SQLException;
+    /** @param principal the token's subject; null on a route that takes no token */
+    Response handle(Request request, Matcher path, String principal) throws SQLException;
   }
 
   public FleetApi(ApiConfig config, Reports reports, Optional<PositionIngest> ingest, ObjectNode geofences,
@@ -74,19 +78,23 @@ public final class FleetApi {
     this.tokens = tokens;
     this.clock = clock;
     this.routes = List.of(
-        new Route("GET", "/vehicles", true, (r, m) -> geojson(reports.fleet())),
-        new Route("GET", "/vehicles/{id}/location", true, (r, m) -> geojson(reports.latest(vehicle(m))
-            .orElseThrow(() -> unknownVehicle(m)))),
+        new Route("GET", "/vehicles", true, (r, m, p) -> geojson(reports.fleet(p))),
+        new Route("GET", "/vehicles/{id}/location", true, this::location),
         new Route("GET", "/vehicles/{id}/positions", true, this::positions),
         new Route("GET", "/vehicles/{id}/windows", true, this::windows),
         new Route("GET", "/vehicles/{id}/trips", true, this::trips),
         new Route("GET", "/alerts", true, this::alerts),
-        new Route("GET", "/geofences", true, (r, m) -> geojson(geofences)),
-        new Route("POST", "/positions", true, this::post),
-        new Route("GET", "/openapi.json", false, (r, m) -> file("openapi.json")),
-        new Route("GET", "/config.json", false, (r, m) -> clientConfig()),
-        new Route("GET", "/", false, (r, m) -> file("web/index.html")),
-        new Route("GET", "/web/{file}", false, (r, m) -> file("web/" + m.group(1))));
+        new Route("GET", "/geofences", true, (r, m, p) -> geojson(geofences)),
+        new Route("POST", "/positions", true, (r, m, p) -> send(r.body(), p)),
+        // the seed clients' requests, unchanged: the car-rental app's and the bus tracker's
+        new Route("GET", "/cars/{id}/location", true, this::location),
+        new Route("GET", "/cars/{id}/locations", true, this::positions),
+        new Route("GET", "/compat/bus", true, this::busLocation),
+        new Route("POST", "/compat/bus", true, this::busEnvelope),
+        new Route("GET", "/openapi.json", false, (r, m, p) -> file("openapi.json")),
+        new Route("GET", "/config.json", false, (r, m, p) -> clientConfig()),
+        new Route("GET", "/", false, (r, m, p) -> file("web/index.html")),
+        new Route("GET", "/web/{file}", false, (r, m, p) -> file("web/" + m.group(1))));
   }
 
   /** Method and path of each route, as the OpenAPI document must list them. */
@@ -106,10 +114,7 @@ public final class FleetApi {
         if (!route.method().equals(request.method())) {
           continue;
         }
-        if (route.authenticated()) {
-          authenticate(request);
-        }
-        return route.handler().handle(request, m);
+        return route.handler().handle(request, m, route.authenticated() ? authenticate(request) : null);
       }
       throw pathMatched ? new ApiError(405, "method_not_allowed", request.method() + " is not allowed on "
           + request.path(), null) : ApiError.notFound("no route " + request.path());
@@ -139,7 +144,11 @@ public final class FleetApi {
     return json(200, body);
   }
 
-  private Response positions(Request r, Matcher m) throws SQLException {
+  private Response location(Request r, Matcher m, String principal) throws SQLException {
+    return geojson(reports.latest(principal, vehicle(m)).orElseThrow(() -> unknownVehicle(m)));
+  }
+
+  private Response positions(Request r, Matcher m, String principal) throws SQLException {
     String vehicle = vehicle(m);
     Instant start = instant(r, "start").orElseThrow(() -> ApiError.badParameter("start", "is required (ISO-8601)"));
     Instant end = instant(r, "end").orElseThrow(() -> ApiError.badParameter("end", "is required (ISO-8601)"));
@@ -152,8 +161,8 @@ public final class FleetApi {
         throw ApiError.badParameter("cursor", "is not a cursor this API gave");
       }
     });
-    known(vehicle, m);
-    Reports.Page page = reports.positions(vehicle, start, end, cursor, limit);
+    Reports.Page page = reports.positions(principal, vehicle, start, end, cursor, limit)
+        .orElseThrow(() -> unknownVehicle(m));
     ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle).put("start", start.toString())
         .put("end", end.toString());
     body.set("positions", page.rows());
@@ -161,19 +170,18 @@ public final class FleetApi {
     return json(200, body);
   }
 
-  private Response windows(Request r, Matcher m) throws SQLException {
+  private Response windows(Request r, Matcher m, String principal) throws SQLException {
     String vehicle = vehicle(m);
     Instant end = instant(r, "end").orElse(clock.instant());
     Instant start = instant(r, "start").orElse(end.minus(config.maxRange()));
     range(start, end);
     int limit = limit(r);
-    known(vehicle, m);
     ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle);
-    body.set("windows", reports.windows(vehicle, start, end, limit));
+    body.set("windows", reports.windows(principal, vehicle, start, end, limit).orElseThrow(() -> unknownVehicle(m)));
     return json(200, body);
   }
 
-  private Response trips(Request r, Matcher m) throws SQLException {
+  private Response trips(Request r, Matcher m, String principal) throws SQLException {
     String vehicle = vehicle(m);
     LocalDate day = r.param("day").map(text -> {
       try {
@@ -182,32 +190,67 @@ public final class FleetApi {
         throw ApiError.badParameter("day", "must be a date such as 2026-01-01 (a UTC day)");
       }
     }).orElse(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-    known(vehicle, m);
     ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle).put("day", day.toString());
-    body.setAll(reports.tripsAndStops(vehicle, day));
+    body.setAll(reports.tripsAndStops(principal, vehicle, day).orElseThrow(() -> unknownVehicle(m)));
     return json(200, body);
   }
 
-  private Response alerts(Request r, Matcher m) throws SQLException {
+  private Response alerts(Request r, Matcher m, String principal) throws SQLException {
     Instant since = instant(r, "since").orElse(clock.instant().minus(DEFAULT_ALERTS_SINCE));
     ObjectNode body = JSON.createObjectNode().put("since", since.toString());
-    body.set("alerts", reports.alerts(since, limit(r)));
+    body.set("alerts", reports.alerts(principal, since, limit(r)));
     return json(200, body);
   }
 
-  private Response post(Request r, Matcher m) {
+  /** 200 when every fix went to the stream, 503 when Kinesis would not take some, 422 when none was sendable. */
+  private Response send(byte[] fixes, String principal) throws SQLException {
     PositionIngest in = ingest.orElseThrow(() -> new ApiError(405, "ingestion_off",
         "this API has no LOCATION_STREAM to write to", null));
-    PositionIngest.Outcome outcome = in.ingest(r.body());
-    return json(outcome.failed() == 0 ? 200 : 503, outcome.body());
+    PositionIngest.Outcome outcome = in.ingest(fixes, (ids, at) -> reports.sendable(principal, ids, at));
+    return json(outcome.failed() > 0 ? 503 : outcome.accepted() == 0 ? 422 : 200, outcome.body());
   }
 
-  private void known(String vehicle, Matcher m) throws SQLException {
-    if (reports.latest(vehicle).isEmpty()) {
-      throw unknownVehicle(m);
+  /** The bus tracker's read: {@code GET ?busId=17}, the bus's newest fix. */
+  private Response busLocation(Request r, Matcher m, String principal) throws SQLException {
+    String bus = r.param("busId").filter(id -> !id.isBlank() && id.length() <= MAX_ID_CHARS)
+        .orElseThrow(() -> ApiError.badParameter("busId", "must be 1 to " + MAX_ID_CHARS + " characters"));
+    return geojson(reports.latest(principal, bus).orElseThrow(() -> ApiError.notFound("no vehicle " + bus)));
+  }
+
+  /**
+   * The bus tracker's send: the body of a Kinesis PutRecord ({@code StreamName}, base64 {@code Data},
+   * {@code PartitionKey}), as it sent to Kinesis through API Gateway before. The partition key is the
+   * vehicle id, sent as the caller may; {@code StreamName} is ignored (the API has its stream); a fix
+   * without a time is stamped with its arrival.
+   */
+  private Response busEnvelope(Request r, Matcher m, String principal) throws SQLException {
+    JsonNode envelope;
+    try {
+      envelope = JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw ApiError.badParameter("body", "is not JSON");
     }
+    String key = envelope == null ? "" : envelope.path("PartitionKey").asText("");
+    if (key.isBlank() || key.length() > MAX_ID_CHARS) {
+      throw ApiError.badParameter("PartitionKey", "must be the vehicle id, 1 to " + MAX_ID_CHARS + " characters");
+    }
+    JsonNode data;
+    try {
+      data = JSON.readTree(Base64.getDecoder().decode(envelope.path("Data").asText("")));
+    } catch (IllegalArgumentException | IOException e) {
+      throw ApiError.badParameter("Data", "must be a base64 JSON object");
+    }
+    if (data == null || !data.isObject()) {
+      throw ApiError.badParameter("Data", "must be a base64 JSON object");
+    }
+    ObjectNode fix = ((ObjectNode) data).put("vehicle_id", key);
+    if (!fix.hasNonNull("timestamp")) {
+      fix.put("timestamp", clock.instant().toString());
+    }
+    return send(bytes(fix), principal);
   }
 
+  /** Also what a vehicle the principal may not read over any part of the range is, to it. */
   private static ApiError unknownVehicle(Matcher m) {
     return ApiError.notFound("no vehicle " + vehicle(m));
   }

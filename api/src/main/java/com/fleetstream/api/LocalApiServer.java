@@ -112,7 +112,11 @@ public final class LocalApiServer implements AutoCloseable {
       api.close();
     }));
     System.out.println("API: " + server.url());
-    api.localIssuer().ifPresent(i -> System.out.println("Token: " + i.token("local-user", Duration.ofHours(12))));
+    api.localIssuer().ifPresent(i -> {
+      System.out.println("Token: " + i.token("local-user", Duration.ofHours(12)));
+      System.out.println("(principal local-user sees and sends what fleet.grants give it: "
+          + "sql/postgres/access/administration.sql)");
+    });
     Thread.currentThread().join();
   }
 }

@@ -266,6 +266,9 @@ public final class Deployment implements AutoCloseable {
     return env;
   }
 
+  /** The subject of the token API Gateway's authorizer accepted for each {@link #callApi} request. */
+  public static final String API_PRINCIPAL = "operator@example.com";
+
   /** A request to the API, as a client sends it through API Gateway with a token the authorizer accepted. */
   public record ApiRequest(String method, String path, String rawQuery, String body) {}
 
@@ -291,7 +294,7 @@ public final class Deployment implements AutoCloseable {
           "PG_URL", jdbcUrl)), logs);
       try {
         for (ApiRequest r : requests) {
-          var event = httpApi.event(r.method(), r.path(), r.rawQuery(), r.body(), "operator@example.com");
+          var event = httpApi.event(r.method(), r.path(), r.rawQuery(), r.body(), API_PRINCIPAL);
           if (event.isEmpty()) {
             responses.add(new HttpApi.Response(404, Map.of(), "{\"message\":\"Not Found\"}"));
             continue;

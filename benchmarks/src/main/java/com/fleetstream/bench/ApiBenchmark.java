@@ -3,6 +3,7 @@ package com.fleetstream.bench;
 import com.fleetstream.api.Api;
 import com.fleetstream.api.ApiConfig;
 import com.fleetstream.api.LocalApiServer;
+import com.fleetstream.api.access.AccessAdmin;
 import com.fleetstream.jobs.sink.postgres.PostgresSchema;
 import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.sql.SqlScript;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,7 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * GeoJSON) and {@code GET /vehicles/{id}/positions} (an hour of one vehicle's track), each for a
  * fixed time, over HTTP to the local server with its pool. The baseline runs the same queries from
  * the same 50 threads through plain JDBC, a new connection per request and no HTTP or JSON: what an
- * API without a pool would pay at least.
+ * API without a pool would pay at least. Both read as the principal {@code bench}, an operator of
+ * every vehicle, under the API's row-level security.
  */
 final class ApiBenchmark {
   static final int CLIENTS = 50;
@@ -41,6 +44,8 @@ final class ApiBenchmark {
   private static final int FIXES_PER_VEHICLE = 1440;
   private static final Instant DAY = Instant.parse("2026-01-01T00:00:00Z");
   private static final String ROLE = "bench_api";
+  private static final String PRINCIPAL = "bench";
+  private static final String AS_PRINCIPAL = SqlScript.load("sql/postgres/access/principal.sql").sql("as_principal");
 
   private ApiBenchmark() {}
 
@@ -57,10 +62,11 @@ final class ApiBenchmark {
         com.fleetstream.testkit.FreePort.pick(), 200)) {
       fill(pg);
       Api api = Api.start(ApiConfig.parse("--PG_URL", pg.jdbcUrl(), "--PG_USER", ROLE, "--PG_POOL_SIZE", "16"));
-      String token = api.localIssuer().orElseThrow().token("bench", Duration.ofHours(1));
+      String token = api.localIssuer().orElseThrow().token(PRINCIPAL, Duration.ofHours(1));
+      // the client's threads are not daemons: left running, they would keep the benchmark's JVM alive
+      ExecutorService httpThreads = Executors.newFixedThreadPool(8);
       try (LocalApiServer server = LocalApiServer.start(api.routes(), 0)) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(8)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpThreads).build();
         URI base = server.url();
         String fleetSql = SqlScript.load("sql/postgres/queries/fleet_positions.sql").single();
         String pageSql = SqlScript.load("sql/postgres/queries/position_page.sql").single();
@@ -85,6 +91,7 @@ final class ApiBenchmark {
             load(jdbcTrack, seconds)));
         return rows;
       } finally {
+        httpThreads.shutdownNow();
         api.close();
       }
     }
@@ -146,18 +153,26 @@ final class ApiBenchmark {
     void bind(PreparedStatement ps) throws Exception;
   }
 
+  /** The query as the API runs it (scoped to the principal, under row-level security), without the API. */
   private static void jdbc(PostgresServer pg, String sql, Binder binder) throws Exception {
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), ROLE, "");
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        int columns = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          for (int i = 1; i <= columns; i++) {
-            rs.getObject(i);
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), ROLE, "")) {
+      c.setAutoCommit(false);
+      try (PreparedStatement scope = c.prepareStatement(AS_PRINCIPAL)) {
+        scope.setString(1, PRINCIPAL);
+        scope.execute();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        binder.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          int columns = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= columns; i++) {
+              rs.getObject(i);
+            }
           }
         }
       }
+      c.rollback();
     }
   }
 
@@ -165,7 +180,7 @@ final class ApiBenchmark {
   private static void fill(PostgresServer pg) throws Exception {
     PostgresSchema.migrate(new PgConnectionSpec(pg.jdbcUrl(), PostgresServer.SUPERUSER, null));
     try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-      s.execute("CREATE ROLE " + ROLE + " LOGIN IN ROLE analyst");
+      s.execute("CREATE ROLE " + ROLE + " LOGIN IN ROLE api_reader");
       s.execute("SELECT fleet.ensure_history_partitions(ARRAY[DATE '2026-01-01'])");
       s.execute("INSERT INTO fleet.vehicle_position_history (vehicle_id, event_time, event_id, latitude, longitude, "
           + "speed_kmh, heading, engine_status, arrival_time) SELECT 'v-' || v, TIMESTAMPTZ '2026-01-01 00:00:00+00' "
@@ -176,6 +191,9 @@ final class ApiBenchmark {
           + "speed_kmh, heading, engine_status) SELECT DISTINCT ON (vehicle_id) vehicle_id, event_time, event_id, "
           + "latitude, longitude, speed_kmh, heading, engine_status FROM fleet.vehicle_position_history "
           + "ORDER BY vehicle_id, event_time DESC");
+      // every vehicle is the bench principal's to read, through the API's row-level security
+      new AccessAdmin(c).tenant("bench", "Bench fleet").adoptUnassignedVehicles("bench")
+          .grant(PRINCIPAL, AccessAdmin.Role.OPERATOR, "bench", Optional.empty(), Optional.empty(), Optional.empty());
       s.execute("ANALYZE");
     }
   }

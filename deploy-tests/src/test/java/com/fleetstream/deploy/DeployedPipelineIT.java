@@ -2,6 +2,7 @@ package com.fleetstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fleetstream.api.access.AccessAdmin;
 import com.fleetstream.crawlers.LocalCatalog;
 import com.fleetstream.deploy.iam.IamPolicies;
 import com.fleetstream.deploy.iam.IamRequest;
@@ -40,6 +41,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -61,6 +63,7 @@ class DeployedPipelineIT {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration PHASE = Duration.ofMinutes(30);
   private static final String HOT_SENSOR = "s-deploy-hot";
+  private static final String TENANT = "deployed";
   /**
    * What a test must change besides endpoints: Glue streaming jobs run until stopped, on a 30 s
    * trigger; here they stop once the stream is drained, trigger every second, and use the windows
@@ -112,6 +115,13 @@ class DeployedPipelineIT {
     runs.add(deployment.start("combine", Map.of("--SHUFFLE_PARTITIONS", "2")).await(RUN_TIMEOUT_SECONDS));
     glueCalls = List.copyOf(deployment.s3Calls());
     notification = deployment.notifyFinal();
+    // the API shows a caller only what its grants cover: the operator API Gateway's claims name
+    // administers the fleet the jobs wrote, as an administrator sets it up after the first run
+    try (Connection c = db.open()) {
+      new AccessAdmin(c).tenant(TENANT, "Deployed fleet").adoptUnassignedVehicles(TENANT).vehicle(TENANT, "api-truck")
+          .grant(Deployment.API_PRINCIPAL, AccessAdmin.Role.ADMINISTRATOR, TENANT, Optional.empty(), Optional.empty(),
+              Optional.empty());
+    }
     String range = "start=" + START + "&end=" + START.plus(Duration.ofHours(1));
     apiCalls = deployment.callApi(List.of(
         new Deployment.ApiRequest("GET", "/vehicles", null, null),

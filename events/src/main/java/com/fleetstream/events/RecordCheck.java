@@ -49,6 +49,12 @@ public final class RecordCheck {
    */
   public static Checked check(byte[] payload, List<FieldSpec> fields, Map<String, List<String>> aliases,
       Instant arrival, Duration maxEventAge) {
+    return check(payload, fields, aliases, arrival, maxEventAge, EventLimits.MAX_CLOCK_AHEAD);
+  }
+
+  /** @param maxClockAhead an event time further after {@code arrival} is {@code timestamp_in_future} */
+  public static Checked check(byte[] payload, List<FieldSpec> fields, Map<String, List<String>> aliases,
+      Instant arrival, Duration maxEventAge, Duration maxClockAhead) {
     if (!utf8(payload)) {
       return new Checked("invalid_utf8", null);
     }
@@ -93,7 +99,7 @@ public final class RecordCheck {
       if (eventTime.isBefore(arrival.minus(maxEventAge))) {
         return new Checked("timestamp_too_old", record);
       }
-      if (eventTime.isAfter(arrival.plus(EventLimits.MAX_CLOCK_AHEAD))) {
+      if (eventTime.isAfter(arrival.plus(maxClockAhead))) {
         return new Checked("timestamp_in_future", record);
       }
     }

@@ -64,6 +64,17 @@ public final class TestPostgres {
     }
   }
 
+  /** Runs statements as the server's superuser, in order. */
+  public static void execute(PgConnectionSpec db, String... statements) {
+    try (Connection c = db.open(); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(String.join("; ", statements), e);
+    }
+  }
+
   /** Rows of a query as lists of column values, in the query's order. */
   public static List<List<Object>> rows(PgConnectionSpec db, String sql) {
     try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

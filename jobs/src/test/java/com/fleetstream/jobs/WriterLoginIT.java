@@ -99,14 +99,15 @@ class WriterLoginIT {
       s.execute("CREATE SCHEMA IF NOT EXISTS fleet");
       s.execute("CREATE TABLE fleet.reported (id int)");
       s.execute("INSERT INTO fleet.reported VALUES (7)");
-      s.execute("GRANT USAGE ON SCHEMA fleet TO analyst");
-      s.execute("GRANT SELECT ON fleet.reported TO analyst"); // as the migrations grant
+      s.execute("GRANT USAGE ON SCHEMA fleet TO api_reader");
+      s.execute("GRANT SELECT ON fleet.reported TO api_reader"); // as the migrations grant
     }
     JsonNode reader = new ObjectMapper().readTree(secrets.value(READER));
     assertThat(reader.get("username").asText()).isEqualTo(READER_USER);
-    assertThat(TestPostgres.rows(readersDb, "SELECT r.rolconnlimit, r.rolcreaterole, r.rolcreatedb, "
-        + "pg_has_role(r.rolname, 'analyst', 'MEMBER') FROM pg_roles r WHERE r.rolname = '" + READER_USER + "'"))
-        .containsExactly(java.util.List.of(48, false, false, true));
+    String roles = "SELECT r.rolconnlimit, r.rolcreaterole, r.rolcreatedb, pg_has_role(r.rolname, 'api_reader', "
+        + "'MEMBER'), pg_has_role(r.rolname, 'analyst', 'MEMBER') FROM pg_roles r WHERE r.rolname = '" + READER_USER + "'";
+    // an analyst reads every row, past the API's row-level security: the reader is none
+    assertThat(TestPostgres.rows(readersDb, roles)).containsExactly(java.util.List.of(48, false, false, true, false));
     try (Connection c = login(readersDb, READER_USER, reader.get("password").asText());
         Statement s = c.createStatement()) {
       try (var rs = s.executeQuery("SELECT id FROM fleet.reported")) {
@@ -118,7 +119,10 @@ class WriterLoginIT {
       assertThatThrownBy(() -> s.execute("CREATE TABLE fleet.mine (id int)")).isInstanceOf(SQLException.class);
     }
 
+    // the reader of versions before row-level security was an analyst; a rotation takes that back
+    TestPostgres.execute(readersDb, "GRANT analyst TO " + READER_USER);
     assertThat(WriterLoginJob.run(both, null)).isEqualTo("rotated, reader rotated");
+    assertThat(TestPostgres.rows(readersDb, roles)).containsExactly(java.util.List.of(48, false, false, true, false));
     String rotated = new ObjectMapper().readTree(secrets.value(READER)).get("password").asText();
     assertThat(rotated).isNotEqualTo(reader.get("password").asText());
     assertThatThrownBy(() -> login(readersDb, READER_USER, reader.get("password").asText()).close())

@@ -218,11 +218,15 @@ public final class LocalPipeline {
     Thread simulator = new Thread(() -> Simulator.send(sim, aws.kinesis().client()), "simulator");
     simulator.setDaemon(true);
     simulator.start();
-    ServedApi api = ServedApi.start(aws, postgres, apiPort, runs);
+    ServedApi api = ServedApi.start(aws, postgres, apiPort, runs, sim.vehicles());
     step("The fleet API and the live map (drivers' logs in " + runs.get(0).log().getParent() + "); Ctrl-C stops all");
     System.out.println("API: " + api.url());
-    System.out.println("Token: " + api.token());
-    System.out.println("Map: " + api.url() + "#token=" + api.token());
+    // the first token is the one scripts take (the line "Token: ..."); each sees only what its grants cover
+    api.tokens().forEach((who, token) -> {
+      System.out.println((who.startsWith("administrator") ? "Token: " : "Token (" + who + "): ") + token);
+      System.out.println("Map" + (who.startsWith("administrator") ? "" : " (" + who + ")") + ": " + api.url()
+          + "#token=" + token);
+    });
     Thread.currentThread().join();
   }
 

@@ -3,8 +3,11 @@ package com.fleetstream.local;
 import com.fleetstream.api.Api;
 import com.fleetstream.api.ApiConfig;
 import com.fleetstream.api.LocalApiServer;
+import com.fleetstream.api.access.AccessAdmin;
+import com.fleetstream.api.auth.LocalIssuer;
 import com.fleetstream.rehearsal.Deployment;
 import com.fleetstream.rehearsal.glue.GlueDriver;
+import com.fleetstream.simulator.FleetModel;
 import com.fleetstream.testkit.KinesisEmulator;
 import com.fleetstream.testkit.PostgresServer;
 import java.net.URI;
@@ -13,23 +16,42 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fleet API of {@code run-local.sh --serve}, once the location job has written the first
  * positions: the Lambda's own settings from Terraform (its environment), with the local servers'
  * endpoints, its read-only login from the secret the writer-login job filled, the CA bundle Terraform
- * names, and a local token issuer instead of Cognito.
+ * names, and a local token issuer instead of Cognito. The simulated fleet is tenant {@code demo}; the
+ * tokens are an administrator's, a renter's of truck-001 for the next two hours and truck-002's tracker's.
  */
-record ServedApi(URI url, String token) {
+record ServedApi(URI url, Map<String, String> tokens) {
+  static final String TENANT = "demo";
   private static final Duration FIRST_POSITIONS = Duration.ofMinutes(5);
   /** What differs from the Lambda's environment: where API Gateway checks tokens, here a local issuer does. */
   private static final java.util.Set<String> NOT_LOCAL = java.util.Set.of("AUTH", "JWT_ISSUER", "JWT_AUDIENCE",
       "LOGIN_URL", "PG_URL");
 
-  static ServedApi start(Deployment aws, PostgresServer postgres, int port, List<GlueDriver.Running> runs)
-      throws Exception {
+  static ServedApi start(Deployment aws, PostgresServer postgres, int port, List<GlueDriver.Running> runs,
+      int vehicles) throws Exception {
     awaitPositions(postgres, runs);
+    Instant now = Instant.now();
+    try (Connection c = postgres.connect()) {
+      AccessAdmin admin = new AccessAdmin(c).tenant(TENANT, "Demo fleet");
+      for (int i = 0; i < vehicles; i++) {
+        admin.vehicle(TENANT, FleetModel.vehicleId(i));
+      }
+      admin.grant("local-admin", AccessAdmin.Role.ADMINISTRATOR, TENANT, Optional.empty(), Optional.empty(),
+          Optional.empty());
+      admin.grant("local-renter", AccessAdmin.Role.RENTER, TENANT, Optional.of(FleetModel.vehicleId(0)),
+          Optional.of(now), Optional.of(now.plus(Duration.ofHours(2))));
+      admin.grant("local-device", AccessAdmin.Role.DEVICE, TENANT, Optional.of(FleetModel.vehicleId(1)),
+          Optional.empty(), Optional.empty());
+    }
     // the local servers take any signature; the SDK wants some credentials to sign with
     System.setProperty("aws.accessKeyId", KinesisEmulator.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", KinesisEmulator.SECRET_KEY);
@@ -47,7 +69,14 @@ record ServedApi(URI url, String token) {
       server.close();
       api.close();
     }));
-    return new ServedApi(server.url(), api.localIssuer().orElseThrow().token("local-user", Duration.ofHours(24)));
+    LocalIssuer issuer = api.localIssuer().orElseThrow();
+    Map<String, String> tokens = new LinkedHashMap<>();
+    tokens.put("administrator of every vehicle", issuer.token("local-admin", Duration.ofHours(24)));
+    tokens.put("renter of " + FleetModel.vehicleId(0) + " from now for two hours", issuer.token("local-renter",
+        Duration.ofHours(2)));
+    tokens.put("tracker of " + FleetModel.vehicleId(1) + ", sends its fixes only", issuer.token("local-device",
+        Duration.ofHours(24)));
+    return new ServedApi(server.url(), tokens);
   }
 
   /** The API reads fleet.vehicle_position_latest, which the location job makes (its migrations) and fills. */

@@ -30,13 +30,18 @@ public final class FleetModel {
     for (int i = 0; i < count; i++) {
       double[] depot = DEPOTS[i % DEPOTS.length];
       double[] start = GreatCircle.destination(depot[0], depot[1], random.nextDouble() * 360, random.nextDouble() * 5);
-      Vehicle v = new Vehicle(String.format("truck-%03d", i + 1), start[0], start[1]);
+      Vehicle v = new Vehicle(vehicleId(i), start[0], start[1]);
       v.altitude = 20 + random.nextDouble() * 300;
       v.fuel = 40 + random.nextDouble() * 60;
       v.cruiseKmh = 45 + random.nextDouble() * 45;
       pickDestination(v);
       vehicles.add(v);
     }
+  }
+
+  /** The id the {@code index}th vehicle (from 0) sends. */
+  public static String vehicleId(int index) {
+    return String.format("truck-%03d", index + 1);
   }
 
   /** Advances every vehicle by {@code step} and returns one fix each, stamped {@code at}. */

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks {@code Authorization: Bearer <JWT>}: an RS256 signature by a key of the JWKS, the issuer,
+ * Checks {@code Authorization: Bearer <JWT>} (or the bare JWT): an RS256 signature by a key of the JWKS, the issuer,
  * an expiry in the future, and the app client, which Cognito puts in an access token's
  * {@code client_id} and an id token's {@code aud}. API Gateway's JWT authorizer checks the same
  * before the Lambda runs; checking again here keeps the API safe behind any other front end.
@@ -62,14 +62,20 @@ public final class TokenVerifier {
     return claims.get("sub");
   }
 
-  /** @return the token's subject */
+  /**
+   * @param authorization the header: {@code Bearer <token>} or the bare token, as API Gateway's JWT
+   *     authorizer takes both (clients that send a Cognito token as it is work the same here)
+   * @return the token's subject
+   */
   public String verify(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String token = authorization == null ? "" : authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? authorization.substring(7).strip() : authorization.strip();
+    if (token.isEmpty()) {
       throw ApiError.unauthorized("an Authorization: Bearer <token> header is required");
     }
     JWTClaimsSet claims;
     try {
-      claims = processor.process(authorization.substring(7).strip(), null);
+      claims = processor.process(token, null);
     } catch (ParseException | BadJOSEException | JOSEException e) {
       throw ApiError.unauthorized("the bearer token is not valid: " + e.getMessage());
     }

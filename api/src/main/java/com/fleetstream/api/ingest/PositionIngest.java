@@ -11,9 +11,18 @@ import com.fleetstream.events.RecordCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -27,14 +36,19 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * PutRecords calls, partition key the vehicle id, so one vehicle's fixes stay in order on one shard.
  * Entries Kinesis refuses (throttled, internal failure) are sent again with back-off; the answer
  * says, per record, accepted (with its sequence number), rejected (with the job's reason) or failed.
+ * A fix is sent only as a vehicle the principal may send as ({@code not_permitted} otherwise), and at
+ * most {@link #MAX_CLOCK_AHEAD} ahead of its arrival: the API's senders are online, and a fix stamped
+ * an hour ahead would pin a vehicle's latest position for that hour.
  */
 public final class PositionIngest {
   /** PutRecords' own limits: entries and bytes (data and partition keys) per call. */
   static final int MAX_ENTRIES = 500;
   static final int MAX_CALL_BYTES = 5 * 1024 * 1024;
+  static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
   private static final int ATTEMPTS = 5;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(PositionIngest.class);
   private final KinesisClient kinesis;
   private final String stream;
   private final Duration maxEventAge;
@@ -47,10 +61,16 @@ public final class PositionIngest {
     this.clock = clock;
   }
 
-  /** What became of a request's fixes; {@code failed} > 0 when Kinesis would not take some. */
-  public record Outcome(ObjectNode body, int failed) {}
+  /** What became of a request's fixes: how many Kinesis took, and how many it would not take. */
+  public record Outcome(ObjectNode body, int accepted, int failed) {}
 
-  public Outcome ingest(byte[] body) {
+  /** Which of the vehicle ids the request's principal may send fixes as, at an instant. */
+  @FunctionalInterface
+  public interface Permission {
+    Set<String> sendable(Collection<String> vehicleIds, Instant at) throws SQLException;
+  }
+
+  public Outcome ingest(byte[] body, Permission permission) throws SQLException {
     JsonNode parsed;
     try {
       parsed = JSON.readTree(body);
@@ -70,21 +90,34 @@ public final class PositionIngest {
     if (fixes.isEmpty() || fixes.size() > MAX_ENTRIES) {
       throw ApiError.badParameter("body", "must hold 1 to " + MAX_ENTRIES + " fixes, got " + fixes.size());
     }
+    Instant arrival = clock.instant();
     ObjectNode[] results = new ObjectNode[fixes.size()];
+    String[] vehicles = new String[fixes.size()];
+    for (int i = 0; i < fixes.size(); i++) {
+      RecordCheck.Checked checked = RecordCheck.check(payload(fixes.get(i)), LocationFields.FIELDS,
+          LocationFields.BUILT_IN_ALIASES, arrival, maxEventAge, MAX_CLOCK_AHEAD);
+      results[i] = JSON.createObjectNode().put("index", i);
+      if (checked.valid()) {
+        vehicles[i] = RecordCheck.value(checked.record(), "vehicle_id", LocationFields.BUILT_IN_ALIASES).asText();
+      } else {
+        results[i].put("status", "rejected").put("reason", checked.reason());
+      }
+    }
+    Set<String> sendable = permission.sendable(Arrays.stream(vehicles).filter(Objects::nonNull)
+        .collect(Collectors.toSet()), arrival);
     List<Integer> pending = new ArrayList<>();
     List<PutRecordsRequestEntry> entries = new ArrayList<>();
     for (int i = 0; i < fixes.size(); i++) {
-      byte[] payload = fixes.get(i).toString().getBytes(StandardCharsets.UTF_8);
-      RecordCheck.Checked checked = RecordCheck.check(payload, LocationFields.FIELDS, LocationFields.BUILT_IN_ALIASES,
-          clock.instant(), maxEventAge);
-      results[i] = JSON.createObjectNode().put("index", i);
-      if (!checked.valid()) {
-        results[i].put("status", "rejected").put("reason", checked.reason());
+      if (vehicles[i] == null) {
         continue;
       }
-      String vehicle = RecordCheck.value(checked.record(), "vehicle_id", LocationFields.BUILT_IN_ALIASES).asText();
+      if (!sendable.contains(vehicles[i])) {
+        results[i].put("status", "rejected").put("reason", "not_permitted");
+        continue;
+      }
       pending.add(i);
-      entries.add(PutRecordsRequestEntry.builder().partitionKey(vehicle).data(SdkBytes.fromByteArray(payload)).build());
+      entries.add(PutRecordsRequestEntry.builder().partitionKey(vehicles[i])
+          .data(SdkBytes.fromByteArray(payload(fixes.get(i)))).build());
     }
     put(pending, entries, results);
     ArrayNode list = JSON.createArrayNode();
@@ -98,7 +131,11 @@ public final class PositionIngest {
     ObjectNode answer = JSON.createObjectNode().put("accepted", accepted)
         .put("rejected", results.length - accepted - failed).put("failed", failed);
     answer.set("results", list);
-    return new Outcome(answer, failed);
+    return new Outcome(answer, accepted, failed);
+  }
+
+  private static byte[] payload(JsonNode fix) {
+    return fix.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** Sends the entries in calls within PutRecords' limits, again for those refused, until done or out of attempts. */
@@ -127,7 +164,10 @@ public final class PositionIngest {
         try {
           response = kinesis.putRecords(b -> b.streamName(stream).records(call));
         } catch (SdkException e) {
-          throw new ApiError(503, "kinesis_unavailable", "the location stream took no fixes: " + e.getMessage(), null);
+          // Kinesis's message names the account, stream and shard: the log keeps it, the caller gets the code
+          LOG.error("PutRecords to {} failed", stream, e);
+          throw new ApiError(503, "kinesis_unavailable", "the location stream took no fixes; the API's log has the cause",
+              null);
         }
         for (int k = 0; k < call.size(); k++) {
           PutRecordsResultEntry r = response.records().get(k);

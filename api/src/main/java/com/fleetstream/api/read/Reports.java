@@ -12,15 +12,23 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
  * The reporting tables as JSON, through the queries in {@code sql/postgres/queries/}: every value a
  * bound parameter, no SQL built here. Positions are GeoJSON features, as Leaflet and GIS tools take them.
+ * Every read runs in a transaction scoped to the request's principal ({@code sql/postgres/access/}),
+ * where row-level security shows only the rows the principal's grants cover.
  */
 public final class Reports {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -31,7 +39,13 @@ public final class Reports {
   private static final String ALERTS = query("alerts_since");
   private static final String TRIPS = query("vehicle_trips_on_day");
   private static final String STOPS = query("vehicle_stops_on_day");
+  private static final SqlScript ACCESS = SqlScript.load("sql/postgres/access/principal.sql");
   private final DataSource db;
+
+  @FunctionalInterface
+  private interface Read<T> {
+    T from(Connection c) throws SQLException;
+  }
 
   public Reports(DataSource db) {
     this.db = db;
@@ -58,30 +72,72 @@ public final class Reports {
     }
   }
 
-  public ObjectNode fleet() throws SQLException {
+  public ObjectNode fleet(String principal) throws SQLException {
     ArrayNode features = JSON.arrayNode();
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(FLEET);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        features.add(feature(rs));
+    return as(principal, c -> {
+      try (PreparedStatement ps = c.prepareStatement(FLEET); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          features.add(feature(rs));
+        }
       }
-    }
-    return JSON.objectNode().put("type", "FeatureCollection").set("features", features);
+      return JSON.objectNode().put("type", "FeatureCollection").set("features", features);
+    });
   }
 
-  public Optional<ObjectNode> latest(String vehicleId) throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(LATEST)) {
+  public Optional<ObjectNode> latest(String principal, String vehicleId) throws SQLException {
+    return as(principal, c -> {
+      try (PreparedStatement ps = c.prepareStatement(LATEST)) {
+        ps.setString(1, vehicleId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(feature(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Whether the principal may read the vehicle over some part of a range; no for a vehicle that does not exist. */
+  private static boolean readable(Connection c, String vehicleId, Instant start, Instant end) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ACCESS.sql("readable_vehicle"))) {
       ps.setString(1, vehicleId);
+      ps.setTimestamp(2, Timestamp.from(end));
+      ps.setTimestamp(3, Timestamp.from(start));
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(feature(rs)) : Optional.empty();
+        rs.next();
+        return rs.getBoolean(1);
       }
     }
   }
 
-  public Page positions(String vehicleId, Instant start, Instant end, Optional<Cursor> after, int limit)
+  /** Which of {@code ids} the principal may send fixes as at {@code now}. */
+  public Set<String> sendable(String principal, Collection<String> ids, Instant now)
       throws SQLException {
+    return as(principal, c -> {
+      Set<String> allowed = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(ACCESS.sql("sendable_assets"))) {
+        ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+        ps.setTimestamp(2, Timestamp.from(now));
+        ps.setTimestamp(3, Timestamp.from(now));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            allowed.add(rs.getString(1));
+          }
+        }
+      }
+      return allowed;
+    });
+  }
+
+  /** @return empty when the principal may read no part of the vehicle's range (or there is no such vehicle) */
+  public Optional<Page> positions(String principal, String vehicleId, Instant start, Instant end,
+      Optional<Cursor> after, int limit) throws SQLException {
     Cursor from = after.orElse(new Cursor(start, ""));
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(PAGE)) {
+    return as(principal, c -> readable(c, vehicleId, start, end)
+        ? Optional.of(page(c, vehicleId, start, end, from, limit)) : Optional.empty());
+  }
+
+  private static Page page(Connection c, String vehicleId, Instant start, Instant end, Cursor from, int limit)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(PAGE)) {
       ps.setString(1, vehicleId);
       ps.setTimestamp(2, Timestamp.from(start));
       ps.setTimestamp(3, Timestamp.from(end));
@@ -99,20 +155,35 @@ public final class Reports {
     }
   }
 
-  public ArrayNode windows(String vehicleId, Instant start, Instant end, int limit) throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(WINDOWS)) {
-      ps.setString(1, vehicleId);
-      ps.setTimestamp(2, Timestamp.from(start));
-      ps.setTimestamp(3, Timestamp.from(end));
-      ps.setInt(4, limit);
-      return rows(ps);
-    }
+  /** @return empty when the principal may read no part of the vehicle's range (or there is no such vehicle) */
+  public Optional<ArrayNode> windows(String principal, String vehicleId, Instant start, Instant end, int limit)
+      throws SQLException {
+    return as(principal, c -> {
+      if (!readable(c, vehicleId, start, end)) {
+        return Optional.empty();
+      }
+      try (PreparedStatement ps = c.prepareStatement(WINDOWS)) {
+        ps.setString(1, vehicleId);
+        ps.setTimestamp(2, Timestamp.from(start));
+        ps.setTimestamp(3, Timestamp.from(end));
+        ps.setInt(4, limit);
+        return Optional.of(rows(ps));
+      }
+    });
   }
 
-  /** The trips and the stops that began on a UTC day. */
-  public ObjectNode tripsAndStops(String vehicleId, LocalDate day) throws SQLException {
+  /**
+   * The trips and the stops that began on a UTC day.
+   *
+   * @return empty when the principal may read no part of the day of the vehicle (or there is no such vehicle)
+   */
+  public Optional<ObjectNode> tripsAndStops(String principal, String vehicleId, LocalDate day) throws SQLException {
     ObjectNode body = JSON.objectNode();
-    try (Connection c = db.getConnection()) {
+    Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    return as(principal, c -> {
+      if (!readable(c, vehicleId, start, start.plus(Duration.ofDays(1)))) {
+        return Optional.empty();
+      }
       for (String[] part : new String[][] {{"trips", TRIPS}, {"stops", STOPS}}) {
         try (PreparedStatement ps = c.prepareStatement(part[1])) {
           ps.setObject(1, day);
@@ -120,15 +191,37 @@ public final class Reports {
           body.set(part[0], rows(ps));
         }
       }
-    }
-    return body;
+      return Optional.of(body);
+    });
   }
 
-  public ArrayNode alerts(Instant since, int limit) throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(ALERTS)) {
-      ps.setTimestamp(1, Timestamp.from(since));
-      ps.setInt(2, limit);
-      return rows(ps);
+  public ArrayNode alerts(String principal, Instant since, int limit) throws SQLException {
+    return as(principal, c -> {
+      try (PreparedStatement ps = c.prepareStatement(ALERTS)) {
+        ps.setTimestamp(1, Timestamp.from(since));
+        ps.setInt(2, limit);
+        return rows(ps);
+      }
+    });
+  }
+
+  /**
+   * Runs a read in a transaction scoped to the principal. The pool rolls back what is left open when
+   * a connection returns (HikariCP does on close), and the scope is transaction-local, so the next
+   * request on the connection starts with none: a read that forgets the scope sees no rows.
+   */
+  private <T> T as(String principal, Read<T> read) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement(ACCESS.sql("as_principal"))) {
+          ps.setString(1, Objects.requireNonNull(principal, "principal"));
+          ps.execute();
+        }
+        return read.from(c);
+      } finally {
+        c.rollback();
+      }
     }
   }
 

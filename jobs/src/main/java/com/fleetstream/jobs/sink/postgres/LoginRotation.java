@@ -29,8 +29,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * the API's reader. The writer owns what the migrations
  * create (schemas {@code fleet} and {@code fleet_staging}, Flyway's history in {@code public}; objects
  * the administrator made before are handed over) and may create in the database and in {@code public},
- * nothing more: no CREATEROLE, no other database. The {@code analyst} role it grants to is made here, where CREATEROLE is.
- * The reader is a member of {@code analyst}: SELECT on the reporting tables, nothing else.
+ * nothing more: no CREATEROLE, no other database. The group roles its migrations grant to,
+ * {@code analyst} and {@code api_reader}, are made here, where CREATEROLE is. The reader is a member
+ * of {@code api_reader}: SELECT on the tables the API reads, under row-level security (migration V12).
  *
  * <p>A rotation sets the new password in PostgreSQL, then in the login's secret, the order RDS
  * rotates in: a job logging in between is refused, reads the secret again and waits for the new
@@ -62,7 +63,7 @@ public final class LoginRotation {
       // both streaming jobs' drivers and COPY tasks, with room for a restart's overlap; the rest of
       // max_connections stays for analysts and the administrator
       s.execute("ALTER ROLE " + writerUser + " CONNECTION LIMIT " + CONNECTION_LIMIT);
-      analystRole(s);
+      groupRoles(s);
       s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO " + writerUser
           + "', current_database()); END $$");
       // Flyway keeps its history in public, where PostgreSQL 15 on lets only the owner create
@@ -74,7 +75,8 @@ public final class LoginRotation {
   }
 
   /**
-   * The API's login: a member of {@code analyst}, connecting to this database only.
+   * The API's login: a member of {@code api_reader}, connecting to this database only. Before
+   * row-level security it was an {@code analyst}, who reads every row: that membership is revoked.
    *
    * @return what was done: "created" or "rotated"
    */
@@ -82,16 +84,20 @@ public final class LoginRotation {
       String sslRootCert) throws SQLException {
     return createOrRotate(jdbcUrl, admin, reader, readerUser, sslRootCert, (c, s, adminUser) -> {
       s.execute("ALTER ROLE " + readerUser + " CONNECTION LIMIT " + READER_CONNECTION_LIMIT);
-      analystRole(s);
+      groupRoles(s);
       s.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO " + readerUser
           + "', current_database()); END $$");
-      s.execute("GRANT analyst TO " + readerUser);
+      s.execute("GRANT api_reader TO " + readerUser);
+      s.execute("DO $$ BEGIN IF pg_has_role('" + readerUser + "', 'analyst', 'MEMBER') THEN"
+          + " REVOKE analyst FROM " + readerUser + "; END IF; END $$");
     });
   }
 
-  private static void analystRole(Statement s) throws SQLException {
-    s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analyst') THEN"
-        + " CREATE ROLE analyst NOLOGIN; END IF; END $$");
+  private static void groupRoles(Statement s) throws SQLException {
+    for (String role : new String[] {"analyst", "api_reader"}) {
+      s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN"
+          + " CREATE ROLE " + role + " NOLOGIN; END IF; END $$");
+    }
   }
 
   private static String createOrRotate(String jdbcUrl, SecretRef admin, SecretRef secret, String user,
