@@ -1,7 +1,8 @@
 // Starts kinesalite in memory on 127.0.0.1 (the CLI would bind every interface).
 // Usage: node server.js PORT. Prints "kinesalite listening on PORT" once ready; exits with its parent's stdin.
 // A line "advance-clock MILLIS" on stdin moves the server's clock on (kinesalite reads Date.now for arrival
-// times, retention and iterator expiry), so a test can let records expire without waiting a day.
+// times, retention and iterator expiry; every answer's Date header follows it), so a test can let records
+// expire without waiting a day.
 // A line "fail OPERATION COUNT ERROR_CODE" answers the next COUNT requests for OPERATION (GetRecords, ...) as
 // Kinesis answers one it refuses: HTTP 400 with that error code (ProvisionedThroughputExceededException,
 // ExpiredIteratorException, ...), since kinesalite neither throttles reads nor lets an iterator expire
@@ -45,6 +46,8 @@ const MESSAGES = {
 const serve = server.listeners('request')[0];
 server.removeAllListeners('request');
 server.on('request', (req, res) => {
+  // Node stamps Date from the real clock; Kinesis's Date is its own clock, which a reader may go by
+  res.setHeader('Date', new Date(Date.now()).toUTCString());
   const operation = (req.headers['x-amz-target'] || '').split('.')[1];
   if (operation === 'PutRecords' && entryFault) {
     const refuse = entryFault;

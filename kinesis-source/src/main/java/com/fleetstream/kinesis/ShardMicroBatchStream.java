@@ -1,6 +1,7 @@
 package com.fleetstream.kinesis;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,9 +37,12 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics {
   private static final Logger LOG = LoggerFactory.getLogger(ShardMicroBatchStream.class);
   private static final int OLDEST_RECORD_PAGES = 5;
+  /** Kinesis's clock is read to the second, and the query saw the shard caught up a trigger before it stopped. */
+  private static final Duration CLOCK_MARGIN = Duration.ofMinutes(10);
 
   private final KinesisReadOptions options;
   private final BatchEnds ends;
+  private final CaughtUp caughtUp;
   private final KinesisClient client;
   private final StreamIdentity stream;
   private final Map<String, Probe> idleProbes = new HashMap<>();
@@ -51,6 +55,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     this.options = options;
     CheckpointFiles checkpoint = new CheckpointFiles(checkpointLocation, hadoop);
     this.ends = new BatchEnds(checkpoint);
+    this.caughtUp = new CaughtUp(checkpoint);
     this.client = options.client();
     try {
       this.stream = StreamIdentity.describe(client, options.streamName());
@@ -73,7 +78,11 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
         + " it is drained (the jobs' STOP_WHEN_DRAINED true). Nothing was read or written to the checkpoint");
   }
 
-  /** Batch 0 is never run: its "end" is where the stream is first read from. */
+  /**
+   * Where the stream is first read from, as batch 0. Spark runs a batch ending at it only when it
+   * finds nothing to read at the first trigger (it runs a first batch whenever no batch is committed);
+   * that batch's readers then read what arrived since, and the next batch starts where they stopped.
+   */
   @Override
   public Offset initialOffset() {
     String initial = ShardPosition.initial(options.startingPosition(), Instant.now());
@@ -95,7 +104,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   @Override
   public Offset latestOffset(Offset startOffset, ReadLimit limit) {
     ShardOffset last = ShardOffset.of(startOffset);
-    Map<String, String> next = withNewShards(last.batch == 0 ? last.starts : endsOf(last), shards());
+    Map<String, String> next = withNewShards(last.batch == 0 && !read(last) ? last.starts : endsOf(last), shards());
     boolean changed = !next.keySet().equals(last.starts.keySet());
     if (!retentionChecked) { // while the query runs it reads the shards' records well within their retention
       changed |= skipExpired(next);
@@ -114,6 +123,9 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
       } else if (probe.nextShardIterator() == null) {
         e.setValue(ShardPosition.END);
         changed = true;
+      } else if (probe.millisBehindLatest() != null) {
+        String position = e.getValue();
+        kinesisTime(probe).ifPresent(at -> caughtUp.seen(e.getKey(), position, at));
       }
     }
     return changed ? new ShardOffset(last.batch + 1, next) : last;
@@ -147,11 +159,20 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   private record Probe(String position, String iterator) {}
 
+  /** Kinesis's clock: the time its answer was sent (HTTP {@code Date}, to the second). */
+  private static Optional<Instant> kinesisTime(GetRecordsResponse response) {
+    return response.sdkHttpResponse().firstMatchingHeader("Date").map(date -> java.time.ZonedDateTime.parse(date,
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+  }
+
   /**
    * Whether the record each shard's checkpointed position follows is still in the stream. If not,
-   * records after it may have expired unread (the stream keeps them for its retention period):
-   * fails, or with failOnDataLoss false logs the gap, counts it in {@link #metrics} and moves the
-   * shard's position to its oldest record.
+   * records after it may have expired unread (the stream keeps them for its retention period),
+   * unless the shard was seen caught up at that position less than the retention ago (in Kinesis's
+   * clock): then every record after it arrived since and is still there, and the shard is read on
+   * from its oldest record. A shard that idled past the retention (a fleet parked over a weekend)
+   * resumes so; one whose records may have expired unread fails, or with failOnDataLoss false logs
+   * the gap, counts it in {@link #metrics} and moves the shard's position to its oldest record.
    *
    * @return whether a position was moved
    */
@@ -162,16 +183,27 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
         continue;
       }
       BigInteger after = ShardPosition.sequence(e.getValue());
-      Optional<Record> oldest = oldestRecord(e.getKey());
-      if (oldest.isPresent() && new BigInteger(oldest.get().sequenceNumber()).compareTo(after) <= 0) {
+      Oldest oldest = oldestRecord(e.getKey());
+      if (oldest.record().isPresent() && new BigInteger(oldest.record().get().sequenceNumber()).compareTo(after) <= 0) {
+        continue;
+      }
+      Optional<CaughtUp.Seen> seen = caughtUp.last(e.getKey()).filter(s -> s.position().equals(e.getValue()));
+      if (seen.isPresent() && oldest.now().isPresent()
+          && Duration.between(seen.get().at(), oldest.now().get()).compareTo(stream.retention().minus(CLOCK_MARGIN)) < 0) {
+        LOG.info("shard {} of {}: the record the checkpoint goes on after expired while the shard idled; it was caught"
+            + " up there at {}, within the {} h retention, so nothing after it expired. Reading on from the oldest"
+            + " record", e.getKey(), stream.arn(), seen.get().at(), stream.retention().toHours());
+        e.setValue(ShardPosition.TRIM_HORIZON);
+        moved = true;
         continue;
       }
       String gap = "shard " + e.getKey() + " of " + stream.arn() + ": the checkpoint goes on after sequence number "
           + after + ", which the stream no longer holds (it keeps records for " + stream.retention().toHours()
-          + " h); " + oldest.map(r -> "its oldest record is " + r.sequenceNumber() + ", which arrived at "
+          + " h); " + oldest.record().map(r -> "its oldest record is " + r.sequenceNumber() + ", which arrived at "
               + r.approximateArrivalTimestamp()).orElse("it holds no records")
+          + seen.map(s -> "; the query last saw the shard caught up there at " + s.at()).orElse("")
           + ". Records between them, if there were any, expired unread: the job was stopped or behind for longer"
-          + " than the retention (or the shard got no records for that long).";
+          + " than the retention.";
       if (options.failOnDataLoss()) {
         throw new IllegalStateException(gap + " To go on from the oldest record, logging and counting the gap,"
             + " start the job with FAIL_ON_DATA_LOSS false (the source's option " + KinesisReadOptions.FAIL_ON_DATA_LOSS
@@ -185,19 +217,24 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     return moved;
   }
 
-  /** A shard's oldest record; a few pages in, as an emulator may return expired records' pages empty. */
-  private Optional<Record> oldestRecord(String shardId) {
+  /** A shard's oldest record, if it holds one, and Kinesis's clock when it answered. */
+  private record Oldest(Optional<Record> record, Optional<Instant> now) {}
+
+  /** A few pages in, as an emulator may return expired records' pages empty. */
+  private Oldest oldestRecord(String shardId) {
     String iterator = client.getShardIterator(
         ShardPosition.iterator(options.streamName(), shardId, ShardPosition.TRIM_HORIZON)).shardIterator();
+    Optional<Instant> now = Optional.empty();
     for (int page = 0; page < OLDEST_RECORD_PAGES && iterator != null; page++) {
       String from = iterator;
       GetRecordsResponse r = client.getRecords(b -> b.shardIterator(from).limit(100));
+      now = kinesisTime(r);
       if (!r.records().isEmpty()) {
-        return Optional.of(r.records().get(0));
+        return new Oldest(Optional.of(r.records().get(0)), now);
       }
       iterator = r.nextShardIterator();
     }
-    return Optional.empty();
+    return new Oldest(Optional.empty(), now);
   }
 
   /**
@@ -216,6 +253,12 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
         KinesisStreamSource.MAX_MILLIS_BEHIND,
         Long.toString(lag.values().stream().mapToLong(Long::longValue).max().orElse(0)),
         KinesisStreamSource.MILLIS_BEHIND, perShard.append('}').toString());
+  }
+
+  /** Whether a batch's readers recorded where they stopped on every shard it reads. */
+  private boolean read(ShardOffset batch) {
+    return batch.starts.entrySet().stream()
+        .allMatch(e -> ShardPosition.isEnd(e.getValue()) || ends.read(batch.batch, e.getKey()).isPresent());
   }
 
   private Map<String, String> endsOf(ShardOffset batch) {

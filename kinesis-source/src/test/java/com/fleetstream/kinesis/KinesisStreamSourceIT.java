@@ -248,6 +248,61 @@ class KinesisStreamSourceIT {
     }
   }
 
+  /**
+   * The issue's crash loop: a shard that idles past the retention while the query runs (a fleet
+   * parked over a weekend), then a restart (Glue restarts streaming jobs every week). The record
+   * the checkpoint goes on after has expired, but the query saw the shard caught up there within the
+   * retention, so nothing after it can have: the restart reads on, every record once, no gap counted.
+   */
+  @Test
+  void aShardThatIdledPastTheRetentionWhileTheQueryRanResumesWithoutAGap() throws Exception {
+    try (KinesisEmulator idling = KinesisEmulator.start()) {
+      idling.createStream("idling", 1);
+      put(idling, "idling", 0, 3);
+      Path dir = checkpoint.resolve("idling");
+      List<String> batches = Collections.synchronizedList(new ArrayList<>());
+      StreamingQuery running = start(idling, "idling", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {});
+      running.processAllAvailable();
+      Path caughtUp = dir.resolve("sources/0/caught-up/shardId-000000000000");
+      long before = awaitCaughtUp(caughtUp, 1);
+      idling.advanceClock(java.time.Duration.ofHours(25)); // the stream keeps records 24 h: r0-r2 expire
+      // the running query's next probes find the shard idle, at the time Kinesis now tells
+      awaitCaughtUp(caughtUp, before + java.time.Duration.ofHours(25).toMillis() - 60_000);
+      running.stop();
+
+      put(idling, "idling", 3, 5);
+      StreamingQuery restarted = start(idling, "idling", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {});
+      restarted.processAllAvailable();
+      String gaps = restarted.lastProgress().sources()[0].metrics().get(KinesisStreamSource.EXPIRED_GAPS);
+      restarted.stop();
+
+      assertThat(batches).containsExactly("0:" + payloads(0, 3), "1:" + payloads(3, 5));
+      assertThat(gaps).isEqualTo("0");
+    }
+  }
+
+  /** Waits until the query records the shard caught up at {@code atLeast} (epoch millis) or later; returns when. */
+  private static long awaitCaughtUp(Path dir, long atLeast) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      long latest = 0;
+      if (java.nio.file.Files.isDirectory(dir)) {
+        try (var names = java.nio.file.Files.list(dir)) {
+          latest = names.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+              .mapToLong(Long::parseLong).max().orElse(0);
+        }
+      }
+      if (latest >= atLeast) {
+        return latest;
+      }
+      assertThat(System.nanoTime()).as("the query recorded the shard caught up at %d or later", atLeast)
+          .isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
   private StreamingQuery start(String stream, List<String> batches, VoidFunction2<Dataset<Row>, Long> then)
       throws Exception {
     return start(kinesis, stream, checkpoint.resolve(stream), Map.of(), Trigger.ProcessingTime(100), batches, then);

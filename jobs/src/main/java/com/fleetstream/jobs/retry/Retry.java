@@ -22,6 +22,13 @@ public final class Retry {
   private final int maxAttempts;
   private final Duration firstDelay;
 
+  /** A failure the work found itself and that another attempt can mend, such as a server that lost what it was sent. */
+  public static final class Transient extends Exception {
+    public Transient(String message) {
+      super(message);
+    }
+  }
+
   public Retry(int maxAttempts, Duration firstDelay) {
     this.maxAttempts = maxAttempts;
     this.firstDelay = firstDelay;
@@ -54,11 +61,11 @@ public final class Retry {
 
   /**
    * Connection failures (08xxx, a socket timeout included), server shutdown (57P0x), resource limits
-   * (53xxx), serialization, deadlock, and a lock not granted within lock_timeout (55P03).
+   * (53xxx), serialization, deadlock, a lock not granted within lock_timeout (55P03), and {@link Transient}.
    */
   static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException) {
+      if (t instanceof ConnectException || t instanceof Transient) {
         return true;
       }
       if (t instanceof SQLException sql && sql.getSQLState() != null) {

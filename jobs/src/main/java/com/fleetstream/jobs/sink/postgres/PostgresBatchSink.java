@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A crash anywhere before the commit leaves the reporting tables untouched; the replayed batch
  * starts again from an emptied staging table. The whole write is retried when the server is down.
+ * Staging tables are UNLOGGED (no WAL for rows that live seconds), which PostgreSQL empties when it
+ * recovers from a crash or fails over: the move therefore counts what staging holds, under a lock,
+ * against what the batch COPYed, and a batch that lost rows (or gained a stray task's) is staged again.
  */
 public final class PostgresBatchSink implements BatchSink {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresBatchSink.class);
@@ -78,15 +81,29 @@ public final class PostgresBatchSink implements BatchSink {
     return retry.run(name() + " batch " + id, () -> writeOnce(batch, rows, id));
   }
 
-  private long writeOnce(Dataset<Row> batch, long rows, BatchId id) throws SQLException, JsonProcessingException {
+  private long writeOnce(Dataset<Row> batch, long rows, BatchId id)
+      throws SQLException, JsonProcessingException, Retry.Transient {
+    long start = System.nanoTime();
+    if (!stage(batch, rows, id)) {
+      return 0;
+    }
+    long copied = System.nanoTime();
+    long moved = move(rows, id);
+    LOG.info("{} batch {}: COPY {} ms, move and commit {} ms", name(), id.batch(), (copied - start) / 1_000_000,
+        (System.nanoTime() - copied) / 1_000_000);
+    return moved;
+  }
+
+  /** COPYs the batch into staging; false when there is nothing to move (a batch committed before, or empty). */
+  boolean stage(Dataset<Row> batch, long rows, BatchId id) throws SQLException, JsonProcessingException {
     try (Connection c = db.open()) {
       if (committed(c, id)) {
         LOG.info("{}: batch {} already committed, skipped", name(), id);
-        return 0;
+        return false;
       }
       if (rows == 0) { // most batches have no quarantine: the ledger row alone, no COPY and no move
         insertLedger(c, id, Map.of("staged", 0L));
-        return 0;
+        return false;
       }
       if (columns == null) {
         stagingColumns(c, batch);
@@ -95,18 +112,30 @@ public final class PostgresBatchSink implements BatchSink {
         s.execute("TRUNCATE " + stagingTable);
       }
     }
-
-    long start = System.nanoTime();
     Column[] selected = columns.stream().map(functions::col).toArray(Column[]::new);
     Dataset<Row> staged = batch.select(selected);
     if (!script.stagingOrder().isEmpty()) {
       staged = staged.sortWithinPartitions(script.stagingOrder().stream().map(functions::col).toArray(Column[]::new));
     }
     staged.foreachPartition(new CopyPartition(db, stagingTable, columns, types));
-    long copied = System.nanoTime();
+    return true;
+  }
 
+  /**
+   * Moves the staged rows into the reporting tables with the ledger row, in one transaction, if
+   * staging holds exactly the {@code rows} the batch COPYed.
+   *
+   * @throws Retry.Transient when it does not: the batch is to be staged again
+   */
+  long move(long rows, BatchId id) throws SQLException, JsonProcessingException, Retry.Transient {
     try (Connection c = db.open()) {
       c.setAutoCommit(false);
+      long held = stagedRows(c);
+      if (held != rows) {
+        c.rollback();
+        throw new Retry.Transient(stagingTable + " holds " + held + " of the " + rows + " rows batch " + id
+            + " COPYed (PostgreSQL empties unlogged tables when it recovers from a crash or fails over); staging again");
+      }
       Map<String, Long> counts = new LinkedHashMap<>();
       counts.put("staged", rows);
       try (Statement s = c.createStatement()) {
@@ -121,8 +150,7 @@ public final class PostgresBatchSink implements BatchSink {
         return 0;
       }
       c.commit();
-      LOG.info("{} batch {}: COPY {} ms, move and commit {} ms, {}", name(), id.batch(),
-          (copied - start) / 1_000_000, (System.nanoTime() - copied) / 1_000_000, counts);
+      LOG.info("{} batch {}: {}", name(), id.batch(), counts);
       c.setAutoCommit(true);
       try (Statement s = c.createStatement()) {
         s.execute("TRUNCATE " + stagingTable);
@@ -165,6 +193,17 @@ public final class PostgresBatchSink implements BatchSink {
       }
     }
     return s.getUpdateCount();
+  }
+
+  /** Staging's rows, with inserts locked out until the move commits (a stray task of an earlier attempt COPYing late). */
+  private long stagedRows(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("LOCK TABLE " + stagingTable + " IN SHARE MODE");
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + stagingTable)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   private boolean committed(Connection c, BatchId id) throws SQLException {

@@ -195,6 +195,56 @@ class PostgresBatchSinkIT {
     }
   }
 
+  /**
+   * The issue's sequence: a batch's COPYs, PostgreSQL crashing (an immediate stop, as a power loss or
+   * an RDS failover: no shutdown checkpoint, so recovery empties the unlogged staging table), a
+   * partition's COPY after the restart, then the move. The move refuses what staging holds and the
+   * write stages the batch again: every row once, and the ledger only then.
+   */
+  @Test
+  void aCrashBetweenCopiesLosesNoStagedRow() throws Exception {
+    int port = FreePort.pick();
+    Path data = dir.resolve("crashing");
+    PostgresServer server = PostgresServer.start(data, port);
+    PgConnectionSpec spec = new PgConnectionSpec(server.jdbcUrl(), PostgresServer.SUPERUSER, null);
+    PostgresSchema.migrate(spec);
+    PostgresBatchSink sink = new PostgresBatchSink(spec, "location_events", new Retry(5, Duration.ofMillis(200)));
+    Row[] fixes = {fix("v1", "c1", "2026-03-09T10:00:00Z", 1.0), fix("v1", "c2", "2026-03-09T10:01:00Z", 1.1),
+        fix("v2", "c3", "2026-03-09T10:00:00Z", 2.0), fix("v2", "c4", "2026-03-09T10:01:00Z", 2.1)};
+    BatchId id = new BatchId(UUID.randomUUID().toString(), 7);
+    assertThat(sink.stage(rows(FIXES, fixes), fixes.length, id)).isTrue();
+    assertThat(TestPostgres.count(spec, "SELECT count(*) FROM fleet_staging.location_events")).isEqualTo(4);
+
+    server = crashAndRestart(server, data, port);
+    try {
+      assertThat(TestPostgres.count(spec, "SELECT count(*) FROM fleet_staging.location_events"))
+          .as("what recovery leaves of an unlogged table").isZero();
+      // the last partition's COPY, after the restart
+      sink.stage(rows(FIXES, fixes[2], fixes[3]), 2, id);
+      assertThatThrownBy(() -> sink.move(fixes.length, id)).isInstanceOf(Retry.Transient.class)
+          .hasMessageContaining("holds 2 of the 4 rows");
+      assertThat(TestPostgres.count(spec, "SELECT count(*) FROM fleet.batch_ledger")).isZero();
+
+      assertThat(sink.write(rows(FIXES, fixes), id)).isEqualTo(4);
+      assertThat(TestPostgres.rows(spec, "SELECT event_id FROM fleet.vehicle_position_history ORDER BY event_id"))
+          .extracting(r -> r.get(0)).containsExactly("c1", "c2", "c3", "c4");
+      assertThat(sink.write(rows(FIXES, fixes), id)).as("a replay").isZero();
+    } finally {
+      server.close();
+    }
+  }
+
+  /** Stops the server at once ({@code pg_ctl stop -m immediate} is SIGQUIT to the postmaster) and starts it again. */
+  private static PostgresServer crashAndRestart(PostgresServer server, Path data, int port) throws Exception {
+    long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+    ProcessHandle process = ProcessHandle.of(postmaster).orElseThrow();
+    signal("QUIT", List.of(postmaster));
+    process.onExit().get(60, TimeUnit.SECONDS);
+    // releases the data directory's lock; its stop finds no server, which is the point
+    server.close();
+    return PostgresServer.start(data, port);
+  }
+
   @Test
   void aServerThatStaysDownFailsTheBatchLoudly() {
     PgConnectionSpec nowhere = new PgConnectionSpec("jdbc:postgresql://127.0.0.1:" + FreePort.pick() + "/fleet",

@@ -1,0 +1,86 @@
+package com.fleetstream.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fleetstream.testkit.KinesisEmulator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.streaming.Offset;
+import org.apache.spark.sql.connector.read.streaming.ReadLimit;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+
+/** The source's offsets as Spark's micro-batch engine calls them, one step at a time. */
+class ShardMicroBatchStreamIT {
+  @TempDir
+  Path checkpoint;
+
+  /**
+   * A query started on an empty stream: Spark finds nothing at the first trigger and still runs a
+   * first batch, ending at the initial offset, because no batch is committed yet
+   * ({@code MicroBatchExecution.isNewDataAvailable}). Records that arrive while that batch reads are
+   * its records; the next batch starts after them. Before, it started at the initial offset again
+   * and read them a second time.
+   */
+  @Test
+  void recordsReadByABatchRunAtTheInitialOffsetAreNotReadAgain() throws Exception {
+    try (KinesisEmulator kinesis = KinesisEmulator.start()) {
+      kinesis.createStream("empty-at-start", 1);
+      KinesisReadOptions options = KinesisReadOptions.from(Map.of(
+          KinesisReadOptions.STREAM_NAME, "empty-at-start",
+          KinesisReadOptions.ENDPOINT, kinesis.endpoint().toString(),
+          KinesisReadOptions.ACCESS_KEY_ID, KinesisEmulator.ACCESS_KEY,
+          KinesisReadOptions.SECRET_KEY, KinesisEmulator.SECRET_KEY));
+      ShardMicroBatchStream stream = new ShardMicroBatchStream(options, checkpoint.toUri().toString(),
+          new Configuration());
+      try {
+        Offset initial = stream.initialOffset();
+        Offset batch0 = stream.latestOffset(initial, ReadLimit.allAvailable());
+        assertThat(batch0).as("nothing to read yet").isEqualTo(initial);
+
+        put(kinesis, 0, 5); // while batch 0's tasks start
+        List<String> read = new ArrayList<>(read(stream, batch0));
+        stream.commit(batch0);
+
+        Offset batch1 = stream.latestOffset(batch0, ReadLimit.allAvailable());
+        assertThat(batch1).as("nothing new since batch 0").isEqualTo(batch0);
+        put(kinesis, 5, 8);
+        Offset batch2 = stream.latestOffset(batch1, ReadLimit.allAvailable());
+        read.addAll(read(stream, batch2));
+
+        assertThat(read).containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+      } finally {
+        stream.stop();
+      }
+    }
+  }
+
+  /** What the batch's tasks read, as Spark runs them. */
+  private static List<String> read(ShardMicroBatchStream stream, Offset end) throws Exception {
+    List<String> payloads = new ArrayList<>();
+    for (InputPartition partition : stream.planInputPartitions(null, end)) {
+      try (PartitionReader<InternalRow> reader = stream.createReaderFactory().createReader(partition)) {
+        while (reader.next()) {
+          payloads.add(new String(reader.get().getBinary(0), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return payloads;
+  }
+
+  private static void put(KinesisEmulator kinesis, int from, int to) {
+    for (int i = from; i < to; i++) {
+      String payload = "r" + i;
+      kinesis.client().putRecord(b -> b.streamName("empty-at-start").partitionKey("k")
+          .data(SdkBytes.fromString(payload, StandardCharsets.UTF_8)));
+    }
+  }
+}
