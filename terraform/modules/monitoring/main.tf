@@ -1,5 +1,6 @@
 # Alarms routed to an operations topic: Glue job failures (EventBridge), Kinesis consumers falling
-# behind or throttled, notifier errors and failed events. A streaming job that fails or times out is
+# behind or throttled, records lost (expired unread, counts that do not add up), late events above
+# their usual level, notifier errors and failed events. A streaming job that fails or times out is
 # started again (EventBridge -> Step Functions -> glue:StartJobRun, after a pause); an alarm says
 # when that keeps happening.
 data "aws_caller_identity" "current" {}
@@ -96,6 +97,75 @@ resource "aws_cloudwatch_metric_alarm" "consumer_lag" {
   alarm_actions       = [aws_sns_topic.ops.arn]
   ok_actions          = [aws_sns_topic.ops.arn]
   tags                = var.tags
+}
+
+# Records that expired unread, which the source read past (FAIL_ON_DATA_LOSS false): lost for good.
+resource "aws_cloudwatch_metric_alarm" "expired_gaps" {
+  for_each            = toset(var.consumer_lag_metrics)
+  alarm_name          = "${replace(each.value, "/", "-")}-expired-gaps"
+  alarm_description   = "${split("/", each.value)[0]} read past records of ${split("/", each.value)[1]} that expired unread: they are lost."
+  namespace           = var.metrics_namespace
+  metric_name         = "ExpiredGaps"
+  dimensions          = { JobName = split("/", each.value)[0], StreamName = split("/", each.value)[1] }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
+# A batch whose counts do not add up (valid rows neither kept, nor duplicate, nor late): a loss.
+resource "aws_cloudwatch_metric_alarm" "unaccounted" {
+  for_each            = toset(var.streaming_job_names)
+  alarm_name          = "${each.value}-unaccounted-rows"
+  alarm_description   = "${each.value} had a batch whose counts do not add up; its log's ERROR line names the query and batch."
+  namespace           = var.metrics_namespace
+  metric_name         = "Unaccounted"
+  dimensions          = { JobName = each.value }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
+# Late events above their usual level (a device whose clock drifts, a reader far behind): CloudWatch's
+# anomaly band over two weeks of the job's own history, not a fixed number every fleet would need to tune.
+resource "aws_cloudwatch_metric_alarm" "late_events" {
+  for_each            = toset(var.streaming_job_names)
+  alarm_name          = "${each.value}-late-events-rise"
+  alarm_description   = "${each.value} tags more events late than its usual band."
+  comparison_operator = "GreaterThanUpperThreshold"
+  evaluation_periods  = 3
+  threshold_metric_id = "band"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+
+  metric_query {
+    id          = "late"
+    return_data = true
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "LateEvents"
+      dimensions  = { JobName = each.value }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+
+  metric_query {
+    id          = "band"
+    expression  = "ANOMALY_DETECTION_BAND(late, 3)"
+    label       = "LateEvents (expected)"
+    return_data = true
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "read_throttled" {

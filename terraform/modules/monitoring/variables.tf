@@ -51,7 +51,7 @@ variable "metrics_namespace" {
 
 variable "consumer_lag_metrics" {
   type        = list(string)
-  description = "Each streaming job and a stream it reads, as \"job/stream\": its MillisBehindLatest gets an alarm."
+  description = "Each streaming job and a stream it reads, as \"job/stream\": its MillisBehindLatest and ExpiredGaps get alarms."
   validation {
     condition     = alltrue([for m in var.consumer_lag_metrics : length(split("/", m)) == 2])
     error_message = "consumer_lag_metrics: each entry is \"glue-job-name/stream-name\"."

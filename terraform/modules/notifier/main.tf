@@ -106,6 +106,13 @@ resource "aws_iam_role_policy" "notifier" {
   policy = data.aws_iam_policy_document.notifier.json
 }
 
+locals {
+  # A claim older than the timeout belongs to an invocation Lambda ended; it must be stale by Lambda's
+  # first retry (a minute after that invocation failed), or both retries find it held and the email
+  # goes to the failure queue instead of out.
+  timeout_seconds = 60
+}
+
 resource "aws_lambda_function" "notifier" {
   function_name = "${var.name_prefix}-notifier"
   role          = aws_iam_role.notifier.arn
@@ -117,7 +124,7 @@ resource "aws_lambda_function" "notifier" {
   # moves the SnapStart alias to it
   source_code_hash = var.lambda_jar_sha256
   memory_size   = 512
-  timeout       = 60
+  timeout       = local.timeout_seconds
   publish       = true
 
   snap_start {
@@ -130,7 +137,7 @@ resource "aws_lambda_function" "notifier" {
       MANIFEST_PREFIX     = var.manifest_prefix
       MANIFEST_SUFFIX     = var.manifest_suffix
       ATHENA_DATABASE     = var.athena_database
-      STALE_CLAIM_SECONDS = "300"
+      STALE_CLAIM_SECONDS = tostring(local.timeout_seconds + 5)
     }
   }
 

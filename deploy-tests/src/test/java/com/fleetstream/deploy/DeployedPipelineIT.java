@@ -318,24 +318,31 @@ class DeployedPipelineIT {
   }
 
   /**
-   * Each consumer-lag alarm Terraform makes watches a metric the streaming runs published: the same
-   * namespace, name and dimensions (the Glue job's name as Glue passes it in JOB_NAME, the stream).
+   * Each alarm Terraform makes on the streaming jobs' own metrics watches a metric the streaming runs
+   * published: the same namespace, name and dimensions (the Glue job's name as Glue passes it in
+   * JOB_NAME, the stream). The runs lost nothing: no expired gap and no unaccounted row, ever.
    */
   @Test
   @SuppressWarnings("unchecked")
-  void theConsumerLagAlarmsWatchWhatTheStreamingJobsPublish() {
+  void theJobsAlarmsWatchWhatTheStreamingJobsPublish() {
     assertThat(deployment.cloudWatch().refusals()).isEmpty();
-    Map<String, Terraform.Instance> alarms = deployment.plan().child("monitoring")
-        .resource("aws_cloudwatch_metric_alarm", "consumer_lag");
-    assertThat(alarms).as("one per stream, each read by one job")
-        .hasSize(deployment.plan().child("kinesis").resource("aws_kinesis_stream", "this").size());
-    alarms.values().forEach(alarm -> {
-      Map<String, Object> dimensions = (Map<String, Object>) alarm.argument("dimensions");
-      assertThat(deployment.cloudWatch().data()).as("published for " + dimensions)
-          .filteredOn(d -> d.namespace().equals(alarm.argument("namespace"))
-              && d.name().equals(alarm.argument("metric_name")) && d.dimensions().equals(dimensions))
-          .isNotEmpty()
-          .allSatisfy(d -> assertThat(d.unit()).isEqualTo("Milliseconds"));
+    Terraform.Module monitoring = deployment.plan().child("monitoring");
+    int streams = deployment.plan().child("kinesis").resource("aws_kinesis_stream", "this").size();
+    // one per stream (each read by one job), and one per streaming job (location, sensor)
+    Map<String, Integer> perAlarm = Map.of("consumer_lag", streams, "expired_gaps", streams, "unaccounted", 2);
+    perAlarm.forEach((name, count) -> {
+      Map<String, Terraform.Instance> alarms = monitoring.resource("aws_cloudwatch_metric_alarm", name);
+      assertThat(alarms).as(name).hasSize(count);
+      alarms.values().forEach(alarm -> {
+        Map<String, Object> dimensions = (Map<String, Object>) alarm.argument("dimensions");
+        List<LoopbackCloudWatch.Datum> published = deployment.cloudWatch().data().stream()
+            .filter(d -> d.namespace().equals(alarm.argument("namespace"))
+                && d.name().equals(alarm.argument("metric_name")) && d.dimensions().equals(dimensions)).toList();
+        assertThat(published).as(name + " published for " + dimensions).isNotEmpty();
+        if (!name.equals("consumer_lag")) {
+          assertThat(published).as(name + " " + dimensions).allSatisfy(d -> assertThat(d.value()).isZero());
+        }
+      });
     });
   }
 

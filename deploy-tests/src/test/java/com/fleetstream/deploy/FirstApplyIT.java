@@ -47,6 +47,24 @@ class FirstApplyIT {
     }
   }
 
+  /**
+   * An invocation Lambda ends at its timeout leaves its claim: Lambda retries a minute after the
+   * failure and again two minutes later, and the first retry must find the claim stale (never a live
+   * invocation's), or no retry sends the email. Before, claims went stale after 300 s, past both.
+   */
+  @Test
+  void aClaimLeftByATimedOutNotifierIsStaleByLambdasFirstRetry() {
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module notifier = Terraform.environment(env, Terraform.Cloud.TEST).child("notifier");
+      com.fleetstream.rehearsal.lambda.LambdaFunction function = com.fleetstream.rehearsal.lambda.LambdaFunction.of(
+          only(notifier, "aws_lambda_function", "notifier"));
+      int stale = Integer.parseInt(function.environment().get("STALE_CLAIM_SECONDS"));
+      assertThat(stale).as(env).isGreaterThan(function.timeoutSeconds()).isLessThan(function.timeoutSeconds() + 60);
+      assertThat(Integer.parseInt(Expressions.string(only(notifier, "aws_lambda_function_event_invoke_config", "live")
+          .argument("maximum_retry_attempts")))).as(env).isPositive();
+    }
+  }
+
   /** An hourly combine run still going when the next is due: the next waits instead of failing. */
   @Test
   void anOverrunningCombineRunMakesTheNextWait() {

@@ -79,12 +79,12 @@ class PostgresOutageIT {
     SparkSession spark = SparkTestSession.get();
     List<OutgoingRecord> sent = new ArrayList<>();
 
-    // 1. down for 60 s: the batch waits it out (9 attempts: at least 1 + 2 + 4 + 8 + 16 + 3 x 20 = 91 s of
-    // back-off, the delay capped at 20 s), however long the server then takes to start on a busy machine
+    // 1. down for 60 s: the batch waits it out with the default attempts (11: at least 131 s of back-off,
+    // the delay capped at 20 s), however long the server then takes to start on a busy machine
     sent.addAll(send(0));
     AtomicBoolean stopped = new AtomicBoolean();
     long[] downFor = new long[1];
-    LocationStreamingJob.run(spark, LocationJobConfig.parse(args(db, "9")), outageAtFirstEventsBatch(stopped, () -> {
+    LocationStreamingJob.run(spark, LocationJobConfig.parse(args(db)), outageAtFirstEventsBatch(stopped, () -> {
       long down = System.nanoTime();
       CompletableFuture.runAsync(() -> {
         postgres = PostgresServer.start(work.resolve("pg"), port);
@@ -98,11 +98,12 @@ class PostgresOutageIT {
     // 2. down for longer than 3 attempts: the job fails, saying why; restarted, it resumes
     sent.addAll(send(1));
     AtomicBoolean stoppedAgain = new AtomicBoolean();
-    assertThatThrownBy(() -> LocationStreamingJob.run(spark, LocationJobConfig.parse(args(db, "3")),
+    String[] threeAttempts = args(db, "--PG_MAX_ATTEMPTS", "3");
+    assertThatThrownBy(() -> LocationStreamingJob.run(spark, LocationJobConfig.parse(threeAttempts),
         outageAtFirstEventsBatch(stoppedAgain, () -> { })))
         .hasStackTraceContaining("PostgreSQL still unavailable after 3 attempts");
     postgres = PostgresServer.start(work.resolve("pg"), port);
-    LocationStreamingJob.run(spark, LocationJobConfig.parse(args(db, "3")));
+    LocationStreamingJob.run(spark, LocationJobConfig.parse(threeAttempts));
     assertExactlyOnce(spark, db, sent);
   }
 
@@ -124,9 +125,9 @@ class PostgresOutageIT {
     sinks.assertLedgerHoldsEachBatchOnce("location");
   }
 
-  private static String[] args(PgConnectionSpec db, String maxAttempts) {
+  private static String[] args(PgConnectionSpec db, String... more) {
     List<String> args = TestJobArgs.streaming(kinesis, STREAM, "10 minutes", work, db);
-    args.addAll(List.of("--PG_MAX_ATTEMPTS", maxAttempts));
+    args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }
 }

@@ -15,13 +15,18 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * What a streaming job reports to CloudWatch, from each progress report of its queries: how far
- * each Kinesis source is behind its stream's tip (per stream, the alarm's metric, and per shard),
- * and for a batch that ran, its counts ({@link Counts}) and duration. Glue's own job metrics come
+ * each Kinesis source is behind its stream's tip (per stream, the alarm's metric, and per shard) and
+ * the gaps of expired records it read past, and for a batch that ran, its counts ({@link Counts})
+ * and duration, with the unaccounted rows and late events also per job, for their alarms. Glue's own job metrics come
  * from its GlueContext, which these jobs (plain Spark mains) do not make, so these are the jobs'
  * metrics on Glue.
  */
 public final class StreamMetrics {
   public static final String MILLIS_BEHIND_LATEST = "MillisBehindLatest";
+  /** Gaps of records that expired unread the source read past since the run started (FAIL_ON_DATA_LOSS false). */
+  public static final String EXPIRED_GAPS = "ExpiredGaps";
+  /** Valid rows a batch neither kept, nor found duplicate, nor late: lost, if ever not zero. */
+  public static final String UNACCOUNTED = "Unaccounted";
   private static final Pattern SHARD_LAG = Pattern.compile("\"([^\"]+)\":(\\d+)");
 
   /** One value of one metric, as PutMetricData takes it. */
@@ -39,8 +44,12 @@ public final class StreamMetrics {
       if (stream.isEmpty() || max == null) {
         continue;
       }
-      out.add(new Datum(MILLIS_BEHIND_LATEST, "Milliseconds", Double.parseDouble(max),
-          dimensions("JobName", jobName, "StreamName", stream.get()), at));
+      Map<String, String> perStream = dimensions("JobName", jobName, "StreamName", stream.get());
+      out.add(new Datum(MILLIS_BEHIND_LATEST, "Milliseconds", Double.parseDouble(max), perStream, at));
+      String gaps = source.metrics().get(KinesisStreamSource.EXPIRED_GAPS);
+      if (gaps != null) {
+        out.add(new Datum(EXPIRED_GAPS, "Count", Double.parseDouble(gaps), perStream, at));
+      }
       Matcher shard = SHARD_LAG.matcher(source.metrics().getOrDefault(KinesisStreamSource.MILLIS_BEHIND, "{}"));
       while (shard.find()) {
         out.add(new Datum(MILLIS_BEHIND_LATEST, "Milliseconds", Double.parseDouble(shard.group(2)),
@@ -59,6 +68,11 @@ public final class StreamMetrics {
       out.add(new Datum("RowsWritten", "Count", c.written().values().stream().mapToLong(Long::longValue).sum(), query,
           at));
       out.add(new Datum("BatchDuration", "Milliseconds", p.batchDuration(), query, at));
+      // per job, as the alarms watch them: rows lost between the counts, and late events (a rise is a
+      // device's clock or a reader falling behind)
+      Map<String, String> job = dimensions("JobName", jobName);
+      out.add(new Datum(UNACCOUNTED, "Count", c.unaccounted(), job, at));
+      out.add(new Datum("LateEvents", "Count", c.late(), job, at));
     });
     return out;
   }

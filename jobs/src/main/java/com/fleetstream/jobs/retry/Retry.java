@@ -63,7 +63,7 @@ public final class Retry {
    * Connection failures (08xxx, a socket timeout included), server shutdown (57P0x), resource limits
    * (53xxx), serialization, deadlock, a lock not granted within lock_timeout (55P03), and {@link Transient}.
    */
-  static boolean isTransient(Throwable e) {
+  public static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConnectException || t instanceof Transient) {
         return true;

@@ -1,19 +1,28 @@
 package com.fleetstream.jobs.runtime;
 
+import com.fleetstream.jobs.retry.Retry;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.function.UnaryOperator;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * One of a job's queries, as {@link StreamingQueries#awaitAll} watches it. A failure fails the job,
  * unless the query is a restarting one (alerts: an SNS or PostgreSQL outage must not stop ingestion):
- * then it is logged and the query restarted from its checkpoint after 10 s, doubling to 5 min;
- * {@value #MAX_RESTARTS} failures in a row, with no batch read between them, fail the job.
+ * then it is logged and the query restarted from its checkpoint after 10 s, doubling to 5 min.
+ * {@value #MAX_RESTARTS} failures in a row, with no batch read between them, fail the job, unless
+ * each was a server's outage ({@link #outage}): an SNS outage of an hour restarts the alerts query
+ * every 5 minutes until SNS is back, and the pending alerts go out then, while the job's other
+ * queries go on.
  */
 final class SupervisedQuery {
   private static final Logger LOG = LoggerFactory.getLogger(SupervisedQuery.class);
@@ -23,6 +32,8 @@ final class SupervisedQuery {
 
   private final Supplier<StreamingQuery> starter;
   private final boolean restarting;
+  private final Duration firstDelay;
+  private final Duration maxDelay;
   /** null while a restarting query waits for its next start */
   private StreamingQuery query;
   private StreamingQuery last;
@@ -30,10 +41,37 @@ final class SupervisedQuery {
   private long restartAt;
 
   SupervisedQuery(Supplier<StreamingQuery> starter, boolean restarting) {
+    this(starter, restarting, FIRST_RESTART_DELAY, MAX_RESTART_DELAY);
+  }
+
+  SupervisedQuery(Supplier<StreamingQuery> starter, boolean restarting, Duration firstDelay, Duration maxDelay) {
     this.starter = starter;
     this.restarting = restarting;
+    this.firstDelay = firstDelay;
+    this.maxDelay = maxDelay;
     this.query = starter.get();
     this.last = query;
+  }
+
+  /**
+   * Whether a failure is a server being unavailable, which waiting mends: a connection refused or
+   * timed out, an AWS service's 5xx or throttling past the SDK's retries, or a PostgreSQL error the
+   * batch's retries saw as transient and outlasted.
+   */
+  static boolean outage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof SocketTimeoutException || t instanceof UnknownHostException) {
+        return true;
+      }
+      if (t instanceof AwsServiceException aws
+          && (aws.statusCode() >= 500 || aws.isThrottlingException())) {
+        return true;
+      }
+      if (t instanceof SQLException sql && Retry.isTransient(sql)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The running query, or null while it waits to be restarted. */
@@ -77,10 +115,12 @@ final class SupervisedQuery {
     }
     boolean readSince = Arrays.stream(q.recentProgress()).anyMatch(p -> BatchAccounting.rowsRead(p) > 0);
     failures = readSince ? 1 : failures + 1;
-    if (restarting && cause != null && failures <= MAX_RESTARTS) {
-      long delay = Math.min(FIRST_RESTART_DELAY.toMillis() << (failures - 1), MAX_RESTART_DELAY.toMillis());
-      LOG.error("{} (failure {} of at most {} in a row); the job's other queries go on, and {} restarts from its"
-          + " checkpoint in {} s", failure, failures, MAX_RESTARTS, q.name(), delay / 1000, cause);
+    boolean outage = cause != null && outage(cause);
+    if (restarting && cause != null && (failures <= MAX_RESTARTS || outage)) {
+      long delay = Math.min(firstDelay.toMillis() << Math.min(failures - 1, 20), maxDelay.toMillis());
+      LOG.error("{} ({}); the job's other queries go on, and {} restarts from its checkpoint in {} s", failure,
+          outage ? "a server's outage, failure " + failures + " in a row: restarted until it is back"
+              : "failure " + failures + " of at most " + MAX_RESTARTS + " in a row", q.name(), delay / 1000, cause);
       query = null;
       restartAt = System.nanoTime() + delay * 1_000_000;
       return;

@@ -12,6 +12,9 @@ import org.apache.spark.sql.Row;
 /** GPS fixes: JSON payload to typed, validated columns. */
 public final class LocationEvents {
   public static final List<FieldSpec> FIELDS = LocationFields.FIELDS;
+  /** What a fix says, besides whose and when: what tells apart two fixes of one vehicle at one instant. */
+  private static final List<String> CONTENT = FIELDS.stream().map(FieldSpec::name)
+      .filter(f -> !List.of("vehicle_id", "event_id", "timestamp").contains(f)).toList();
 
   private LocationEvents() {}
 
@@ -29,6 +32,6 @@ public final class LocationEvents {
   public static Dataset<Row> parse(Dataset<Row> records, InputContract contract, Duration maxEventAge) {
     Dataset<Row> fixes = EventValidation.parse(records, FIELDS, Map.of(), contract, List.of("vehicle_id"),
         TimestampRules.rules(maxEventAge)).withColumnRenamed("timestamp", "event_time");
-    return EventIds.complete(fixes, contract, "vehicle_id");
+    return EventIds.complete(fixes, contract, List.of("vehicle_id"), CONTENT);
   }
 }

@@ -103,7 +103,7 @@ public final class SensorEvents {
         .drop(METRIC_FIELDS.toArray(String[]::new))
         .drop("_reading")
         .withColumnRenamed("timestamp", "event_time");
-    return EventIds.complete(exploded, contract, "sensor_id", "metric");
+    return EventIds.complete(exploded, contract, List.of("sensor_id", "metric"), List.of("value"));
   }
 
   /** A field's name and the contract's other names for it. */

@@ -43,6 +43,7 @@ class StreamMetricsTest {
     Map<String, String> query = Map.of("JobName", "dev-location-streaming", "Query", "location-events");
     assertThat(data).containsExactly(
         new Datum("MillisBehindLatest", "Milliseconds", 1500, stream, T),
+        new Datum("ExpiredGaps", "Count", 0, stream, T),
         new Datum("MillisBehindLatest", "Milliseconds", 1500, with(stream, "ShardId", "shardId-000000000000"), T),
         new Datum("MillisBehindLatest", "Milliseconds", 0, with(stream, "ShardId", "shardId-000000000001"), T),
         new Datum("RecordsRead", "Count", 100, query, T),
@@ -51,7 +52,18 @@ class StreamMetricsTest {
         new Datum("EventsKept", "Count", 90, query, T),
         new Datum("Duplicates", "Count", 3, query, T),
         new Datum("RowsWritten", "Count", 180, query, T),
-        new Datum("BatchDuration", "Milliseconds", 1234, query, T));
+        new Datum("BatchDuration", "Milliseconds", 1234, query, T),
+        new Datum("Unaccounted", "Count", 0, Map.of("JobName", "dev-location-streaming"), T),
+        new Datum("LateEvents", "Count", 4, Map.of("JobName", "dev-location-streaming"), T));
+  }
+
+  /** Counts that do not add up (97 valid: 80 kept, 3 duplicates, 4 late) are 10 unaccounted, for the alarm. */
+  @Test
+  void aBatchWhoseCountsDoNotAddUpReportsTheRowsUnaccounted() {
+    Counts counts = new Counts("location-events", 8, 100, 3, 97, 0, 80L, 4, 3L, null, Map.of("parquet", 80L));
+    assertThat(StreamMetrics.of("job", progress(), Optional.of(counts)))
+        .filteredOn(d -> d.name().equals("Unaccounted")).singleElement()
+        .isEqualTo(new Datum("Unaccounted", "Count", 10, Map.of("JobName", "job"), T));
   }
 
   @Test

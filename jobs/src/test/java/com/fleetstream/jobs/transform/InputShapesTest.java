@@ -46,13 +46,31 @@ class InputShapesTest {
         .selectExpr("vehicle_id", "event_id", "CAST(event_time AS STRING)", "latitude", "longitude", "contract",
             "event_id_derived", "event_time_from_arrival", "quarantine_reason")
         .first();
-    assertThat(row.toString()).isEqualTo("[bus-12," + TestRecords.derivedId("bus-12", "2026-01-01T10:00:30Z")
-        + ",2026-01-01 10:00:30,76.54321,12.34567,buses@3,true,true,null]");
+    assertThat(row.toString()).isEqualTo("[bus-12," + TestRecords.derivedId("bus-12", "2026-01-01T10:00:30Z",
+        "{\"latitude\":76.54321,\"longitude\":12.34567}") + ",2026-01-01 10:00:30,76.54321,12.34567,buses@3,true,true,null]");
 
     // without the contract's opt-ins the same record has no vehicle and no time
     assertThat(LocationEvents.parse(records("bus-12", "{\"longitude\": \"12.34567\", \"latitude\": \"76.54321\"}"),
         TestRecords.MAX_EVENT_AGE).select("quarantine_reason").first().getString(0))
         .isEqualTo("missing_field:vehicle_id");
+  }
+
+  /**
+   * A tutorial-style producer puts a bus's fixes in one PutRecords: they share an arrival millisecond,
+   * so arrival time and bus alone gave them one id and all but one were dropped as duplicates. What
+   * each says tells them apart; the same fix sent again within the millisecond is still one event.
+   */
+  @Test
+  void fixesTimedByOneArrivalAreToldApartByWhatTheySay() {
+    InputContract buses = contract(RecordKind.LOCATION, """
+        {"contract": "buses", "version": 3, "record": "location",
+         "entity_id_from_partition_key": true, "event_time_from_arrival": true}""");
+    List<String> ids = LocationEvents.parse(records("bus-12",
+            "{\"longitude\": 12.3400, \"latitude\": 76.5400}",
+            "{\"longitude\": 12.3500, \"latitude\": 76.5400}",
+            "{\"longitude\": 12.3400, \"latitude\": 76.5400}"), buses, TestRecords.MAX_EVENT_AGE)
+        .orderBy("sequence_number").select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(ids.get(0)).isNotEqualTo(ids.get(1)).isEqualTo(ids.get(2));
   }
 
   @Test
