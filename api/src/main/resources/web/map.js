@@ -5,6 +5,7 @@
   'use strict';
   const REFRESH_MS = 3000;
   const TRACK_PAGES = 20;
+  const FLEET_PAGES = 20;
   const map = L.map('map', { worldCopyJump: true }).setView([51, 10], 5);
   const markers = new Map();
   let selected = null;
@@ -98,7 +99,15 @@
   }
 
   async function refresh() {
-    const fleet = await api('vehicles');
+    // every page of the caller's vehicles (the API answers them DEFAULT_LIMIT at a time)
+    const fleet = { features: [] };
+    let cursor = null;
+    for (let page = 0; page < FLEET_PAGES; page++) {
+      const body = await api('vehicles' + (cursor ? '?cursor=' + encodeURIComponent(cursor) : ''));
+      fleet.features.push(...body.features);
+      cursor = body.next_cursor;
+      if (!cursor) { break; }
+    }
     // a vehicle the user may no longer see (a rental that ended) leaves the map
     const seen = new Set(fleet.features.map((f) => f.id));
     markers.forEach((m, id) => { if (!seen.has(id)) { m.remove(); markers.delete(id); } });

@@ -78,7 +78,7 @@ public final class FleetApi {
     this.tokens = tokens;
     this.clock = clock;
     this.routes = List.of(
-        new Route("GET", "/vehicles", true, (r, m, p) -> geojson(reports.fleet(p))),
+        new Route("GET", "/vehicles", true, this::vehicles),
         new Route("GET", "/vehicles/{id}/location", true, this::location),
         new Route("GET", "/vehicles/{id}/positions", true, this::positions),
         new Route("GET", "/vehicles/{id}/windows", true, this::windows),
@@ -142,6 +142,38 @@ public final class FleetApi {
     ObjectNode body = JSON.createObjectNode();
     body.put("login_url", config.auth().loginUrl().orElse(null));
     return json(200, body);
+  }
+
+  /** A page of the caller's vehicles, optionally within {@code bbox=west,south,east,north} (GeoJSON's order). */
+  private Response vehicles(Request r, Matcher m, String principal) throws SQLException {
+    Optional<Reports.Box> box = r.param("bbox").map(FleetApi::box);
+    String after = r.param("cursor").map(c -> {
+      try {
+        return new String(Base64.getUrlDecoder().decode(c), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badParameter("cursor", "is not a cursor this API gave");
+      }
+    }).orElse("");
+    return geojson(reports.fleet(principal, box, after, limit(r)));
+  }
+
+  private static Reports.Box box(String text) {
+    String[] parts = text.split(",");
+    try {
+      if (parts.length == 4) {
+        double west = Double.parseDouble(parts[0]);
+        double south = Double.parseDouble(parts[1]);
+        double east = Double.parseDouble(parts[2]);
+        double north = Double.parseDouble(parts[3]);
+        if (Math.abs(west) <= 180 && Math.abs(east) <= 180 && south >= -90 && north <= 90 && south <= north) {
+          return new Reports.Box(west, east, south, north);
+        }
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiError.badParameter("bbox", "must be west,south,east,north in degrees (longitudes -180 to 180,"
+        + " latitudes -90 to 90, south <= north)");
   }
 
   private Response location(Request r, Matcher m, String principal) throws SQLException {

@@ -199,6 +199,28 @@ class ApiIT {
     assertThat(features).hasSize((int) TestPostgres.count(servers.db(),
         "SELECT count(*) FROM fleet.vehicle_position_latest"));
 
+    assertThat(fleet.get("next_cursor").isNull()).isTrue();
+
+    // a page at a time: two, two and one, each page's cursor where the next starts
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    List<Integer> pages = new ArrayList<>();
+    do {
+      JsonNode page = get("vehicles?limit=2" + (cursor == null ? "" : "&cursor=" + q(cursor)), "/vehicles", 200);
+      page.get("features").forEach(f -> paged.add(f.get("id").asText()));
+      pages.add(page.get("features").size());
+      cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+    } while (cursor != null);
+    assertThat(pages).containsExactly(2, 2, 1);
+    assertThat(paged).containsExactly(BUS, "car-c", "truck-a", "truck-b", "van-d");
+    // a map's view: Berlin and Hamburg (truck-a, truck-b), not Munich, Cologne or the Arctic
+    List<String> inView = new ArrayList<>();
+    get("vehicles?bbox=" + q("9.5,52.0,14.0,54.0"), "/vehicles", 200).get("features")
+        .forEach(f -> inView.add(f.get("id").asText()));
+    assertThat(inView).containsExactly("truck-a", "truck-b");
+    assertThat(badParameter("vehicles?bbox=" + q("9.5,54.0,14.0,52.0"), "/vehicles")).isEqualTo("bbox");
+    assertThat(badParameter("vehicles?bbox=europe", "/vehicles")).isEqualTo("bbox");
+
     JsonNode one = get("vehicles/truck-b/location", "/vehicles/{id}/location", 200);
     assertThat(one).isEqualTo(fleet.get("features").get(3));
     assertThat(get("vehicles/nobody/location", "/vehicles/{id}/location", 404).get("error").asText())

@@ -71,7 +71,13 @@ final class ApiBenchmark {
         String fleetSql = SqlScript.load("sql/postgres/queries/fleet_positions.sql").single();
         String pageSql = SqlScript.load("sql/postgres/queries/position_page.sql").single();
         Call apiFleet = v -> get(http, base.resolve("vehicles"), token);
-        Call jdbcFleet = v -> jdbc(pg, fleetSql, ps -> { });
+        Call jdbcFleet = v -> jdbc(pg, fleetSql, ps -> {
+          for (int edge = 1; edge <= 4; edge++) {
+            ps.setObject(edge, null, java.sql.Types.DOUBLE); // no box
+          }
+          ps.setString(5, "");
+          ps.setInt(6, 1001);
+        });
         Call apiTrack = v -> get(http, base.resolve("vehicles/v-" + v + "/positions?start=" + hour(v) + "&end="
             + hour(v).plus(Duration.ofHours(1)) + "&limit=1000"), token);
         Call jdbcTrack = v -> jdbc(pg, pageSql, ps -> {

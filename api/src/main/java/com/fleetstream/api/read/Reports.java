@@ -72,15 +72,39 @@ public final class Reports {
     }
   }
 
-  public ObjectNode fleet(String principal) throws SQLException {
+  /** A map's view: west, east, south, north in degrees; west > east crosses the antimeridian. */
+  public record Box(double west, double east, double south, double north) {}
+
+  /**
+   * A page of the principal's vehicles at their newest fix, after the vehicle id {@code after} ("" for
+   * the first page), within {@code box} if given; {@code next_cursor} says where the next page starts.
+   */
+  public ObjectNode fleet(String principal, Optional<Box> box, String after, int limit) throws SQLException {
     ArrayNode features = JSON.arrayNode();
     return as(principal, c -> {
-      try (PreparedStatement ps = c.prepareStatement(FLEET); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          features.add(feature(rs));
+      try (PreparedStatement ps = c.prepareStatement(FLEET)) {
+        Double[] edges = box.map(b -> new Double[] {b.west(), b.east(), b.south(), b.north()})
+            .orElse(new Double[4]);
+        for (int i = 0; i < edges.length; i++) {
+          ps.setObject(i + 1, edges[i], Types.DOUBLE);
+        }
+        ps.setString(5, after);
+        ps.setInt(6, limit + 1); // one more than a page says whether another follows
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            features.add(feature(rs));
+          }
         }
       }
-      return JSON.objectNode().put("type", "FeatureCollection").set("features", features);
+      String next = null;
+      if (features.size() > limit) {
+        features.remove(limit);
+        next = features.get(limit - 1).get("id").asText();
+      }
+      ObjectNode collection = JSON.objectNode().put("type", "FeatureCollection");
+      collection.set("features", features);
+      return collection.put("next_cursor", next == null ? null : Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(next.getBytes(StandardCharsets.UTF_8)));
     });
   }
 
