@@ -218,6 +218,11 @@ class ApiIT {
     get("vehicles?bbox=" + q("9.5,52.0,14.0,54.0"), "/vehicles", 200).get("features")
         .forEach(f -> inView.add(f.get("id").asText()));
     assertThat(inView).containsExactly("truck-a", "truck-b");
+    // a view across the antimeridian (west > east): from 170 E round to 10 E, Hamburg and Cologne
+    List<String> acrossTheDateLine = new ArrayList<>();
+    get("vehicles?bbox=" + q("170,45,10,55"), "/vehicles", 200).get("features")
+        .forEach(f -> acrossTheDateLine.add(f.get("id").asText()));
+    assertThat(acrossTheDateLine).containsExactly("truck-b", "van-d");
     assertThat(badParameter("vehicles?bbox=" + q("9.5,54.0,14.0,52.0"), "/vehicles")).isEqualTo("bbox");
     assertThat(badParameter("vehicles?bbox=europe", "/vehicles")).isEqualTo("bbox");
 
