@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -147,14 +148,18 @@ public final class FleetApi {
   /** A page of the caller's vehicles, optionally within {@code bbox=west,south,east,north} (GeoJSON's order). */
   private Response vehicles(Request r, Matcher m, String principal) throws SQLException {
     Optional<Reports.Box> box = r.param("bbox").map(FleetApi::box);
-    String after = r.param("cursor").map(c -> {
+    return geojson(reports.fleet(principal, box, cursor(r, Reports::vehicleAfter).orElse(""), limit(r)));
+  }
+
+  /** The {@code cursor} parameter, decoded; one this API did not give is a bad parameter. */
+  private static <T> Optional<T> cursor(Request r, Function<String, T> decode) {
+    return r.param("cursor").map(c -> {
       try {
-        return new String(Base64.getUrlDecoder().decode(c), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
+        return decode.apply(c);
+      } catch (RuntimeException e) {
         throw ApiError.badParameter("cursor", "is not a cursor this API gave");
       }
-    }).orElse("");
-    return geojson(reports.fleet(principal, box, after, limit(r)));
+    });
   }
 
   private static Reports.Box box(String text) {
@@ -177,7 +182,11 @@ public final class FleetApi {
   }
 
   private Response location(Request r, Matcher m, String principal) throws SQLException {
-    return geojson(reports.latest(principal, vehicle(m)).orElseThrow(() -> unknownVehicle(m)));
+    return latest(principal, vehicle(m));
+  }
+
+  private Response latest(String principal, String vehicle) throws SQLException {
+    return geojson(reports.latest(principal, vehicle).orElseThrow(() -> unknownVehicle(vehicle)));
   }
 
   private Response positions(Request r, Matcher m, String principal) throws SQLException {
@@ -186,14 +195,7 @@ public final class FleetApi {
     Instant end = instant(r, "end").orElseThrow(() -> ApiError.badParameter("end", "is required (ISO-8601)"));
     range(start, end);
     int limit = limit(r);
-    Optional<Reports.Cursor> cursor = r.param("cursor").map(c -> {
-      try {
-        return Reports.Cursor.decode(c);
-      } catch (RuntimeException e) {
-        throw ApiError.badParameter("cursor", "is not a cursor this API gave");
-      }
-    });
-    Reports.Page page = reports.positions(principal, vehicle, start, end, cursor, limit)
+    Reports.Page page = reports.positions(principal, vehicle, start, end, cursor(r, Reports.Cursor::decode), limit)
         .orElseThrow(() -> unknownVehicle(m));
     ObjectNode body = JSON.createObjectNode().put("vehicle_id", vehicle).put("start", start.toString())
         .put("end", end.toString());
@@ -246,7 +248,7 @@ public final class FleetApi {
   private Response busLocation(Request r, Matcher m, String principal) throws SQLException {
     String bus = r.param("busId").filter(id -> !id.isBlank() && id.length() <= MAX_ID_CHARS)
         .orElseThrow(() -> ApiError.badParameter("busId", "must be 1 to " + MAX_ID_CHARS + " characters"));
-    return geojson(reports.latest(principal, bus).orElseThrow(() -> ApiError.notFound("no vehicle " + bus)));
+    return latest(principal, bus);
   }
 
   /**
@@ -284,7 +286,11 @@ public final class FleetApi {
 
   /** Also what a vehicle the principal may not read over any part of the range is, to it. */
   private static ApiError unknownVehicle(Matcher m) {
-    return ApiError.notFound("no vehicle " + vehicle(m));
+    return unknownVehicle(vehicle(m));
+  }
+
+  private static ApiError unknownVehicle(String id) {
+    return ApiError.notFound("no vehicle " + id);
   }
 
   private static String vehicle(Matcher m) {

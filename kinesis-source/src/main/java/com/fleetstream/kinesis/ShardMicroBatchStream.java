@@ -3,6 +3,8 @@ package com.fleetstream.kinesis;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -123,7 +125,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
       } else if (probe.nextShardIterator() == null) {
         e.setValue(ShardPosition.END);
         changed = true;
-      } else if (probe.millisBehindLatest() != null) {
+      } else if (Long.valueOf(0).equals(probe.millisBehindLatest())) { // nothing to read, nothing behind
         String position = e.getValue();
         kinesisTime(probe).ifPresent(at -> caughtUp.seen(e.getKey(), position, at));
       }
@@ -161,8 +163,8 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   /** Kinesis's clock: the time its answer was sent (HTTP {@code Date}, to the second). */
   private static Optional<Instant> kinesisTime(GetRecordsResponse response) {
-    return response.sdkHttpResponse().firstMatchingHeader("Date").map(date -> java.time.ZonedDateTime.parse(date,
-        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+    return response.sdkHttpResponse().firstMatchingHeader("Date")
+        .map(date -> ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
   }
 
   /**

@@ -57,19 +57,33 @@ public final class Reports {
   /** A position's place in a track: what the next page starts after. */
   public record Cursor(Instant eventTime, String eventId) {
     public String encode() {
-      return Base64.getUrlEncoder().withoutPadding()
-          .encodeToString((eventTime + "|" + eventId).getBytes(StandardCharsets.UTF_8));
+      return opaque(eventTime + "|" + eventId);
     }
 
     /** @throws IllegalArgumentException when the text is no cursor this API gave */
     public static Cursor decode(String text) {
-      String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+      String plain = plain(text);
       int bar = plain.indexOf('|');
       if (bar < 0) {
         throw new IllegalArgumentException("not a cursor");
       }
       return new Cursor(Instant.parse(plain.substring(0, bar)), plain.substring(bar + 1));
     }
+  }
+
+  /** The vehicle id a page of {@link #fleet} starts after, from its {@code next_cursor}. */
+  public static String vehicleAfter(String cursor) {
+    return plain(cursor);
+  }
+
+  /** A cursor as the API hands it out: URL-safe, and not meant to be read. */
+  private static String opaque(String plain) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** @throws IllegalArgumentException when the text is no cursor this API gave */
+  private static String plain(String cursor) {
+    return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
   }
 
   /** A map's view: west, east, south, north in degrees; west > east crosses the antimeridian. */
@@ -103,8 +117,7 @@ public final class Reports {
       }
       ObjectNode collection = JSON.objectNode().put("type", "FeatureCollection");
       collection.set("features", features);
-      return collection.put("next_cursor", next == null ? null : Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(next.getBytes(StandardCharsets.UTF_8)));
+      return collection.put("next_cursor", next == null ? null : opaque(next));
     });
   }
 

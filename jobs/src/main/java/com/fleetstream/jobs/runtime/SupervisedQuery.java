@@ -1,10 +1,8 @@
 package com.fleetstream.jobs.runtime;
 
 import com.fleetstream.jobs.retry.Retry;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -54,20 +52,18 @@ final class SupervisedQuery {
   }
 
   /**
-   * Whether a failure is a server being unavailable, which waiting mends: a connection refused or
-   * timed out, an AWS service's 5xx or throttling past the SDK's retries, or a PostgreSQL error the
-   * batch's retries saw as transient and outlasted.
+   * Whether a failure is a server being unavailable, which waiting mends: what a batch's retries
+   * take as transient and outlasted ({@link Retry#isTransient}: a connection refused, PostgreSQL
+   * restarting or busy), a connection timed out or a name not resolved, or an AWS service's 5xx or
+   * throttling past the SDK's retries.
    */
   static boolean outage(Throwable failure) {
+    if (Retry.isTransient(failure)) {
+      return true;
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof SocketTimeoutException || t instanceof UnknownHostException) {
-        return true;
-      }
-      if (t instanceof AwsServiceException aws
-          && (aws.statusCode() >= 500 || aws.isThrottlingException())) {
-        return true;
-      }
-      if (t instanceof SQLException sql && Retry.isTransient(sql)) {
+      if (t instanceof SocketTimeoutException || t instanceof UnknownHostException
+          || t instanceof AwsServiceException aws && (aws.statusCode() >= 500 || aws.isThrottlingException())) {
         return true;
       }
     }
