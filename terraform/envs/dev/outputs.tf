@@ -1,3 +1,8 @@
+output "crawler_names" {
+  description = "Every Glue crawler: scheduled daily (crawler_schedule); scripts/deploy.sh first-runs starts them once."
+  value       = module.glue.crawler_names
+}
+
 output "location_stream_name" {
   description = "Kinesis stream of GPS fixes."
   value       = module.kinesis.location_stream_name

@@ -45,7 +45,7 @@ variable "raw_parquet_retention_days" {
 
 variable "fleet_vehicles" {
   type        = number
-  description = "Vehicles in the fleet (a fix every 5 s each): sizes the streaming jobs' workers and the location stream's shards from the README's sizing table, where the variables below are left unset."
+  description = "Vehicles in the fleet (a fix every 5 s each): sizes the streaming jobs' workers, the location stream's shards and PostgreSQL's storage from the README's sizing table, where the variables below are left unset."
   default     = 1000
 }
 
@@ -95,11 +95,6 @@ variable "create_vpc_endpoints" {
   default     = true
 }
 
-variable "connection_availability_zone" {
-  type        = string
-  description = "Availability zone of the first private subnet."
-}
-
 variable "postgres_instance_class" {
   type        = string
   description = "RDS instance class."
@@ -108,8 +103,12 @@ variable "postgres_instance_class" {
 
 variable "postgres_storage_gb" {
   type        = number
-  description = "RDS storage in GB."
-  default     = 50
+  description = "RDS storage in GB; by default the sizing table's for fleet_vehicles (90 days of position history)."
+  default     = null
+  validation {
+    condition     = var.postgres_storage_gb == null ? true : var.postgres_storage_gb >= 20 && var.postgres_storage_gb <= 65536
+    error_message = "postgres_storage_gb must be 20 to 65536 (RDS gp3's bounds), or null for the sizing table's."
+  }
 }
 
 variable "postgres_multi_az" {
@@ -160,6 +159,20 @@ variable "combine_schedule" {
   type        = string
   description = "Cron schedule of the combine job."
   default     = "cron(15 * * * ? *)"
+  validation {
+    condition     = can(regex("^cron\\([^)]+\\)$", var.combine_schedule))
+    error_message = "combine_schedule must be a Glue cron(...) expression."
+  }
+}
+
+variable "crawler_schedule" {
+  type        = string
+  description = "Cron schedule of the Glue crawlers (each run bills at least 10 minutes of a DPU)."
+  default     = "cron(45 2 * * ? *)"
+  validation {
+    condition     = can(regex("^cron\\([^)]+\\)$", var.crawler_schedule))
+    error_message = "crawler_schedule must be a Glue cron(...) expression."
+  }
 }
 
 variable "email_subscribers" {
@@ -172,6 +185,16 @@ variable "alert_email_subscribers" {
   type        = list(string)
   description = "Who is emailed the streaming jobs' alerts (threshold breaches, geofence crossings)."
   default     = []
+}
+
+variable "postgres_ca_bundle_key" {
+  type        = string
+  description = "Key in the artifacts bucket of RDS's CA bundle for the region (https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem): the jobs and the API verify the server against it."
+  default     = "certs/rds-ca-bundle.pem"
+  validation {
+    condition     = endswith(var.postgres_ca_bundle_key, ".pem")
+    error_message = "postgres_ca_bundle_key must name a .pem file."
+  }
 }
 
 variable "geofences_key" {
@@ -200,16 +223,20 @@ variable "kinesis_extra_sensor_streams" {
 
 variable "ops_email_subscribers" {
   type        = list(string)
-  description = "Who gets operational alarms."
+  description = "Who gets operational alarms (Glue job failures, the streams' lag, a full disk): at least one address, or alarms reach nobody."
   default     = []
+  validation {
+    condition     = alltrue([for e in var.ops_email_subscribers : can(regex("^[^@ ]+@[^@ ]+$", e))])
+    error_message = "ops_email_subscribers must be email addresses."
+  }
 }
 
 variable "api_max_concurrency" {
   type        = number
-  description = "The fleet API Lambda's reserved concurrency (each instance holds 2 PostgreSQL connections)."
-  default     = 20
+  description = "The fleet API Lambda's reserved concurrency (each instance holds 2 PostgreSQL connections), or null for none. Lambda keeps 100 of the account's concurrency unreserved, and a new account's quota is lower than that: check with `aws lambda get-account-settings` (UnreservedConcurrentExecutions >= 100 + this). Without one, the API login's CONNECTION LIMIT (48) bounds the connections, and a request beyond it answers 503."
+  default     = null
   validation {
-    condition     = var.api_max_concurrency >= 1 && var.api_max_concurrency <= 24
-    error_message = "api_max_concurrency must be 1 to 24: with 2 connections each, within the API login's 48."
+    condition     = var.api_max_concurrency == null ? true : var.api_max_concurrency >= 1 && var.api_max_concurrency <= 24
+    error_message = "api_max_concurrency must be null or 1 to 24: with 2 connections each, within the API login's 48."
   }
 }

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = ">= 1.11.0"
 
   required_providers {
     aws = {
@@ -8,6 +8,7 @@ terraform {
     }
   }
 
-  # terraform init -backend-config=backend.hcl (bucket, key, region, dynamodb_table of the state)
+  # terraform init -backend-config=backend.hcl (bucket, key, region of the state; use_lockfile = true:
+  # S3's own lock file, DynamoDB locking being deprecated, https://developer.hashicorp.com/terraform/language/backend/s3)
   backend "s3" {}
 }

@@ -20,8 +20,8 @@ locals {
   routes         = { for o in local.operations : o.key => o.authenticated }
   file_segment   = "{file}"
   greedy_segment = "{file+}"
-  issuer    = "https://${aws_cognito_user_pool.this.endpoint}"
-  login_url = "https://${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.name}.amazoncognito.com/login?client_id=${aws_cognito_user_pool_client.map.id}&response_type=token&scope=openid&redirect_uri=${urlencode("${aws_apigatewayv2_api.this.api_endpoint}/")}"
+  issuer         = "https://${aws_cognito_user_pool.this.endpoint}"
+  login_url      = "https://${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.name}.amazoncognito.com/login?client_id=${aws_cognito_user_pool_client.map.id}&response_type=token&scope=openid&redirect_uri=${urlencode("${aws_apigatewayv2_api.this.api_endpoint}/")}"
 }
 
 resource "aws_cognito_user_pool" "this" {
@@ -162,7 +162,8 @@ resource "aws_lambda_function" "api" {
   # API Gateway gives up on an integration after 30 s
   timeout = 29
   publish = true
-  # each instance holds PG_POOL_SIZE connections: the reader login's CONNECTION LIMIT (48) bounds the product
+  # each instance holds PG_POOL_SIZE connections: the reader login's CONNECTION LIMIT (48) bounds the
+  # product, and a reservation (where the account's quota allows one) keeps it within that
   reserved_concurrent_executions = var.max_concurrency
 
   snap_start {
@@ -192,12 +193,14 @@ resource "aws_lambda_function" "api" {
 
   lifecycle {
     precondition {
-      condition     = var.max_concurrency * var.pool_size <= 48
+      condition     = var.max_concurrency == null ? true : var.max_concurrency * var.pool_size <= 48
       error_message = "max_concurrency * pool_size must be at most 48, the reader login's CONNECTION LIMIT."
     }
   }
 
-  depends_on = [aws_cloudwatch_log_group.api]
+  # Publishing a version runs its SnapStart init with the role's rights: the policy is there first.
+  # (The network's endpoints come first by the module's depends_on in each environment.)
+  depends_on = [aws_cloudwatch_log_group.api, aws_iam_role_policy.api]
   tags       = var.tags
 }
 
@@ -254,8 +257,8 @@ resource "aws_apigatewayv2_stage" "default" {
     destination_arn = aws_cloudwatch_log_group.access.arn
     format = jsonencode({
       requestId = "$context.requestId", ip = "$context.identity.sourceIp", routeKey = "$context.routeKey",
-      status = "$context.status", latencyMs = "$context.responseLatency", sub = "$context.authorizer.claims.sub",
-      error = "$context.integrationErrorMessage"
+      status    = "$context.status", latencyMs = "$context.responseLatency", sub = "$context.authorizer.claims.sub",
+      error     = "$context.integrationErrorMessage"
     })
   }
   tags = var.tags

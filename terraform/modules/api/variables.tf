@@ -36,6 +36,10 @@ variable "lambda_jar_key" {
 variable "lambda_jar_sha256" {
   type        = string
   description = "filebase64sha256 of the jar uploaded to lambda_jar_key: a new jar publishes a new version."
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+/]{43}=$", var.lambda_jar_sha256))
+    error_message = "lambda_jar_sha256 must be a base64 SHA-256, as filebase64sha256() gives it."
+  }
 }
 
 variable "subnet_ids" {
@@ -131,11 +135,11 @@ variable "pool_size" {
 
 variable "max_concurrency" {
   type        = number
-  description = "Reserved concurrency: at most this many instances, each with pool_size connections."
-  default     = 20
+  description = "Reserved concurrency: at most this many instances, each with pool_size connections; null for none (a new account's reduced concurrency quota refuses any reservation that leaves fewer than 100 unreserved)."
+  default     = null
   validation {
-    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 48
-    error_message = "max_concurrency must be 1 to 48."
+    condition     = var.max_concurrency == null ? true : var.max_concurrency >= 1 && var.max_concurrency <= 48
+    error_message = "max_concurrency must be null or 1 to 48."
   }
 }
 

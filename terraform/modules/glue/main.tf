@@ -49,7 +49,7 @@ locals {
     # plans and their sinks' plans evicted each other and were recompiled every micro-batch
     "--conf" = "spark.sql.codegen.cache.maxEntries=2000"
   })
-  artifacts      = "s3://${var.buckets["artifacts"]}"
+  artifacts = "s3://${var.buckets["artifacts"]}"
   # the CAs RDS's certificates chain to: the jobs connect with sslmode=verify-full
   postgres_ca_bundle = "${local.artifacts}/${var.postgres_ca_bundle_key}"
   streaming_jobs = {
@@ -75,6 +75,11 @@ resource "aws_glue_catalog_database" "this" {
   tags = var.tags
 }
 
+# the connection's zone is its subnet's: a zone given apart could name another, and Glue would fail the runs
+data "aws_subnet" "connection" {
+  id = var.connection_subnet_id
+}
+
 # A NETWORK connection: it places the jobs in the database's subnet and security group, nothing more.
 # The jobs log in themselves, with the secret in PG_SECRET_ID, so a JDBC connection's credentials
 # would go unused.
@@ -83,7 +88,7 @@ resource "aws_glue_connection" "postgres" {
   connection_type = "NETWORK"
   physical_connection_requirements {
     subnet_id              = var.connection_subnet_id
-    availability_zone      = var.connection_availability_zone
+    availability_zone      = data.aws_subnet.connection.availability_zone
     security_group_id_list = [var.connection_security_group_id]
   }
 
@@ -202,6 +207,10 @@ resource "aws_glue_crawler" "this" {
   database_name = aws_glue_catalog_database.this[each.value.database].name
   table_prefix  = local.table_prefixes[each.key] == "" ? null : local.table_prefixes[each.key]
   role          = aws_iam_role.this["crawler"].arn
+  # Athena reads a native Delta table's log itself: a crawl makes the table and follows its schema. The
+  # quarantine's Parquet gets its new dt=/hour= partitions by a crawl. Each run bills 10 minutes at
+  # least, so once a day, after the night's combine runs; the README's first-run steps start them once.
+  schedule = var.crawler_schedule
 
   lifecycle {
     precondition {

@@ -9,7 +9,7 @@ output "combine_job_name" {
 }
 
 output "crawler_names" {
-  description = "Every crawler (start them after a combine run with CrawlerRunner)."
+  description = "Every crawler (each runs on crawler_schedule; start them once after the first runs)."
   value       = keys(aws_glue_crawler.this)
 }
 

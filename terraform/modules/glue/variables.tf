@@ -138,6 +138,20 @@ variable "combine_schedule" {
   type        = string
   description = "Cron schedule of the combine job."
   default     = "cron(15 * * * ? *)"
+  validation {
+    condition     = can(regex("^cron\\([^)]+\\)$", var.combine_schedule))
+    error_message = "combine_schedule must be a Glue cron(...) expression."
+  }
+}
+
+variable "crawler_schedule" {
+  type        = string
+  description = "Cron schedule of the Glue crawlers (each run bills at least 10 minutes of a DPU)."
+  default     = "cron(45 2 * * ? *)"
+  validation {
+    condition     = can(regex("^cron\\([^)]+\\)$", var.crawler_schedule))
+    error_message = "crawler_schedule must be a Glue cron(...) expression."
+  }
 }
 
 variable "postgres_jdbc_url" {
@@ -184,11 +198,6 @@ variable "postgres_reader_secret_arn" {
 variable "connection_subnet_id" {
   type        = string
   description = "Private subnet the Glue jobs reach PostgreSQL from."
-}
-
-variable "connection_availability_zone" {
-  type        = string
-  description = "Availability zone of connection_subnet_id."
 }
 
 variable "connection_security_group_id" {

@@ -190,7 +190,7 @@ resource "aws_cloudwatch_metric_alarm" "read_throttled" {
 locals {
   lambda_errors = {
     notifier = { function = var.lambda_function_name, description = "The notifier failed on an event." }
-    api = { function = var.api_function_name, description = "The fleet API's Lambda failed outside a request (its start, a timeout): every request it answers, even with an error, is no Lambda error." }
+    api      = { function = var.api_function_name, description = "The fleet API's Lambda failed outside a request (its start, a timeout): every request it answers, even with an error, is no Lambda error." }
   }
 }
 
@@ -227,6 +227,41 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   period              = 300
   evaluation_periods  = 1
   threshold           = var.api_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
+# Every fix is a history row kept 90 days: a full disk stops the PostgreSQL sinks and the streaming
+# jobs with them. Storage autoscaling grows the disk when less than a tenth is free; the alarm says so
+# (and says when autoscaling has reached its limit).
+resource "aws_cloudwatch_metric_alarm" "postgres_free_storage" {
+  alarm_name          = "${var.postgres_instance_identifier}-free-storage"
+  alarm_description   = "The reporting database has less than a tenth of its storage free: autoscaling grows it up to max_allocated_storage; past that, raise postgres_storage_gb or shorten PG_HISTORY_RETENTION."
+  namespace           = "AWS/RDS"
+  metric_name         = "FreeStorageSpace"
+  dimensions          = { DBInstanceIdentifier = var.postgres_instance_identifier }
+  statistic           = "Minimum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.postgres_storage_gb * 100000000 # a tenth, in bytes
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = [aws_sns_topic.ops.arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "postgres_write_latency" {
+  alarm_name          = "${var.postgres_instance_identifier}-write-latency"
+  alarm_description   = "The reporting database's writes are slow (disk at its IOPS or throughput limit): the sinks' batches take longer and the streaming jobs fall behind."
+  namespace           = "AWS/RDS"
+  metric_name         = "WriteLatency"
+  dimensions          = { DBInstanceIdentifier = var.postgres_instance_identifier }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = var.postgres_write_latency_alarm_seconds
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.ops.arn]
@@ -293,6 +328,72 @@ resource "aws_cloudwatch_event_target" "restart" {
   role_arn = aws_iam_role.events_restart.arn
 }
 
+# The backstop: Glue delivers its state-change events best effort
+# (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-glue.html), and a lost FAILED event
+# would leave a streaming job down. Every 10 minutes each streaming job's latest run is looked at; one
+# that ended FAILED, TIMEOUT or ERROR is started again. A run an operator STOPPED stays stopped, and a
+# job that never ran waits for its first run (after the writer-login job, as the README orders).
+resource "aws_sfn_state_machine" "backstop" {
+  name     = "${var.name_prefix}-streaming-backstop"
+  role_arn = aws_iam_role.restart.arn
+  definition = jsonencode({
+    Comment = "Starts a streaming Glue job whose latest run failed, in case its failure event was lost."
+    StartAt = "LatestRun"
+    States = {
+      LatestRun = {
+        Type       = "Task"
+        Resource   = "arn:aws:states:::aws-sdk:glue:getJobRuns"
+        Parameters = { "JobName.$" = "$.jobName", MaxResults = 1 }
+        ResultPath = "$.latest"
+        Next       = "HasRun"
+      }
+      # apart: a Choice rule that reads a path the input lacks fails the execution
+      HasRun = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.latest.JobRuns[0].JobRunState", IsPresent = false, Next = "NothingToDo" }]
+        Default = "Failed"
+      }
+      Failed = {
+        Type = "Choice"
+        Choices = [{
+          Or = [
+            { Variable = "$.latest.JobRuns[0].JobRunState", StringEquals = "FAILED" },
+            { Variable = "$.latest.JobRuns[0].JobRunState", StringEquals = "TIMEOUT" },
+            { Variable = "$.latest.JobRuns[0].JobRunState", StringEquals = "ERROR" }
+          ]
+          Next = "StartJobRun"
+        }]
+        Default = "NothingToDo"
+      }
+      StartJobRun = {
+        Type       = "Task"
+        Resource   = "arn:aws:states:::glue:startJobRun"
+        Parameters = { "JobName.$" = "$.jobName" }
+        # the restart machine started it meanwhile
+        Catch = [{ ErrorEquals = ["Glue.ConcurrentRunsExceededException"], Next = "NothingToDo" }]
+        End   = true
+      }
+      NothingToDo = { Type = "Succeed" }
+    }
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "backstop" {
+  name                = "${var.name_prefix}-streaming-backstop"
+  description         = "Looks at each streaming Glue job's latest run, in case a failure event was lost."
+  schedule_expression = "rate(10 minutes)"
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "backstop" {
+  for_each = toset(var.streaming_job_names)
+  rule     = aws_cloudwatch_event_rule.backstop.name
+  arn      = aws_sfn_state_machine.backstop.arn
+  role_arn = aws_iam_role.events_restart.arn
+  input    = jsonencode({ jobName = each.value })
+}
+
 resource "aws_cloudwatch_metric_alarm" "restarts" {
   alarm_name          = "${var.name_prefix}-streaming-restarts"
   alarm_description   = "Streaming jobs were restarted ${var.restart_alarm_count} times or more within an hour: they keep failing."
@@ -334,8 +435,9 @@ resource "aws_iam_role" "restart" {
 
 data "aws_iam_policy_document" "restart" {
   statement {
+    # GetJobRuns: the backstop's look at the latest run
     sid       = "StartStreamingJobs"
-    actions   = ["glue:StartJobRun"]
+    actions   = ["glue:StartJobRun", "glue:GetJobRuns"]
     resources = [for j in var.streaming_job_names : "arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:job/${j}"]
   }
 }
@@ -356,7 +458,7 @@ data "aws_iam_policy_document" "events_restart" {
   statement {
     sid       = "StartRestart"
     actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.restart.arn]
+    resources = [aws_sfn_state_machine.restart.arn, aws_sfn_state_machine.backstop.arn]
   }
 }
 

@@ -11,6 +11,11 @@ variable "job_names" {
 variable "streaming_job_names" {
   type        = list(string)
   description = "Streaming Glue jobs: started again when a run fails or times out."
+  validation {
+    # each is a target of the backstop's one rule, and an EventBridge rule takes at most 5
+    condition     = length(var.streaming_job_names) <= 5
+    error_message = "At most 5 streaming jobs: each is a target of the backstop's EventBridge rule."
+  }
 }
 
 variable "restart_delay_seconds" {
@@ -102,11 +107,35 @@ variable "ops_email_subscribers" {
   type        = list(string)
   description = "Addresses of the operators who get alarms."
   default     = []
+  validation {
+    condition     = alltrue([for e in var.ops_email_subscribers : can(regex("^[^@ ]+@[^@ ]+$", e))])
+    error_message = "ops_email_subscribers must be email addresses."
+  }
 }
 
 variable "kms_key_arn" {
   type        = string
   description = "The data key (the ops topic)."
+}
+
+variable "postgres_instance_identifier" {
+  type        = string
+  description = "The reporting database's RDS instance: its free storage and write latency are watched."
+}
+
+variable "postgres_storage_gb" {
+  type        = number
+  description = "The instance's allocated storage in GB: the free-storage alarm fires below a tenth of it."
+}
+
+variable "postgres_write_latency_alarm_seconds" {
+  type        = number
+  description = "Average write latency (seconds) over 15 minutes past which operations hear of it."
+  default     = 0.05
+  validation {
+    condition     = var.postgres_write_latency_alarm_seconds > 0
+    error_message = "postgres_write_latency_alarm_seconds must be positive."
+  }
 }
 
 variable "tags" {

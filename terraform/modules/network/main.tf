@@ -4,6 +4,11 @@
 # NAT gateway (create_endpoints = false says one is there).
 data "aws_region" "current" {}
 
+# private DNS on an interface endpoint needs both attributes on; aws_vpc and the API leave hostnames off
+data "aws_vpc" "this" {
+  id = var.vpc_id
+}
+
 locals {
   # one key per endpoint resource when the endpoints are made, none otherwise
   enabled = var.create_endpoints ? toset(["endpoints"]) : toset([])
@@ -50,6 +55,14 @@ resource "aws_vpc_endpoint" "s3" {
   vpc_endpoint_type = "Gateway"
   route_table_ids   = var.route_table_ids
   tags              = merge(var.tags, { Name = "${var.name_prefix}-s3" })
+
+  lifecycle {
+    precondition {
+      # a gateway endpoint is a route: without the subnets' route tables the jobs never reach S3
+      condition     = length(var.route_table_ids) > 0
+      error_message = "route_table_ids (private_route_table_ids) must list the private subnets' route tables when the endpoints are made."
+    }
+  }
 }
 
 resource "aws_vpc_endpoint" "interface" {
@@ -61,4 +74,12 @@ resource "aws_vpc_endpoint" "interface" {
   security_group_ids  = [for g in values(aws_security_group.endpoints) : g.id]
   private_dns_enabled = true
   tags                = merge(var.tags, { Name = "${var.name_prefix}-${each.key}" })
+
+  lifecycle {
+    precondition {
+      # https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html: private DNS needs both
+      condition     = data.aws_vpc.this.enable_dns_support && data.aws_vpc.this.enable_dns_hostnames
+      error_message = "The VPC needs enableDnsSupport and enableDnsHostnames for the endpoints' private DNS: aws ec2 modify-vpc-attribute --vpc-id <id> --enable-dns-hostnames '{\"Value\":true}' (and --enable-dns-support)."
+    }
+  }
 }

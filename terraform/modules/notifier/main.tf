@@ -50,6 +50,11 @@ data "aws_iam_policy_document" "assume_lambda" {
       type        = "Service"
       identifiers = ["lambda.amazonaws.com"]
     }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 }
 
@@ -123,9 +128,9 @@ resource "aws_lambda_function" "notifier" {
   # a new jar at the same key changes the hash: Terraform updates the code, publishes a version and
   # moves the SnapStart alias to it
   source_code_hash = var.lambda_jar_sha256
-  memory_size   = 512
-  timeout       = local.timeout_seconds
-  publish       = true
+  memory_size      = 512
+  timeout          = local.timeout_seconds
+  publish          = true
 
   snap_start {
     apply_on = "PublishedVersions"

@@ -32,3 +32,13 @@ output "api_security_group_id" {
   description = "Security group for the API's Lambda: PostgreSQL and HTTPS."
   value       = aws_security_group.api.id
 }
+
+output "db_instance_identifier" {
+  description = "The RDS instance's identifier (its CloudWatch metrics' DBInstanceIdentifier)."
+  value       = aws_db_instance.this.identifier
+}
+
+output "allocated_storage_gb" {
+  description = "The storage the instance starts with, in GB."
+  value       = aws_db_instance.this.allocated_storage
+}

@@ -25,8 +25,11 @@ variable "instance_class" {
 
 variable "allocated_storage_gb" {
   type        = number
-  description = "Storage in GB."
-  default     = 50
+  description = "Storage in GB (gp3); autoscaling may grow it by half again."
+  validation {
+    condition     = var.allocated_storage_gb >= 20 && var.allocated_storage_gb <= 65536
+    error_message = "allocated_storage_gb must be 20 to 65536 (RDS gp3's bounds)."
+  }
 }
 
 variable "multi_az" {

@@ -12,3 +12,8 @@ output "location_shards" {
   description = "Shards of the location stream for this fleet (PROVISIONED)."
   value       = local.row.location_shards
 }
+
+output "postgres_storage_gb" {
+  description = "RDS storage for this fleet: 90 days of position history (a row per fix), with room."
+  value       = local.row.postgres_storage_gb
+}

@@ -23,18 +23,35 @@ data "aws_iam_policy_document" "key" {
     }
   }
   statement {
-    sid       = "ServicesPublishingToEncryptedTopics"
+    sid       = "AlarmsPublishingToEncryptedTopics"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
     resources = ["*"]
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com"]
     }
-    # only for this account's rules and alarms (the confused-deputy guard AWS recommends)
+    # only for this account's alarms (the confused-deputy guard AWS recommends)
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+  statement {
+    # EventBridge's requests to KMS carry no aws:SourceAccount, so a condition on it would drop every
+    # rule's delivery to an encrypted topic; SNS names its topic in the encryption context instead
+    # (kms:EncryptionContext:aws:sns:topicArn): only this pipeline's topics in this account.
+    sid       = "RulesPublishingToEncryptedTopics"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = ["arn:aws:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${var.name_prefix}-*"]
     }
   }
 }

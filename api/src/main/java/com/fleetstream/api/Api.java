@@ -44,7 +44,23 @@ public final class Api implements AutoCloseable {
     this.issuer = issuer;
   }
 
+  /** When the API first logs in to PostgreSQL. */
+  public enum Connect {
+    /** Now: a wrong URL or login stops the API at start (a server of its own, locally). */
+    AT_START,
+    /**
+     * On the first request that reads: the Lambda, whose init runs when a version is published, maybe
+     * before the API's login exists, and whose connections made then would be stale after a SnapStart
+     * restore. A database that does not answer is a 503 for that request, and the next one tries again.
+     */
+    ON_FIRST_QUERY
+  }
+
   public static Api start(ApiConfig config) {
+    return start(config, Connect.AT_START);
+  }
+
+  public static Api start(ApiConfig config, Connect connect) {
     ApiConfig.Auth auth = config.auth();
     Optional<LocalIssuer> issuer = auth.local() ? Optional.of(new LocalIssuer(auth.issuer(), auth.audience()))
         : Optional.empty();
@@ -53,11 +69,11 @@ public final class Api implements AutoCloseable {
       case JWKS -> TokenVerifier.forJwks(auth.issuer(), auth.audience(), auth.jwksUrl().orElseThrow());
       case API_GATEWAY -> new TokenVerifier(auth.issuer(), auth.audience(), null);
     };
-    HikariDataSource db = pool(config);
-    Optional<PositionIngest> ingest = config.locationStream().map(stream -> new PositionIngest(
-        client(KinesisClient.builder(), "kinesis", config), stream, config.maxEventAge(), Clock.systemUTC()));
     ObjectNode geofences = GeofenceFeatures.of(config.geofences().map(uri -> Geofence.parseAll(read(uri, config)))
         .orElse(List.of()));
+    HikariDataSource db = pool(config, connect);
+    Optional<PositionIngest> ingest = config.locationStream().map(stream -> new PositionIngest(
+        client(KinesisClient.builder(), "kinesis", config), stream, config.maxEventAge(), Clock.systemUTC()));
     return new Api(db, new FleetApi(config, new Reports(db), ingest, geofences, tokens, Clock.systemUTC()), issuer);
   }
 
@@ -74,11 +90,12 @@ public final class Api implements AutoCloseable {
    * Read-only sessions with a short statement timeout (an API request is no report, and a slow one
    * must not hold a pooled connection), logging in with the secret's current password.
    */
-  private static HikariDataSource pool(ApiConfig config) {
+  private static HikariDataSource pool(ApiConfig config, Connect connect) {
     String rootCert = config.pgSslRootCert().map(location -> read(location, config)).orElse(null);
-    PgConnectionSpec spec = config.pgSecretId()
-        .map(id -> PgConnectionSpec.fromSecret(config.pgUrl(), new SecretRef(id, config.region(),
-            config.endpoint("secretsmanager").map(URI::toString).orElse(null), null)))
+    PgConnectionSpec spec = config.pgSecretId().map(id -> new SecretRef(id, config.region(),
+            config.endpoint("secretsmanager").map(URI::toString).orElse(null), null))
+        .map(secret -> connect == Connect.AT_START ? PgConnectionSpec.fromSecret(config.pgUrl(), secret)
+            : PgConnectionSpec.fromSecretOnConnect(config.pgUrl(), secret))
         .orElseGet(() -> new PgConnectionSpec(config.pgUrl(), config.pgUser(), config.pgPassword()))
         .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5)).withStatementTimeout(Duration.ofSeconds(10))
         .withSslRootCert(rootCert);
@@ -86,10 +103,17 @@ public final class Api implements AutoCloseable {
     hikari.setPoolName("fleet-api");
     hikari.setDataSource(new PgDataSource(spec));
     hikari.setMaximumPoolSize(config.poolSize());
-    hikari.setMinimumIdle(1);
     hikari.setReadOnly(true);
-    // the first connection is made now: a wrong URL or login stops the API at start, not on a request
-    hikari.setInitializationFailTimeout(30_000);
+    // a request waits at most this for a connection, then answers 503 well within API Gateway's 30 s
+    hikari.setConnectionTimeout(10_000);
+    if (connect == Connect.AT_START) {
+      hikari.setMinimumIdle(1);
+      hikari.setInitializationFailTimeout(30_000);
+    } else {
+      // no connection until a request needs one: no idle connection is kept warm by a background thread
+      hikari.setMinimumIdle(0);
+      hikari.setInitializationFailTimeout(-1);
+    }
     return new HikariDataSource(hikari);
   }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fleetstream.api.http.ApiError;
 import com.fleetstream.api.http.Request;
 import com.fleetstream.api.http.Response;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +13,31 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Lambda entry point behind an API Gateway HTTP API (payload format 2.0). The pool and clients are
- * made once per container, outside the handler, so a SnapStart snapshot holds them warm; the pool
- * re-validates its connections after a restore.
+ * Lambda entry point behind an API Gateway HTTP API (payload format 2.0).
+ *
+ * <p>Init reads the settings and opens nothing. With SnapStart, init runs when Terraform publishes a
+ * version: before the writer-login job has made the API's login, and a version whose init fails is
+ * not published again by a re-apply of the same jar (terraform-provider-aws #49904). Connections made
+ * at init would also be stale after a restore (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-best-practices.html).
+ * So a bad setting fails the publish, naming it, while the API's files and clients are made on the
+ * first request, and the pool logs in on the first query; what is not there yet is a 503 that the
+ * next request retries.
  */
 public final class LambdaHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-  private static final Api API = Api.start(ApiConfig.parse(ApiConfig.fromEnvironment(System.getenv())));
+  private static final Logger LOG = LoggerFactory.getLogger(LambdaHandler.class);
+  private static final ApiConfig CONFIG = ApiConfig.parse(ApiConfig.fromEnvironment(System.getenv()));
+  private static Api api;
+
+  private static synchronized Api api() {
+    if (api == null) {
+      api = Api.start(CONFIG, Api.Connect.ON_FIRST_QUERY);
+    }
+    return api;
+  }
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
@@ -35,8 +53,15 @@ public final class LambdaHandler implements RequestHandler<APIGatewayV2HTTPEvent
     var authorizer = event.getRequestContext().getAuthorizer();
     Optional<Map<String, String>> claims = authorizer == null || authorizer.getJwt() == null
         ? Optional.empty() : Optional.ofNullable(authorizer.getJwt().getClaims());
-    Response response = API.routes().handle(new Request(http.getMethod(), event.getRawPath(), query, headers, body,
-        claims));
+    Response response;
+    try {
+      response = api().routes().handle(new Request(http.getMethod(), event.getRawPath(), query, headers, body,
+          claims));
+    } catch (RuntimeException e) {
+      // routes answer their own failures: this is the start (a file or client the API could not make)
+      LOG.error("the API could not start", e);
+      response = FleetApi.error(new ApiError(503, "starting", "the API could not start; its log has the cause", null));
+    }
     boolean text = response.contentType().startsWith("text/") || response.contentType().contains("json");
     return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(response.headers())
         .withIsBase64Encoded(!text)

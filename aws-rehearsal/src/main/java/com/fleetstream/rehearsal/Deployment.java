@@ -266,51 +266,90 @@ public final class Deployment implements AutoCloseable {
     return env;
   }
 
-  /** The subject of the token API Gateway's authorizer accepted for each {@link #callApi} request. */
+  /** The subject of the token API Gateway's authorizer accepted for each {@link PublishedApi#call} request. */
   public static final String API_PRINCIPAL = "operator@example.com";
 
   /** A request to the API, as a client sends it through API Gateway with a token the authorizer accepted. */
   public record ApiRequest(String method, String path, String rawQuery, String body) {}
 
-  /** The API's answers, the function's init errors and its log. */
-  public record ApiCalls(List<HttpApi.Response> responses, List<String> initErrors, Path log) {}
-
   /**
-   * The requests, through the HTTP API's routes (404 where none takes one, as API Gateway answers),
-   * to the API's function run by Lambda's runtime interface client, as Terraform defines it; its
-   * database is the local server, its AWS calls go through the recording proxies signed as its role.
+   * The API's function as Terraform publishes a version of it: Lambda's runtime interface client
+   * starts the jar with Terraform's settings and runs its init, which ends where SnapStart takes the
+   * snapshot: the runtime asks for the restore (or, without SnapStart, its first invocation), or
+   * reports an init error. Its database is the
+   * local server, its AWS calls go through the recording proxies signed as its role. Requests then go
+   * to the same process, as to an instance restored from the snapshot.
    */
-  public ApiCalls callApi(List<ApiRequest> requests) throws Exception {
+  public PublishedApi publishApi() throws Exception {
     Path logs = work.resolve("lambda");
-    List<HttpApi.Response> responses = new ArrayList<>();
-    try (LoopbackLambdaRuntime runtime = new LoopbackLambdaRuntime(Expressions.string(
-        plan.child("api").resource("aws_lambda_alias", "live").get("").get("arn")))) {
-      Process p = api.start(runtime.address(), s3.endpoint(), platform(api, Map.of(
-          "AWS_ENDPOINT_URL_KINESIS", kinesisWire.endpoint().toString(),
-          // JSON rather than CBOR, so the recording proxy reads the stream each call names
-          "AWS_CBOR_DISABLE", "true",
-          "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString(),
-          // the local server instead of the RDS instance, as the Glue runs get it
-          "PG_URL", jdbcUrl)), logs);
-      try {
-        for (ApiRequest r : requests) {
-          var event = httpApi.event(r.method(), r.path(), r.rawQuery(), r.body(), API_PRINCIPAL);
-          if (event.isEmpty()) {
-            responses.add(new HttpApi.Response(404, Map.of(), "{\"message\":\"Not Found\"}"));
-            continue;
-          }
-          LoopbackLambdaRuntime.Outcome o = runtime.invoke(event.get(), Duration.ofSeconds(api.timeoutSeconds()));
-          if (o.error() != null) {
-            throw new IllegalStateException("the API function failed (" + o.error() + "): " + o.body()
-                + "; its output is in " + logs);
-          }
-          responses.add(HttpApi.response(o.body()));
+    LoopbackLambdaRuntime runtime = new LoopbackLambdaRuntime(Expressions.string(
+        plan.child("api").resource("aws_lambda_alias", "live").get("").get("arn")));
+    Process p = api.start(runtime.address(), s3.endpoint(), platform(api, Map.of(
+        "AWS_ENDPOINT_URL_KINESIS", kinesisWire.endpoint().toString(),
+        // JSON rather than CBOR, so the recording proxy reads the stream each call names
+        "AWS_CBOR_DISABLE", "true",
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString(),
+        // the local server instead of the RDS instance, as the Glue runs get it
+        "PG_URL", jdbcUrl)), logs);
+    PublishedApi published = new PublishedApi(runtime, p, logs);
+    try {
+      // Lambda gives a SnapStart init up to 10 minutes; a healthy one here takes seconds
+      runtime.awaitInit(Duration.ofMinutes(2));
+    } catch (Exception e) {
+      published.close();
+      throw new IllegalStateException("the API's init did not end; its output is in " + logs, e);
+    }
+    return published;
+  }
+
+  /** A published version of the API's function, answering through the HTTP API's routes. */
+  public final class PublishedApi implements AutoCloseable {
+    private final LoopbackLambdaRuntime runtime;
+    private final Process process;
+    private final Path log;
+
+    private PublishedApi(LoopbackLambdaRuntime runtime, Process process, Path log) {
+      this.runtime = runtime;
+      this.process = process;
+      this.log = log;
+    }
+
+    /** What the function reported at init: empty when the version was published. */
+    public List<String> initErrors() {
+      return runtime.initErrors();
+    }
+
+    public Path log() {
+      return log;
+    }
+
+    /**
+     * The requests, through the HTTP API's routes (404 where none takes one, as API Gateway answers),
+     * each with a token the authorizer accepted for {@link #API_PRINCIPAL}.
+     */
+    public List<HttpApi.Response> call(List<ApiRequest> requests) throws Exception {
+      List<HttpApi.Response> responses = new ArrayList<>();
+      for (ApiRequest r : requests) {
+        var event = httpApi.event(r.method(), r.path(), r.rawQuery(), r.body(), API_PRINCIPAL);
+        if (event.isEmpty()) {
+          responses.add(new HttpApi.Response(404, Map.of(), "{\"message\":\"Not Found\"}"));
+          continue;
         }
-      } finally {
-        p.destroy();
-        p.waitFor();
+        LoopbackLambdaRuntime.Outcome o = runtime.invoke(event.get(), Duration.ofSeconds(api.timeoutSeconds()));
+        if (o.error() != null) {
+          throw new IllegalStateException("the API function failed (" + o.error() + "): " + o.body()
+              + "; its output is in " + log);
+        }
+        responses.add(HttpApi.response(o.body()));
       }
-      return new ApiCalls(responses, runtime.initErrors(), logs);
+      return responses;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor();
+      runtime.close();
     }
   }
 

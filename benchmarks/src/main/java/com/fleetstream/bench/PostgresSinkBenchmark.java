@@ -33,6 +33,7 @@ final class PostgresSinkBenchmark {
     ours(db, fixes);
     jdbc(db, fixes);
     double ours = rows / ours(db, fixes);
+    double bytesPerRow = bytesPerHistoryRow(db);
     double jdbc = rows / jdbc(db, fixes);
     ceiling(db, fixes);
     double ceiling = rows / ceiling(db, fixes);
@@ -41,7 +42,25 @@ final class PostgresSinkBenchmark {
         new Results.Row("postgres sink: 1M fixes -> history (+latest, ledger)", ours, jdbc,
             "rows/s", "Spark df.write().jdbc(), batchsize 10000, reWriteBatchedInserts, INSERT only"),
         new Results.Row("postgres ceiling: parallel binary COPY into a table with history's key, no move", ceiling,
-            jdbc, "rows/s", "the same JDBC writer"));
+            jdbc, "rows/s", "the same JDBC writer"),
+        new Results.Row("postgres: bytes per history row (table, indexes, TOAST)", bytesPerRow, Double.NaN, "B",
+            "none (absolute)"));
+  }
+
+  /**
+   * What a history row takes on disk as our sink wrote them: every partition's heap, indexes and TOAST
+   * over the rows, after VACUUM (the free space map and visibility map a day's partition has too).
+   * scripts/sizing.sh sizes the RDS storage from it.
+   */
+  private static double bytesPerHistoryRow(PgConnectionSpec db) throws Exception {
+    try (Connection c = db.open(); Statement s = c.createStatement()) {
+      s.execute("VACUUM fleet.vehicle_position_history");
+      try (var r = s.executeQuery(com.fleetstream.sql.SqlScript.load(
+          "sql/postgres/queries/history_bytes_per_row.sql").single())) {
+        r.next();
+        return r.getDouble(1);
+      }
+    }
   }
 
   /**

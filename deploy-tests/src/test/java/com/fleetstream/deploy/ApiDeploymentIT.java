@@ -80,10 +80,17 @@ class ApiDeploymentIT {
           "cognito").argument("jwt_configuration")).get(0);
       assertThat(f.environment().get("JWT_ISSUER")).isEqualTo(Expressions.string(jwt.get("issuer")));
       assertThat(List.of(f.environment().get("JWT_AUDIENCE"))).isEqualTo(jwt.get("audience"));
-      // the reader login's CONNECTION LIMIT (48) holds every instance's pool
-      int concurrency = Integer.parseInt(Expressions.string(function.argument("reserved_concurrent_executions")));
-      assertThat(concurrency * Integer.parseInt(f.environment().get("PG_POOL_SIZE"))).isLessThanOrEqualTo(48);
+      // no reservation by default: a new account's reduced concurrency quota refuses one
+      // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)
+      assertThat(function.argument("reserved_concurrent_executions")).as(env).isNull();
     }
+    // where one is set, the reader login's CONNECTION LIMIT (48) holds every instance's pool
+    Terraform.Module reserved = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("api_max_concurrency", "20"));
+    Terraform.Instance function = only(reserved.child("api"), "aws_lambda_function", "api");
+    assertThat(Integer.parseInt(Expressions.string(function.argument("reserved_concurrent_executions")))
+        * Integer.parseInt(LambdaFunction.of(function).environment().get("PG_POOL_SIZE"))).isLessThanOrEqualTo(48);
+    assertThat(reserved.withDescendants().stream().flatMap(m -> m.validations().values().stream()))
+        .containsOnly(true);
     Terraform.Module tooMany = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("api_max_concurrency", "30"));
     assertThat(tooMany.validations()).containsValue(false);
   }

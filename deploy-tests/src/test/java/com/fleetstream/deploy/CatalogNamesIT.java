@@ -51,24 +51,64 @@ class CatalogNamesIT {
     return tables;
   }
 
+  /** The tables the SQL in sql/athena/ names, as database.table. */
+  static TreeSet<String> athenaTables() throws IOException {
+    TreeSet<String> referenced = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(ProjectPaths.root().resolve("sql/athena"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".sql")).toList()) {
+        Matcher m = TABLE_REFERENCE.matcher(Files.readString(f));
+        while (m.find()) {
+          referenced.add(m.group(1) + "." + m.group(2));
+        }
+      }
+    }
+    return referenced;
+  }
+
   @Test
   void everyTableAthenaQueriesIsOneACrawlerMakesAndNoTwoCrawlersMakeTheSame() throws IOException {
+    TreeSet<String> referenced = athenaTables();
+    assertThat(referenced).isNotEmpty();
     for (String env : List.of("dev", "staging", "prod")) {
       Map<String, List<String>> tables = plannedTables(env);
       assertThat(tables).as(env + ": tables made by more than one crawler")
           .allSatisfy((table, crawlers) -> assertThat(crawlers).as(table).hasSize(1));
-
-      TreeSet<String> referenced = new TreeSet<>();
-      try (Stream<Path> files = Files.walk(ProjectPaths.root().resolve("sql/athena"))) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".sql")).toList()) {
-          Matcher m = TABLE_REFERENCE.matcher(Files.readString(f));
-          while (m.find()) {
-            referenced.add(m.group(1) + "." + m.group(2));
-          }
-        }
-      }
-      assertThat(referenced).isNotEmpty();
       assertThat(tables.keySet()).as(env + ": the crawlers' tables").containsAll(referenced);
     }
+  }
+
+  /**
+   * A crawler nothing runs makes no table (https://docs.aws.amazon.com/glue/latest/dg/schedule-crawler.html):
+   * each crawler of a table Athena's SQL names has a cron schedule, or a Glue trigger starts it.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyCrawlerOfATableAthenaQueriesIsRunBySomething() throws IOException {
+    TreeSet<String> referenced = athenaTables();
+    for (String env : List.of("dev", "staging", "prod")) {
+      Terraform.Module glue = Terraform.environment(env, Terraform.Cloud.TEST).child("glue");
+      TreeSet<String> triggered = new TreeSet<>();
+      glue.resources("aws_glue_trigger").values().forEach(byKey -> byKey.values().forEach(trigger -> {
+        for (Object action : (List<Object>) trigger.argument("actions")) {
+          Object crawler = ((Map<String, Object>) action).get("crawler_name");
+          if (crawler != null) {
+            triggered.add(Expressions.string(crawler));
+          }
+        }
+      }));
+      Map<String, Terraform.Instance> crawlers = glue.resource("aws_glue_crawler", "this");
+      Map<String, List<String>> tables = plannedTables(env);
+      for (String table : referenced) {
+        for (String key : tables.get(table)) {
+          Terraform.Instance crawler = crawlers.get(key);
+          Object schedule = crawler.argument("schedule");
+          assertThat(triggered.contains(Expressions.string(crawler.get("name")))
+              || schedule != null && Expressions.string(schedule).matches("cron\\([^)]+\\)"))
+              .as(env + ": something runs " + key + ", the crawler of " + table).isTrue();
+        }
+      }
+    }
+    Terraform.Module wrong = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("crawler_schedule", "daily"));
+    assertThat(wrong.validations()).containsValue(false);
   }
 }

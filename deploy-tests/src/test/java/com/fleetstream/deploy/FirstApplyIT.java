@@ -106,19 +106,71 @@ class FirstApplyIT {
         "arn:aws:s3:::fleetstream-dev-curated-123456789012-eu-central-1", Map.of(), "another bucket"))).isFalse();
   }
 
-  /** The key and the ops topic trust AWS services only on behalf of this account (the confused-deputy guard). */
+  /**
+   * Publishing the API's version runs its SnapStart init (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html),
+   * and the provider neither waits for that version nor publishes the same jar again on a re-apply
+   * (terraform-provider-aws #42693, #49904): the role's policy and the network's endpoints exist first.
+   * That its init opens nothing is rehearsed in DeployedPipelineIT (published before any login exists).
+   */
+  @Test
+  void theApisFirstVersionIsPublishedAfterItsPolicyAndTheEndpoints() {
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      assertThat(root.dependsOn("module", "api")).as(env).contains("module.network");
+      assertThat(root.child("api").dependsOn("aws_lambda_function", "api")).as(env).contains("aws_iam_role_policy.api");
+    }
+  }
+
+  /**
+   * Every role trusts its AWS service only on behalf of this account, and so does the ops topic
+   * (the confused-deputy guard, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+   */
   @Test
   void servicePrincipalsAreTrustedOnlyForThisAccount() throws Exception {
-    Terraform.Module root = Terraform.environment("dev", Terraform.Cloud.TEST);
-    List<Map<String, Object>> trusting = new ArrayList<>();
-    trusting.addAll(statements(only(root.child("storage"), "aws_kms_key", "data").argument("policy")));
-    trusting.addAll(statements(only(root.child("monitoring"), "aws_sns_topic_policy", "ops").argument("policy")));
-    List<Map<String, Object>> services = trusting.stream()
-        .filter(s -> String.valueOf(s.get("Principal")).contains("Service")).toList();
-    assertThat(services).hasSize(2).allSatisfy(s -> {
-      assertThat(String.valueOf(s.get("Principal"))).doesNotContain("s3.amazonaws.com");
-      assertThat(String.valueOf(s.get("Condition"))).contains("aws:SourceAccount").contains("123456789012");
-    });
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      List<Map<String, Object>> trusting = new ArrayList<>();
+      for (Terraform.Module m : root.withDescendants()) {
+        for (Map<String, Terraform.Instance> byKey : m.resources("aws_iam_role").values()) {
+          for (Terraform.Instance role : byKey.values()) {
+            trusting.addAll(statements(role.argument("assume_role_policy")));
+          }
+        }
+      }
+      trusting.addAll(statements(only(root.child("monitoring"), "aws_sns_topic_policy", "ops").argument("policy")));
+      assertThat(trusting.stream().filter(s -> String.valueOf(s.get("Principal")).contains("Service")))
+          .as(env).hasSizeGreaterThan(5).allSatisfy(s -> assertThat(String.valueOf(s.get("Condition")))
+              .as(String.valueOf(s.get("Principal"))).contains("aws:SourceAccount").contains("123456789012"));
+    }
+  }
+
+  /**
+   * The key the ops topic is encrypted with: CloudWatch alarms may use it for this account, and
+   * EventBridge's rules (the Glue failure emails) for this pipeline's topics. EventBridge's requests to
+   * KMS carry no aws:SourceAccount, so a condition on it dropped every delivery; SNS puts the topic in
+   * the encryption context (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+   */
+  @Test
+  void rulesAndAlarmsMayEncryptForTheOpsTopicOnly() {
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      IamPolicies key = IamPolicies.ofResource("the data key", Expressions.string(
+          only(root.child("storage"), "aws_kms_key", "data").argument("policy")));
+      String ops = Expressions.string(only(root.child("monitoring"), "aws_sns_topic", "ops").get("arn"));
+      String resource = Expressions.string(only(root.child("storage"), "aws_kms_key", "data").get("arn"));
+      String context = "kms:EncryptionContext:aws:sns:topicArn";
+      // what EventBridge's delivery to the encrypted topic asks KMS: no source account in it
+      assertThat(key.allowsService("events.amazonaws.com", new IamRequest("kms:GenerateDataKey", resource,
+          Map.of(context, ops), "a Glue failure email"))).as(env).isTrue();
+      assertThat(key.allowsService("events.amazonaws.com", new IamRequest("kms:GenerateDataKey", resource,
+          Map.of(context, ops.replace("123456789012", "210987654321")), "another account's topic"))).isFalse();
+      assertThat(key.allowsService("events.amazonaws.com", new IamRequest("kms:Decrypt", resource, Map.of(),
+          "outside SNS"))).isFalse();
+      assertThat(key.allowsService("cloudwatch.amazonaws.com", new IamRequest("kms:GenerateDataKey", resource,
+          Map.of("aws:SourceAccount", "123456789012"), "an alarm"))).isTrue();
+      assertThat(key.allowsService("cloudwatch.amazonaws.com", new IamRequest("kms:GenerateDataKey", resource,
+          Map.of("aws:SourceAccount", "210987654321"), "another account's alarm"))).isFalse();
+    }
   }
 
   /**
@@ -169,6 +221,201 @@ class FirstApplyIT {
     assertThat(Expressions.string(alarm.argument("metric_name"))).isEqualTo("ExecutionsStarted");
     assertThat((List<Object>) alarm.argument("alarm_actions")).containsExactly(
         Expressions.string(only(monitoring, "aws_sns_topic", "ops").get("arn")));
+  }
+
+  /**
+   * Glue's state-change events are best effort: every 10 minutes a backstop looks at each streaming
+   * job's latest run (glue:GetJobRuns) and starts a job whose run ended FAILED, TIMEOUT or ERROR; a
+   * running, stopped or never-run job is left alone. The machine's Choice is evaluated here as Step
+   * Functions does, on GetJobRuns answers of each kind.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aStreamingJobWhoseFailureEventIsLostIsStartedByTheBackstop() throws Exception {
+    Terraform.Module root = Terraform.environment("dev", Terraform.Cloud.TEST);
+    Terraform.Module monitoring = root.child("monitoring");
+    Terraform.Instance machine = only(monitoring, "aws_sfn_state_machine", "backstop");
+    Map<String, Object> definition = JSON.readValue(Expressions.string(machine.argument("definition")), Map.class);
+    Map<String, Object> states = (Map<String, Object>) definition.get("States");
+    Map<String, Object> latest = (Map<String, Object>) states.get(definition.get("StartAt"));
+    assertThat(latest).containsEntry("Resource", "arn:aws:states:::aws-sdk:glue:getJobRuns")
+        .containsEntry("Parameters", Map.of("JobName.$", "$.jobName", "MaxResults", 1));
+    Map<String, String> after = new java.util.TreeMap<>();
+    for (String state : List.of("FAILED", "TIMEOUT", "ERROR", "RUNNING", "STARTING", "STOPPING", "STOPPED",
+        "SUCCEEDED", "WAITING", "none")) {
+      Map<String, Object> input = Map.of("jobName", "fleetstream-dev-location-streaming", (String) latest.get(
+          "ResultPath").toString().substring(2), Map.of("JobRuns", state.equals("none") ? List.of()
+              : List.of(Map.of("JobName", "fleetstream-dev-location-streaming", "JobRunState", state))));
+      after.put(state, afterChoices(states, (String) latest.get("Next"), input));
+    }
+    assertThat(after).containsEntry("FAILED", "StartJobRun").containsEntry("TIMEOUT", "StartJobRun")
+        .containsEntry("ERROR", "StartJobRun");
+    after.keySet().removeAll(List.of("FAILED", "TIMEOUT", "ERROR"));
+    assertThat(after.values()).as("left alone").allSatisfy(next -> assertThat(next).isNotEqualTo("StartJobRun"));
+    Map<String, Object> start = (Map<String, Object>) states.get("StartJobRun");
+    assertThat(start).containsEntry("Resource", "arn:aws:states:::glue:startJobRun")
+        .containsEntry("Parameters", Map.of("JobName.$", "$.jobName"));
+
+    // a target per streaming job, each naming its job, on a 10-minute schedule
+    Terraform.Instance rule = only(monitoring, "aws_cloudwatch_event_rule", "backstop");
+    assertThat(Expressions.string(rule.argument("schedule_expression"))).isEqualTo("rate(10 minutes)");
+    List<String> targeted = new ArrayList<>();
+    monitoring.resource("aws_cloudwatch_event_target", "backstop").values().forEach(t -> {
+      assertThat(Expressions.string(t.argument("arn"))).isEqualTo(Expressions.string(machine.get("arn")));
+      try {
+        targeted.add((String) JSON.readValue(Expressions.string(t.argument("input")), Map.class).get("jobName"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      String eventsRole = Expressions.string(t.argument("role_arn"));
+      assertThat(IamPolicies.ofRole(root, eventsRole.substring(eventsRole.indexOf(":role/") + 6)).allows(
+          new IamRequest("states:StartExecution", Expressions.string(machine.get("arn")), Map.of(), "the schedule")))
+          .isTrue();
+    });
+    assertThat(targeted).containsExactlyInAnyOrder("fleetstream-dev-location-streaming",
+        "fleetstream-dev-sensor-streaming");
+    String machineRole = Expressions.string(machine.argument("role_arn"));
+    IamPolicies role = IamPolicies.ofRole(root, machineRole.substring(machineRole.indexOf(":role/") + 6));
+    String jobs = "arn:aws:glue:eu-central-1:123456789012:job/";
+    for (String action : List.of("glue:GetJobRuns", "glue:StartJobRun")) {
+      assertThat(role.allows(new IamRequest(action, jobs + "fleetstream-dev-sensor-streaming", Map.of(), "backstop")))
+          .as(action).isTrue();
+      assertThat(role.allows(new IamRequest(action, jobs + "fleetstream-dev-combine", Map.of(), "not streaming")))
+          .as(action).isFalse();
+    }
+  }
+
+  /**
+   * The first state that is no Choice, from {@code state} on, as Step Functions goes for {@code input}
+   * (And, Or, IsPresent, StringEquals; a rule reading a path the input lacks is an error there, so here).
+   */
+  @SuppressWarnings("unchecked")
+  private static String afterChoices(Map<String, Object> states, String state, Map<String, Object> input) {
+    Map<String, Object> choice = (Map<String, Object>) states.get(state);
+    if (!"Choice".equals(choice.get("Type"))) {
+      return state;
+    }
+    for (Object rule : (List<Object>) choice.get("Choices")) {
+      if (holds((Map<String, Object>) rule, input)) {
+        return afterChoices(states, (String) ((Map<String, Object>) rule).get("Next"), input);
+      }
+    }
+    return afterChoices(states, (String) choice.get("Default"), input);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean holds(Map<String, Object> rule, Map<String, Object> input) {
+    if (rule.containsKey("And")) {
+      return ((List<Object>) rule.get("And")).stream().allMatch(r -> holds((Map<String, Object>) r, input));
+    }
+    if (rule.containsKey("Or")) {
+      return ((List<Object>) rule.get("Or")).stream().anyMatch(r -> holds((Map<String, Object>) r, input));
+    }
+    Object value = input;
+    for (String step : ((String) rule.get("Variable")).substring(2).split("\\.")) {
+      java.util.regex.Matcher indexed = java.util.regex.Pattern.compile("(\\w+)\\[(\\d+)]").matcher(step);
+      if (indexed.matches()) {
+        Object list = value instanceof Map<?, ?> m ? m.get(indexed.group(1)) : null;
+        int i = Integer.parseInt(indexed.group(2));
+        value = list instanceof List<?> l && l.size() > i ? l.get(i) : null;
+      } else {
+        value = value instanceof Map<?, ?> m ? m.get(step) : null;
+      }
+    }
+    if (rule.containsKey("IsPresent")) {
+      return (value != null) == (Boolean) rule.get("IsPresent");
+    }
+    if (rule.containsKey("StringEquals")) {
+      if (value == null) {
+        throw new IllegalStateException("States.Runtime: " + rule.get("Variable") + " is not in the input");
+      }
+      return rule.get("StringEquals").equals(value);
+    }
+    throw new IllegalArgumentException("a Choice rule this test does not evaluate: " + rule);
+  }
+
+  /**
+   * Every fix is a history row kept 90 days: at 10,000 vehicles the old 50 GB filled in about a day.
+   * The storage is the sizing table's for the fleet (a measured bytes-per-row figure), gp3 pinned
+   * (the provider's default is gp2), may grow by autoscaling, and operations hear before it is full
+   * or when writes slow (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void postgresHoldsTheFleetsHistoryAndAlarmsBeforeItIsFull() {
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      Terraform.Instance db = only(root.child("postgres"), "aws_db_instance", "this");
+      int allocated = Integer.parseInt(Expressions.string(db.argument("allocated_storage")));
+      assertThat(allocated).as(env).isEqualTo(Integer.parseInt(Expressions.string(
+          root.child("sizing").output("postgres_storage_gb")))).isGreaterThan(50);
+      assertThat(Expressions.string(db.argument("storage_type"))).isEqualTo("gp3");
+      assertThat(Integer.parseInt(Expressions.string(db.argument("max_allocated_storage")))).isGreaterThan(allocated);
+      Terraform.Module monitoring = root.child("monitoring");
+      String ops = Expressions.string(only(monitoring, "aws_sns_topic", "ops").get("arn"));
+      for (String alarm : List.of("postgres_free_storage", "postgres_write_latency")) {
+        Terraform.Instance a = only(monitoring, "aws_cloudwatch_metric_alarm", alarm);
+        assertThat(Expressions.string(a.argument("namespace"))).isEqualTo("AWS/RDS");
+        assertThat((Map<String, Object>) a.argument("dimensions")).containsEntry("DBInstanceIdentifier",
+            Expressions.string(db.get("identifier")));
+        assertThat((List<Object>) a.argument("alarm_actions")).containsExactly(ops);
+      }
+      assertThat(new java.math.BigDecimal(Expressions.string(only(monitoring, "aws_cloudwatch_metric_alarm",
+          "postgres_free_storage").argument("threshold")))).isEqualByComparingTo(
+              java.math.BigDecimal.valueOf(allocated * 100_000_000L));
+    }
+    Terraform.Module more = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("fleet_vehicles", "10000"));
+    assertThat(Integer.parseInt(Expressions.string(only(more.child("postgres"), "aws_db_instance", "this")
+        .argument("allocated_storage")))).as("ten times the fleet").isGreaterThan(Integer.parseInt(Expressions.string(
+            only(Terraform.environment("dev", Terraform.Cloud.TEST).child("postgres"), "aws_db_instance", "this")
+                .argument("allocated_storage"))));
+    assertThat(failing(Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("postgres_storage_gb", "10"))))
+        .isNotEmpty().allSatisfy(check -> assertThat(check).contains("20 to 65536"));
+    assertThat(failing(Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("ops_email_subscribers",
+        List.of("ops at example.com"))))).isNotEmpty().allSatisfy(check -> assertThat(check).contains("email"));
+  }
+
+  /** Whether every variable validation and precondition of the plan, in every module, holds. */
+  private static Map<String, Boolean> checks(Terraform.Module root) {
+    Map<String, Boolean> all = new java.util.TreeMap<>();
+    root.withDescendants().forEach(m -> all.putAll(m.validations()));
+    return all;
+  }
+
+  private static List<String> failing(Terraform.Module root) {
+    return checks(root).entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+  }
+
+  /**
+   * Interface endpoints with private DNS need the VPC's enableDnsSupport and enableDnsHostnames
+   * (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), which a VPC
+   * made by aws_vpc has off; the S3 gateway endpoint needs the subnets' route tables. Both are refused
+   * at plan, naming the fix, not by CreateVpcEndpoint halfway through the first apply.
+   */
+  @Test
+  void theEndpointsAreRefusedAtPlanWithoutTheVpcsDnsAttributesOrRouteTables() {
+    assertThat(checks(Terraform.environment("dev", Terraform.Cloud.TEST))).doesNotContainValue(false);
+    Terraform.Cloud hostnamesOff = Terraform.Cloud.TEST.withNetwork(Terraform.Network.TEST.withoutDnsHostnames());
+    assertThat(failing(Terraform.environment("dev", hostnamesOff))).as("each interface endpoint").hasSize(8)
+        .allSatisfy(check -> assertThat(check).contains("enableDnsHostnames"));
+    assertThat(checks(Terraform.environment("dev", hostnamesOff, Map.of("create_vpc_endpoints", "false"))))
+        .as("no endpoints, no DNS needed").doesNotContainValue(false);
+    assertThat(failing(Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("private_route_table_ids", List.of()))))
+        .singleElement().asString().contains("route_table_ids");
+  }
+
+  /** The Glue connection's zone is read from its subnet: a zone given apart could name another. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theConnectionsZoneIsItsSubnets() {
+    for (String env : ENVIRONMENTS) {
+      Terraform.Module root = Terraform.environment(env, Terraform.Cloud.TEST);
+      Map<String, Object> placement = (Map<String, Object>) ((List<Object>) only(root.child("glue"),
+          "aws_glue_connection", "postgres").argument("physical_connection_requirements")).get(0);
+      String subnet = Expressions.string(placement.get("subnet_id"));
+      assertThat(Expressions.string(placement.get("availability_zone"))).as(env)
+          .isEqualTo(Terraform.Network.TEST.subnetZones().get(subnet));
+    }
   }
 
   /**

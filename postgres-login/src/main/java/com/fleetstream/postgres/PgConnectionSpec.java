@@ -50,6 +50,15 @@ public record PgConnectionSpec(String jdbcUrl, String user, String password, Dur
         secret, null, Duration.ZERO);
   }
 
+  /**
+   * The secret's login, read when the first connection is opened: a secret without a value yet (the
+   * API's, before the writer-login job fills it) fails that connection, not this call.
+   */
+  public static PgConnectionSpec fromSecretOnConnect(String jdbcUrl, SecretRef secret) {
+    return new PgConnectionSpec(jdbcUrl, null, null, DEFAULT_SOCKET_TIMEOUT, DEFAULT_LOCK_TIMEOUT, secret, null,
+        Duration.ZERO);
+  }
+
   public PgConnectionSpec withTimeouts(Duration socket, Duration lock) {
     return new PgConnectionSpec(jdbcUrl, user, password, socket, lock, secret, sslRootCert, statementTimeout);
   }

@@ -9,10 +9,12 @@ import java.util.Locale;
 
 /**
  * The sizing table, from measurements: the fixes a second per core the location job keeps up with
- * ({@code benchmarks/results/latest-capacity.json}) and its state's bytes per event and per vehicle
- * ({@code latest-state.json}). For 1,000, 10,000 and 100,000 vehicles (one fix every 5 s) it gives the
- * streaming job's Glue worker type and count, the location stream's shards, and the monthly cost at
- * list prices beside Amazon Data Firehose delivering the same records to S3 as Parquet. The README's
+ * ({@code benchmarks/results/latest-capacity.json}), its state's bytes per event and per vehicle
+ * ({@code latest-state.json}) and a position history row's bytes in PostgreSQL ({@code
+ * latest-postgres.json}). For 1,000, 10,000 and 100,000 vehicles (one fix every 5 s) it gives the
+ * streaming job's Glue worker type and count, the location stream's shards, the RDS storage the 90 days
+ * of history take, and the monthly cost at list prices beside Amazon Data Firehose delivering the same
+ * records to S3 as Parquet. The README's
  * table and {@code terraform/modules/sizing} are printed from here, and tests hold both to it.
  *
  * <p>{@code bash scripts/sizing.sh} writes both from the latest measurements.
@@ -25,6 +27,8 @@ public final class Sizing {
   static final double KINESIS_MILLION_PUT_UNITS = 0.014;
   static final double FIREHOSE_INGEST_GB = 0.029;
   static final double FIREHOSE_PARQUET_GB = 0.018;
+  /** RDS for PostgreSQL gp3 storage, Single-AZ, per GB-month (Multi-AZ bills it twice). */
+  static final double RDS_GP3_GB_MONTH = 0.115;
   /** Firehose bills each record rounded up to 5 KB; a fix is about 230 bytes. */
   static final double FIREHOSE_RECORD_KB = 5;
   static final double HOURS_A_MONTH = 730;
@@ -43,6 +47,16 @@ public final class Sizing {
   /** AWS offers G.025X for low-volume streaming jobs: here, up to this many executors. */
   static final int MAX_SMALL_EXECUTORS = 4;
   static final int[] FLEETS = {1_000, 10_000, 100_000};
+  /** Days of position history the jobs keep in PostgreSQL by default (PG_HISTORY_RETENTION). */
+  static final int HISTORY_DAYS = 90;
+  /**
+   * Room over the history's own size: the next days' partitions made ahead, dead rows before
+   * autovacuum, the latest-position and reporting tables, WAL.
+   */
+  static final double STORAGE_HEADROOM = 1.25;
+  /** RDS's gp3 bounds: at least 20 GiB, at most 65,536. */
+  static final int MIN_STORAGE_GB = 20;
+  static final int MAX_STORAGE_GB = 65_536;
 
   record Worker(String type, int vcpus, int memoryGb, double dpu) {}
 
@@ -55,7 +69,7 @@ public final class Sizing {
    * {@code WINDOW_WATERMARK} of fixes at one every 5 s and one window's sums) and trip detection.
    */
   public record Measured(double fixesPerSecondPerCore, double stateBytesPerId, double windowBytesPerVehicle,
-      double tripBytesPerVehicle) {
+      double tripBytesPerVehicle, double historyBytesPerRow) {
     /**
      * The rate per core is the highest the location job kept up with (its backlog did not grow) over
      * the cores of the machine it shared with kinesalite, PostgreSQL and the simulator: the rate
@@ -64,10 +78,12 @@ public final class Sizing {
     public static Measured from(Path repo) throws IOException {
       Path capacity = repo.resolve("benchmarks/results/latest-capacity.json");
       Path state = repo.resolve("benchmarks/results/latest-state.json");
+      Path postgres = repo.resolve("benchmarks/results/latest-postgres.json");
       return new Measured(figure(capacity, "kept_up_location", "ours") / cores(capacity),
           figure(state, "state: bytes per remembered event id (", "ours"),
           figure(state, "state: windows query, bytes per vehicle", "ours"),
-          figure(state, "state: trip detection, bytes per vehicle", "ours"));
+          figure(state, "state: trip detection, bytes per vehicle", "ours"),
+          figure(postgres, "postgres: bytes per history row", "ours"));
     }
 
     /** A row's figure ("ours" or "baseline"), from the one-row-per-line file Results writes. */
@@ -95,7 +111,8 @@ public final class Sizing {
 
   /** One fleet size's row. */
   public record Row(int vehicles, double fixesPerSecond, double stateGb, String workerType, int workers,
-      int shards, double glueMonthly, double kinesisMonthly, double firehoseMonthly) {}
+      int shards, int postgresStorageGb, double glueMonthly, double kinesisMonthly, double firehoseMonthly,
+      double postgresStorageMonthly) {}
 
   public static List<Row> table(Measured m) {
     List<Row> rows = new ArrayList<>();
@@ -122,10 +139,13 @@ public final class Sizing {
       int shards = (int) Math.ceil(rate / FIXES_PER_SHARD);
       double fixesAMonth = rate * 3600 * HOURS_A_MONTH;
       double firehoseGb = fixesAMonth * FIREHOSE_RECORD_KB * 1024 / (1 << 30);
-      rows.add(new Row(vehicles, rate, stateGb, best.type(), bestWorkers, shards,
+      // in tens of GB, so a new measurement moves the default only when it matters
+      int storageGb = (int) Math.min(MAX_STORAGE_GB, Math.max(MIN_STORAGE_GB, 10 * Math.ceil(
+          rate * 86_400 * HISTORY_DAYS * m.historyBytesPerRow() * STORAGE_HEADROOM / 1e9 / 10)));
+      rows.add(new Row(vehicles, rate, stateGb, best.type(), bestWorkers, shards, storageGb,
           bestWorkers * best.dpu() * GLUE_DPU_HOUR * HOURS_A_MONTH,
           shards * KINESIS_SHARD_HOUR * HOURS_A_MONTH + fixesAMonth / 1e6 * KINESIS_MILLION_PUT_UNITS,
-          firehoseGb * (FIREHOSE_INGEST_GB + FIREHOSE_PARQUET_GB)));
+          firehoseGb * (FIREHOSE_INGEST_GB + FIREHOSE_PARQUET_GB), storageGb * RDS_GP3_GB_MONTH));
     }
     return rows;
   }
@@ -133,12 +153,15 @@ public final class Sizing {
   /** The README's table. */
   public static String markdown(List<Row> rows) {
     StringBuilder s = new StringBuilder("| vehicles | fixes/s | state | streaming job | location shards |"
-        + " Glue / month | Kinesis / month | ours / month | Firehose → Parquet / month |\n"
-        + "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        + " Glue / month | Kinesis / month | ours / month | Firehose → Parquet / month |"
+        + " PostgreSQL storage (90 days of history) |\n"
+        + "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (Row r : rows) {
-      s.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.2f GB | %d × %s | %d | $%,.0f | $%,.0f | $%,.0f | $%,.0f |%n",
+      s.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.2f GB | %d × %s | %d | $%,.0f | $%,.0f | $%,.0f | $%,.0f"
+          + " | %,d GB, $%,.0f / month |%n",
           r.vehicles(), r.fixesPerSecond(), r.stateGb(), r.workers(), r.workerType(), r.shards(), r.glueMonthly(),
-          r.kinesisMonthly(), r.glueMonthly() + r.kinesisMonthly(), r.firehoseMonthly()));
+          r.kinesisMonthly(), r.glueMonthly() + r.kinesisMonthly(), r.firehoseMonthly(), r.postgresStorageGb(),
+          r.postgresStorageMonthly()));
     }
     return s.toString();
   }
@@ -146,8 +169,8 @@ public final class Sizing {
   /** terraform/modules/sizing's table. */
   public static String hcl(List<Row> rows) {
     List<String> objects = rows.stream().map(r -> String.format(Locale.ROOT, "    { vehicles = %d, worker_type ="
-        + " \"%s\", streaming_workers = %d, location_shards = %d }", r.vehicles(), r.workerType(), r.workers(),
-        r.shards())).toList();
+        + " \"%s\", streaming_workers = %d, location_shards = %d, postgres_storage_gb = %d }", r.vehicles(),
+        r.workerType(), r.workers(), r.shards(), r.postgresStorageGb())).toList();
     return "  table = [\n" + String.join(",\n", objects) + "\n  ]\n";
   }
 

@@ -27,9 +27,10 @@ class SizingTest {
         .get("table");
     assertThat(table).as("terraform/modules/sizing/main.tf; write it again with bash scripts/sizing.sh")
         .extracting(r -> number(r.get("vehicles")) + " " + r.get("worker_type") + " x" + number(
-            r.get("streaming_workers")) + " shards " + number(r.get("location_shards")))
-        .containsExactlyElementsOf(rows.stream()
-            .map(r -> r.vehicles() + " " + r.workerType() + " x" + r.workers() + " shards " + r.shards()).toList());
+            r.get("streaming_workers")) + " shards " + number(r.get("location_shards")) + " storage "
+            + number(r.get("postgres_storage_gb")))
+        .containsExactlyElementsOf(rows.stream().map(r -> r.vehicles() + " " + r.workerType() + " x" + r.workers()
+            + " shards " + r.shards() + " storage " + r.postgresStorageGb()).toList());
   }
 
   @Test
@@ -40,7 +41,7 @@ class SizingTest {
 
   @Test
   void aFleetOfTenThousandNeedsMoreThanOneOfAThousand() throws Exception {
-    List<Sizing.Row> rows = Sizing.table(new Sizing.Measured(1000, 256, 0, 0));
+    List<Sizing.Row> rows = Sizing.table(new Sizing.Measured(1000, 256, 0, 0, 150));
     assertThat(rows).extracting(Sizing.Row::vehicles).containsExactly(1_000, 10_000, 100_000);
     // 200 fixes/s: 0.37 GB of state and a core's fifth fit the smallest deployment
     assertThat(rows.get(0)).extracting(Sizing.Row::workerType, Sizing.Row::workers, Sizing.Row::shards)
@@ -52,6 +53,9 @@ class SizingTest {
     assertThat(rows.get(2)).extracting(Sizing.Row::workerType, Sizing.Row::workers, Sizing.Row::shards)
         .containsExactly("G.1X", 11, 25);
     assertThat(rows.get(1).glueMonthly()).isEqualTo(5 * 0.25 * 0.44 * 730, org.assertj.core.data.Offset.offset(1e-9));
+    // 90 days of history at 150 B a row and 25 % room, in tens of GB: 200 fixes/s are 292 GB, 2,000 are
+    // 2,920 GB; 20,000 would be 29,160 GB, within RDS's 65,536 GiB
+    assertThat(rows).extracting(Sizing.Row::postgresStorageGb).containsExactly(300, 2920, 29160);
   }
 
   private static int number(Object hcl) {

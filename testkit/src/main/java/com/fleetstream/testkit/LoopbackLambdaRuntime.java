@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  * The Lambda Runtime API (2018-06-01) on loopback, as Lambda serves it to a runtime interface client:
  * {@code GET /runtime/invocation/next} blocks until an event is {@link #invoke invoked} and answers
  * with it and the Lambda-Runtime-* headers; {@code POST .../response} and {@code .../error} complete
- * that invocation, {@code POST /runtime/init/error} records a failed start. An unknown request id
+ * that invocation, {@code POST /runtime/init/error} records a failed start. A SnapStart runtime
+ * ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) ends its init with {@code GET
+ * /runtime/restore/next}, where Lambda takes the snapshot; it answers 200 at once, as a restore does,
+ * and {@code POST /runtime/restore/error} is recorded with the init errors. An unknown request id
  * gets 400 and a response over 6 MB 413, as Lambda answers them.
  */
 public final class LoopbackLambdaRuntime implements AutoCloseable {
@@ -37,6 +40,7 @@ public final class LoopbackLambdaRuntime implements AutoCloseable {
   private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
   private final Map<String, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
   private final List<String> initErrors = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> initEnded = new CompletableFuture<>();
 
   public LoopbackLambdaRuntime(String functionArn) {
     this.functionArn = functionArn;
@@ -50,6 +54,15 @@ public final class LoopbackLambdaRuntime implements AutoCloseable {
 
   public List<String> initErrors() {
     return initErrors;
+  }
+
+  /**
+   * Waits until the function's init has ended: its runtime asks for the snapshot's restore or the
+   * first invocation, or reports an init error. That is where Lambda publishes a SnapStart version
+   * (or fails to).
+   */
+  public void awaitInit(Duration timeout) throws Exception {
+    initEnded.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Queues an event and waits for the function's response or error. */
@@ -67,6 +80,7 @@ public final class LoopbackLambdaRuntime implements AutoCloseable {
       String path = ex.getRequestURI().getPath();
       byte[] body = ex.getRequestBody().readAllBytes();
       if (ex.getRequestMethod().equals("GET") && path.equals(PREFIX + "invocation/next")) {
+        initEnded.complete(null);
         Invocation inv;
         try {
           inv = queue.take();
@@ -82,8 +96,13 @@ public final class LoopbackLambdaRuntime implements AutoCloseable {
                 .substring(0, 24) + ";Parent=0000000000000000;Sampled=0");
         ex.getResponseHeaders().add("Content-Type", "application/json");
         send(ex, 200, inv.event());
-      } else if (ex.getRequestMethod().equals("POST") && path.equals(PREFIX + "init/error")) {
+      } else if (ex.getRequestMethod().equals("GET") && path.equals(PREFIX + "restore/next")) {
+        initEnded.complete(null);
+        send(ex, 200, "");
+      } else if (ex.getRequestMethod().equals("POST") && (path.equals(PREFIX + "init/error")
+          || path.equals(PREFIX + "restore/error"))) {
         initErrors.add(new String(body, StandardCharsets.UTF_8));
+        initEnded.complete(null);
         send(ex, 202, "{\"status\":\"OK\"}");
       } else if (ex.getRequestMethod().equals("POST") && path.startsWith(PREFIX + "invocation/")) {
         String rest = path.substring((PREFIX + "invocation/").length());

@@ -17,10 +17,11 @@ import java.util.Map;
  * managed runtime starts one: its code fetched from {@code s3_bucket}/{@code s3_key}, AWS's runtime
  * interface client ({@code aws-lambda-java-runtime-interface-client}, aws-rehearsal/lambda-runtime) as
  * the main, the handler and the function's environment from Terraform, the variables Lambda sets
- * itself, and a heap sized from {@code memory_size}.
+ * itself, and a heap sized from {@code memory_size}. With {@code snap_start} on published versions,
+ * init runs as Lambda runs it when it publishes one ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}).
  */
 public record LambdaFunction(String name, String runtime, String handler, int memoryMb, int timeoutSeconds,
-    String roleArn, String codeBucket, String codeKey, Map<String, String> environment) {
+    String roleArn, String codeBucket, String codeKey, Map<String, String> environment, boolean snapStart) {
 
   /** The name of the role the function runs as (its ARN's last part). */
   public String roleName() {
@@ -38,7 +39,9 @@ public record LambdaFunction(String name, String runtime, String handler, int me
     return new LambdaFunction(Expressions.string(f.get("function_name")), Expressions.string(f.argument("runtime")),
         Expressions.string(f.argument("handler")), Integer.parseInt(Expressions.string(f.argument("memory_size"))),
         Integer.parseInt(Expressions.string(f.argument("timeout"))), Expressions.string(f.argument("role")),
-        Expressions.string(f.argument("s3_bucket")), Expressions.string(f.argument("s3_key")), env);
+        Expressions.string(f.argument("s3_bucket")), Expressions.string(f.argument("s3_key")), env,
+        f.argument("snap_start") instanceof List<?> snap && !snap.isEmpty()
+            && "PublishedVersions".equals(((Map<String, Object>) snap.get(0)).get("apply_on")));
   }
 
   /**
@@ -77,7 +80,7 @@ public record LambdaFunction(String name, String runtime, String handler, int me
     env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
     env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
     env.put("AWS_LAMBDA_LOG_STREAM_NAME", "deploy-test");
-    env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    env.put("AWS_LAMBDA_INITIALIZATION_TYPE", snapStart ? "snap-start" : "on-demand");
     env.put("LAMBDA_TASK_ROOT", task.toString());
     return pb.start();
   }

@@ -235,6 +235,9 @@ public final class Expressions {
         }
       }
       case "floor" -> new BigDecimal(string(args.get(0))).setScale(0, java.math.RoundingMode.FLOOR);
+      case "ceil" -> new BigDecimal(string(args.get(0))).setScale(0, java.math.RoundingMode.CEILING);
+      case "min", "max" -> args.stream().map(a -> new BigDecimal(string(a)))
+          .reduce(name.equals("min") ? BigDecimal::min : BigDecimal::max).orElseThrow();
       case "cidrnetmask" -> {
         String[] cidr = string(args.get(0)).split("/");
         if (cidr.length != 2 || !cidr[0].matches("(\\d{1,3}\\.){3}\\d{1,3}") || !cidr[1].matches("\\d{1,2}")

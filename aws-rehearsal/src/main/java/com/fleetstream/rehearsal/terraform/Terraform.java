@@ -26,9 +26,30 @@ public final class Terraform {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<Path, Map<String, Object>> PARSED = new HashMap<>();
 
-  /** The account and region a plan is made for. */
-  public record Cloud(String account, String region) {
-    public static final Cloud TEST = new Cloud("123456789012", "eu-central-1");
+  /** The account and region a plan is made for, and the network already in the account. */
+  public record Cloud(String account, String region, Network network) {
+    public static final Cloud TEST = new Cloud("123456789012", "eu-central-1", Network.TEST);
+
+    public Cloud withNetwork(Network other) {
+      return new Cloud(account, region, other);
+    }
+  }
+
+  /**
+   * What {@code data "aws_vpc"} and {@code data "aws_subnet"} read from the account: the VPC's DNS
+   * attributes and each subnet's availability zone (the subnets the environments' tfvars name).
+   */
+  public record Network(boolean enableDnsSupport, boolean enableDnsHostnames, Map<String, String> subnetZones) {
+    public static final Network TEST = new Network(true, true, Map.of(
+        "subnet-0123456789abcdef0", "eu-central-1a", "subnet-0fedcba9876543210", "eu-central-1b",
+        "subnet-0123456789abcdef1", "eu-central-1a", "subnet-0fedcba9876543211", "eu-central-1b",
+        "subnet-0123456789abcdef2", "eu-central-1b", "subnet-0fedcba9876543212", "eu-central-1c",
+        "subnet-0aaaabbbbccccdddd", "eu-central-1a"));
+
+    /** A VPC made by Terraform's aws_vpc or the console's defaults: DNS hostnames off. */
+    public Network withoutDnsHostnames() {
+      return new Network(enableDnsSupport, false, subnetZones);
+    }
   }
 
   private Terraform() {}
@@ -241,6 +262,18 @@ public final class Terraform {
       return out;
     }
 
+    /**
+     * What a resource's or a module call's {@code depends_on} names, as written ({@code
+     * aws_iam_role_policy.api}, {@code module.network}); {@code type} is "module" for a module call.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> dependsOn(String type, String name) {
+      Map<String, Object> b = type.equals("module") ? body("module", name)
+          : ((List<Map<String, Object>>) ((Map<String, Object>) section("resource").get(type)).get(name)).get(0);
+      return ((List<Object>) b.getOrDefault("depends_on", List.of())).stream()
+          .map(d -> ((String) d).replaceAll("^\\$\\{(.*)}$", "$1")).toList();
+    }
+
     /** The names of the module calls. */
     public List<String> moduleCalls() {
       return new ArrayList<>(section("module").keySet());
@@ -316,6 +349,19 @@ public final class Terraform {
         case "aws_caller_identity" -> Map.of("account_id", cloud.account(), "id", cloud.account(),
             "arn", "arn:aws:iam::" + cloud.account() + ":root");
         case "aws_partition" -> Map.of("partition", "aws", "dns_suffix", "amazonaws.com");
+        case "aws_vpc" -> {
+          String id = Expressions.string(Expressions.value(dataBlock(type, name).get("id"), this));
+          yield Map.of("id", id, "enable_dns_support", cloud.network().enableDnsSupport(),
+              "enable_dns_hostnames", cloud.network().enableDnsHostnames());
+        }
+        case "aws_subnet" -> {
+          String id = Expressions.string(Expressions.value(dataBlock(type, name).get("id"), this));
+          String zone = cloud.network().subnetZones().get(id);
+          if (zone == null) {
+            throw new IllegalArgumentException("no subnet " + id + " in the account (data.aws_subnet." + name + ")");
+          }
+          yield Map.of("id", id, "availability_zone", zone);
+        }
         case "aws_iam_policy_document" -> {
           Map<String, Object> b = ((List<Map<String, Object>>) ((Map<String, Object>) section("data")
               .get(type)).get(name)).get(0);
@@ -329,6 +375,11 @@ public final class Terraform {
         }
         default -> throw new IllegalArgumentException("data source " + type + " is not modelled");
       };
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> dataBlock(String type, String name) {
+      return ((List<Map<String, Object>>) ((Map<String, Object>) section("data").get(type)).get(name)).get(0);
     }
 
     /** A for_each value's items by key: a map's entries, or a set's elements as both key and value. */

@@ -57,6 +57,39 @@ public final class IamPolicies {
     return new IamPolicies(roleName, statements);
   }
 
+  /**
+   * A resource's policy (a key policy, a topic policy): {@link #allowsService} evaluates what it
+   * grants an AWS service principal.
+   */
+  @SuppressWarnings("unchecked")
+  public static IamPolicies ofResource(String name, String policyJson) {
+    try {
+      Object st = JSON.readValue(policyJson, Map.class).get("Statement");
+      return new IamPolicies(name, st instanceof List<?> l ? (List<Map<String, Object>>) l
+          : List.of((Map<String, Object>) st));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether this resource policy lets the service principal (events.amazonaws.com) make the request. */
+  @SuppressWarnings("unchecked")
+  public boolean allowsService(String service, IamRequest request) {
+    boolean allowed = false;
+    for (Map<String, Object> s : statements) {
+      Object principal = s.get("Principal");
+      boolean names = principal instanceof Map<?, ?> p && values(((Map<String, Object>) p).get("Service"))
+          .contains(service);
+      if (names && matches(s, request)) {
+        if ("Deny".equals(s.get("Effect"))) {
+          return false;
+        }
+        allowed = true;
+      }
+    }
+    return allowed;
+  }
+
   public String role() {
     return role;
   }
