@@ -1,11 +1,13 @@
 // Drives the live map in Debian's Chromium, headless, and prints what it saw as one JSON line:
-//   node tools/web/map-check.js <map url> <bearer token> <screenshot.png> <vehicle to click>
-// (ApiIT runs it against the local API with the pipeline's data and checks the figures.)
+//   node tools/web/map-check.js <map url> <user> <screenshot.png> <vehicle to click>
+// It signs in as the user through the map's own sign-in (authorization code with PKCE, at the local
+// stand-in of the hosted UI). ApiIT runs it against the local API with the pipeline's data and checks
+// the figures.
 'use strict';
 const { chromium } = require('playwright-core');
 
 (async () => {
-  const [url, token, screenshot, vehicle] = process.argv.slice(2);
+  const [url, user, screenshot, vehicle] = process.argv.slice(2);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     // this machine's network is closed: without these, Chromium's own background connections fail by the dozen
@@ -20,9 +22,20 @@ const { chromium } = require('playwright-core');
     // a script a geofence's name smuggled in would open one
     const dialogs = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-    const response = await page.goto(url + '#token=' + encodeURIComponent(token));
+    // every address the page is at, to check that no token ever shows in one
+    const addresses = [];
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) { addresses.push(frame.url()); } });
+    const response = await page.goto(url);
     const csp = response.headers()['content-security-policy'] || null;
+    await page.click('#signin', { timeout: 30000 });
+    await page.waitForSelector('#username', { timeout: 30000 });
+    const authorize = Object.fromEntries(new URL(page.url()).searchParams);
+    delete authorize.code_challenge; // random: its shape is checked below
+    const challengeShape = /^[A-Za-z0-9_-]{43}$/.test(new URL(page.url()).searchParams.get('code_challenge'));
+    await page.fill('#username', user);
+    await page.click('#sign-in');
     await page.waitForSelector('.vehicle-marker span', { timeout: 30000 });
+    const pendingLeft = await page.evaluate(() => sessionStorage.length);
     await page.waitForSelector('#alerts li', { timeout: 30000 });
     const markers = await page.$$eval('.vehicle-marker span', (els) => els.map((e) => e.dataset.vehicle).sort());
     const geofences = await page.locator('path.geofence').count();
@@ -38,13 +51,17 @@ const { chromium } = require('playwright-core');
     const selected = await page.textContent('#vehicle-id');
     const alerts = await page.$$eval('#alerts li', (els) => els.map((e) => e.textContent));
     await page.screenshot({ path: screenshot });
-    // a token that is no longer good sends the page back to sign-in
-    await page.evaluate(() => sessionStorage.setItem('token', 'not-a-token'));
+    const addressAfterSignIn = page.url();
+    // the token is in the page's memory only: a reload asks to sign in again
     await page.reload();
     await page.waitForSelector('#signin:not([hidden])', { timeout: 30000 });
     const signInShown = true;
+    // an answer that is not for this page (a forged redirect, no sign-in pending) gives no token
+    await page.goto(url + '?code=forged&state=forged');
+    await page.waitForSelector('#signin:not([hidden])', { timeout: 30000 });
+    const forged = await page.textContent('#status');
     console.log(JSON.stringify({ markers, geofences, land, tooltip, selected, positions, track, alerts, signInShown,
-      csp, dialogs, errors }));
+      csp, dialogs, errors, authorize, challengeShape, pendingLeft, addressAfterSignIn, addresses, forged }));
   } finally {
     await browser.close();
   }

@@ -78,7 +78,7 @@ output "api_user_pool_id" {
   value       = module.api.user_pool_id
 }
 
-output "api_login_url" {
-  description = "Cognito's hosted UI, back to the map."
-  value       = module.api.login_url
+output "api_oauth_url" {
+  description = "The hosted UI the map signs operators in at (open api_url and sign in)."
+  value       = module.api.oauth_url
 }

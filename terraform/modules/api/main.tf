@@ -21,7 +21,8 @@ locals {
   file_segment   = "{file}"
   greedy_segment = "{file+}"
   issuer         = "https://${aws_cognito_user_pool.this.endpoint}"
-  login_url      = "https://${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.name}.amazoncognito.com/login?client_id=${aws_cognito_user_pool_client.map.id}&response_type=token&scope=openid&redirect_uri=${urlencode("${aws_apigatewayv2_api.this.api_endpoint}/")}"
+  # the hosted UI's origin: the map signs in at its /oauth2/authorize and /oauth2/token (code with PKCE)
+  oauth_url = "https://${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.name}.amazoncognito.com"
 }
 
 resource "aws_cognito_user_pool" "this" {
@@ -52,13 +53,15 @@ resource "aws_cognito_user_pool_domain" "this" {
   user_pool_id = aws_cognito_user_pool.this.id
 }
 
-# The map: a public client (no secret) signing in through the hosted UI, back to the map's own URL.
+# The map: a public client (no secret) signing in through the hosted UI, back to the map's own URL,
+# with an authorization code and PKCE only: the implicit grant would put tokens in the URL
+# (https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html).
 resource "aws_cognito_user_pool_client" "map" {
   name                                 = "${var.name_prefix}-map"
   user_pool_id                         = aws_cognito_user_pool.this.id
   generate_secret                      = false
   allowed_oauth_flows_user_pool_client = true
-  allowed_oauth_flows                  = ["implicit", "code"]
+  allowed_oauth_flows                  = ["code"]
   allowed_oauth_scopes                 = ["openid", "email"]
   callback_urls                        = ["${aws_apigatewayv2_api.this.api_endpoint}/"]
   supported_identity_providers         = ["COGNITO"]
@@ -184,7 +187,7 @@ resource "aws_lambda_function" "api" {
       AUTH            = "api-gateway"
       JWT_ISSUER      = local.issuer
       JWT_AUDIENCE    = aws_cognito_user_pool_client.map.id
-      LOGIN_URL       = local.login_url
+      OAUTH_URL       = local.oauth_url
       MAX_EVENT_AGE   = var.max_event_age
       MAX_RANGE       = var.max_range
       }, var.postgres_ca_bundle_key == null ? {} : { PG_SSL_ROOT_CERT = "s3://${var.artifacts_bucket}/${var.postgres_ca_bundle_key}" },

@@ -13,9 +13,9 @@ output "map_client_id" {
   value       = aws_cognito_user_pool_client.map.id
 }
 
-output "login_url" {
-  description = "Cognito's hosted UI, back to the map."
-  value       = local.login_url
+output "oauth_url" {
+  description = "The hosted UI the map signs in at (authorization code with PKCE)."
+  value       = local.oauth_url
 }
 
 output "function_name" {

@@ -13,22 +13,19 @@
   let fitted = false;
   let newest = null;
 
-  const hash = new URLSearchParams(location.hash.slice(1));
-  const fromHash = hash.get('access_token') || hash.get('token');
-  if (fromHash) {
-    sessionStorage.setItem('token', fromHash);
-    history.replaceState(null, '', location.pathname + location.search);
-  }
-
-  function token() { return sessionStorage.getItem('token'); }
+  // The access token lives in this page's memory only: a reload signs in again (the hosted UI
+  // remembers its user). Sign-in is an authorization code with PKCE and a state: the verifier and
+  // the state wait in sessionStorage across the redirect, and are removed when it comes back.
+  let accessToken = null;
+  const PENDING = 'fleetstream-sign-in';
 
   function status(text) { document.getElementById('status').textContent = text; }
 
   async function api(path) {
-    const response = await fetch(path, { headers: { Authorization: 'Bearer ' + token() } });
+    const response = await fetch(path, { headers: { Authorization: 'Bearer ' + accessToken } });
     if (response.status === 401) {
-      sessionStorage.removeItem('token');
-      askForToken();
+      accessToken = null;
+      offerSignIn();
       throw new Error('signed out');
     }
     const body = await response.json();
@@ -36,27 +33,66 @@
     return body;
   }
 
-  // with a user pool, its hosted UI signs the user in and comes back with #access_token=...;
-  // without one (the local run), the token the run printed is pasted
-  async function askForToken() {
-    const config = await (await fetch('config.json')).json();
-    if (config.login_url) {
-      const link = document.createElement('a');
-      link.href = config.login_url;
-      link.textContent = 'Sign in';
-      document.getElementById('status').replaceChildren(link);
+  function base64url(bytes) {
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  function redirectUri() { return location.origin + location.pathname; }
+
+  async function clientConfig() { return (await fetch('config.json')).json(); }
+
+  async function offerSignIn(why) {
+    const config = await clientConfig();
+    if (!config.authorize_url) {
+      status('Sign-in is not set up for this API (no OAUTH_URL).');
       return;
     }
-    status('Sign in: paste a bearer token.');
+    status(why || 'Signed out.');
     document.getElementById('signin').hidden = false;
   }
 
-  document.getElementById('signin').addEventListener('submit', (e) => {
-    e.preventDefault();
-    sessionStorage.setItem('token', document.getElementById('token').value.trim());
-    document.getElementById('signin').hidden = true;
-    start();
-  });
+  async function signIn() {
+    const config = await clientConfig();
+    const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256',
+      new TextEncoder().encode(verifier))));
+    const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+    sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state }));
+    const query = new URLSearchParams({ response_type: 'code', client_id: config.client_id,
+      redirect_uri: redirectUri(), scope: config.scope, state, code_challenge: challenge,
+      code_challenge_method: 'S256' });
+    location.assign(config.authorize_url + '?' + query);
+  }
+
+  // Back from the authorization server: ?code=&state= (or ?error=), exchanged once for a token.
+  // Returns why it failed, if it did.
+  async function finishSignIn() {
+    const query = new URLSearchParams(location.search);
+    if (!query.has('code') && !query.has('error')) { return null; }
+    const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
+    sessionStorage.removeItem(PENDING);
+    history.replaceState(null, '', location.pathname);
+    if (!pending || query.get('state') !== pending.state) {
+      return 'Sign-in failed: the answer was not for this page.';
+    }
+    if (query.has('error')) {
+      return 'Sign-in failed: ' + query.get('error');
+    }
+    const config = await clientConfig();
+    const response = await fetch(config.token_url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.client_id,
+        code: query.get('code'), redirect_uri: redirectUri(), code_verifier: pending.verifier }),
+    });
+    if (!response.ok) {
+      return 'Sign-in failed: ' + ((await response.json()).error || response.statusText);
+    }
+    accessToken = (await response.json()).access_token;
+    return null;
+  }
+
+  document.getElementById('signin').addEventListener('click', () => { signIn(); });
 
   async function baseLayer() {
     const topology = await (await fetch('web/vendor/world-atlas/land-50m.json')).json();
@@ -208,7 +244,9 @@
   }
 
   async function start() {
-    if (!token()) { askForToken(); return; }
+    const failure = await finishSignIn();
+    if (!accessToken) { offerSignIn(failure); return; }
+    document.getElementById('signin').hidden = true;
     try {
       await geofences();
     } catch (e) {

@@ -1,6 +1,7 @@
 package com.fleetstream.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fleetstream.api.auth.LocalAuthorizationServer;
 import com.fleetstream.api.auth.LocalIssuer;
 import com.fleetstream.api.auth.TokenVerifier;
 import com.fleetstream.api.ingest.PositionIngest;
@@ -37,11 +38,13 @@ public final class Api implements AutoCloseable {
   private final HikariDataSource db;
   private final FleetApi routes;
   private final Optional<LocalIssuer> issuer;
+  private final Optional<LocalAuthorizationServer> authorization;
 
-  private Api(HikariDataSource db, FleetApi routes, Optional<LocalIssuer> issuer) {
+  private Api(HikariDataSource db, FleetApi routes, Optional<LocalIssuer> issuer, String clientId) {
     this.db = db;
     this.routes = routes;
     this.issuer = issuer;
+    this.authorization = issuer.map(i -> new LocalAuthorizationServer(i, clientId, Clock.systemUTC()));
   }
 
   /** When the API first logs in to PostgreSQL. */
@@ -74,7 +77,8 @@ public final class Api implements AutoCloseable {
     HikariDataSource db = pool(config, connect);
     Optional<PositionIngest> ingest = config.locationStream().map(stream -> new PositionIngest(
         client(KinesisClient.builder(), "kinesis", config), stream, config.maxEventAge(), Clock.systemUTC()));
-    return new Api(db, new FleetApi(config, new Reports(db), ingest, geofences, tokens, Clock.systemUTC()), issuer);
+    return new Api(db, new FleetApi(config, new Reports(db), ingest, geofences, tokens, Clock.systemUTC()), issuer,
+        auth.audience());
   }
 
   public FleetApi routes() {
@@ -84,6 +88,11 @@ public final class Api implements AutoCloseable {
   /** Locally, where no user pool signs tokens: the issuer that does. */
   public Optional<LocalIssuer> localIssuer() {
     return issuer;
+  }
+
+  /** Locally, where there is no hosted UI: the sign-in the map uses instead (code with PKCE). */
+  public Optional<LocalAuthorizationServer> localAuthorization() {
+    return authorization;
   }
 
   /**

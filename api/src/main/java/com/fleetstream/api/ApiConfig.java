@@ -33,7 +33,7 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
     int maxLimit, Duration maxEventAge) {
   /** The keys the Lambda takes from its environment. */
   public static final List<String> ENVIRONMENT = List.of("PG_URL", "PG_SECRET_ID", "PG_SSL_ROOT_CERT", "PG_POOL_SIZE",
-      "AWS_REGION", "LOCATION_STREAM", "GEOFENCES", "AUTH", "JWT_ISSUER", "JWT_AUDIENCE", "JWKS_URL", "LOGIN_URL",
+      "AWS_REGION", "LOCATION_STREAM", "GEOFENCES", "AUTH", "JWT_ISSUER", "JWT_AUDIENCE", "JWKS_URL", "OAUTH_URL",
       "MAX_RANGE",
       "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_EVENT_AGE", "KINESIS_ENDPOINT", "S3_ENDPOINT", "SECRETS_MANAGER_ENDPOINT");
 
@@ -45,9 +45,11 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
    * claims it passes on (issuer and client), refusing a request that passed no authorizer.
    *
    * @param audience the app client id: Cognito puts it in an access token's {@code client_id}, an id token's {@code aud}
-   * @param loginUrl where the map sends a user without a token (Cognito's hosted UI), if anywhere
+   * @param oauthUrl the OAuth 2.0 authorization server the map signs users in at, with an
+   *     authorization code and PKCE: Cognito's hosted UI ({@code https://<domain>.auth.<region>.amazoncognito.com});
+   *     empty with {@code AUTH local}: the local server's own stand-in ({@link com.fleetstream.api.auth.LocalAuthorizationServer})
    */
-  public record Auth(Mode mode, String issuer, String audience, Optional<URI> jwksUrl, Optional<String> loginUrl) {
+  public record Auth(Mode mode, String issuer, String audience, Optional<URI> jwksUrl, Optional<URI> oauthUrl) {
     public static final String LOCAL_ISSUER = "fleetstream-local";
     public static final String LOCAL_AUDIENCE = "fleetstream-map";
 
@@ -88,7 +90,12 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
     if (jwks && mode != Auth.Mode.JWKS) {
       throw new InvalidArgumentException("JWKS_URL", "is read only with AUTH jwks, not " + mode);
     }
-    Optional<String> login = args.optional("LOGIN_URL");
+    Optional<URI> login = args.optional("OAUTH_URL").map(ignored -> uri(args, "OAUTH_URL"));
+    login.filter(u -> !"https".equals(u.getScheme()) || u.getRawPath() != null && !u.getRawPath().isEmpty()
+        && !u.getRawPath().equals("/")).ifPresent(u -> {
+          throw new InvalidArgumentException("OAUTH_URL", "must be an https origin (the hosted UI's domain), got '"
+              + u + "'");
+        });
     Auth auth = switch (mode) {
       case LOCAL -> new Auth(mode, Auth.LOCAL_ISSUER, Auth.LOCAL_AUDIENCE, Optional.empty(), login);
       case JWKS -> new Auth(mode, args.required("JWT_ISSUER"), args.required("JWT_AUDIENCE"),

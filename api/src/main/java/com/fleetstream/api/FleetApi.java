@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetApi {
   private static final Logger LOG = LoggerFactory.getLogger(FleetApi.class);
+  /** When the seed clients' routes were deprecated, and the day they go (docs/access.md). */
+  static final java.time.Instant COMPAT_DEPRECATED = java.time.Instant.parse("2026-12-07T00:00:00Z");
+  static final java.time.Instant COMPAT_SUNSET = java.time.Instant.parse("2027-06-30T00:00:00Z");
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Vehicle ids are partition keys: Kinesis takes at most 256 characters. */
   private static final int MAX_ID_CHARS = 256;
@@ -88,10 +91,13 @@ public final class FleetApi {
         new Route("GET", "/geofences", true, (r, m, p) -> geojson(geofences)),
         new Route("POST", "/positions", true, (r, m, p) -> send(r.body(), p)),
         // the seed clients' requests, unchanged: the car-rental app's and the bus tracker's
-        new Route("GET", "/cars/{id}/location", true, this::location),
-        new Route("GET", "/cars/{id}/locations", true, this::positions),
-        new Route("GET", "/compat/bus", true, this::busLocation),
-        new Route("POST", "/compat/bus", true, this::busEnvelope),
+        new Route("GET", "/cars/{id}/location", true, deprecated(this::location,
+            (r, m) -> "/vehicles/" + segment(m.group(1)) + "/location")),
+        new Route("GET", "/cars/{id}/locations", true, deprecated(this::positions,
+            (r, m) -> "/vehicles/" + segment(m.group(1)) + "/positions")),
+        new Route("GET", "/compat/bus", true, deprecated(this::busLocation,
+            (r, m) -> "/vehicles/" + segment(r.param("busId").orElse("")) + "/location")),
+        new Route("POST", "/compat/bus", true, deprecated(this::busEnvelope, (r, m) -> "/positions")),
         new Route("GET", "/openapi.json", false, (r, m, p) -> file("openapi.json")),
         new Route("GET", "/config.json", false, (r, m, p) -> clientConfig()),
         new Route("GET", "/", false, (r, m, p) -> file("web/index.html")),
@@ -101,6 +107,24 @@ public final class FleetApi {
   /** Method and path of each route, as the OpenAPI document must list them. */
   public List<String> routes() {
     return routes.stream().map(r -> r.method() + " " + r.path()).toList();
+  }
+
+  /**
+   * A seed client's route: answered as its successor answers, and marked deprecated (RFC 9745's
+   * {@code Deprecation}), with the day it goes ({@code Sunset}, RFC 8594) and the route to move to
+   * ({@code Link} rel {@code successor-version}), so the clients' owners see it in every answer.
+   */
+  private static Handler deprecated(Handler handler, java.util.function.BiFunction<Request, Matcher, String> successor) {
+    return (r, m, principal) -> handler.handle(r, m, principal).withHeaders(Map.of(
+        "Deprecation", "@" + COMPAT_DEPRECATED.getEpochSecond(),
+        "Sunset", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            COMPAT_SUNSET.atZone(java.time.ZoneOffset.UTC)),
+        "Link", "<" + successor.apply(r, m) + ">; rel=\"successor-version\""));
+  }
+
+  /** A path segment as a URL carries it (an id with a space or a slash stays one segment). */
+  private static String segment(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   public Response handle(Request request) {
@@ -138,11 +162,25 @@ public final class FleetApi {
     return tokens.verify(r.header("authorization").orElse(null));
   }
 
-  /** What the map needs before it has a token: where to sign in. */
+  /**
+   * What the map needs before it has a token: where it signs its user in (authorization code with
+   * PKCE), at Cognito's hosted UI or, locally, at the local server's stand-in; nulls where neither is.
+   */
   private Response clientConfig() {
+    ApiConfig.Auth auth = config.auth();
+    Optional<String> server = auth.oauthUrl().map(u -> u.getScheme() + "://" + u.getRawAuthority())
+        .or(() -> auth.local() ? Optional.of("") : Optional.empty());
     ObjectNode body = JSON.createObjectNode();
-    body.put("login_url", config.auth().loginUrl().orElse(null));
+    body.put("authorize_url", server.map(s -> s + "/oauth2/authorize").orElse(null));
+    body.put("token_url", server.map(s -> s + "/oauth2/token").orElse(null));
+    body.put("client_id", auth.audience());
+    body.put("scope", "openid");
     return json(200, body);
+  }
+
+  /** The headers of every answer, its Content-Security-Policy admitting the authorization server. */
+  public Map<String, String> headers(Response response) {
+    return response.headers(config.auth().oauthUrl());
   }
 
   /** A page of the caller's vehicles, optionally within {@code bbox=west,south,east,north} (GeoJSON's order). */

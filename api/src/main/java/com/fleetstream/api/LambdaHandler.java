@@ -63,7 +63,8 @@ public final class LambdaHandler implements RequestHandler<APIGatewayV2HTTPEvent
       response = FleetApi.error(new ApiError(503, "starting", "the API could not start; its log has the cause", null));
     }
     boolean text = response.contentType().startsWith("text/") || response.contentType().contains("json");
-    return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(response.headers())
+    return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status())
+        .withHeaders(response.headers(CONFIG.auth().oauthUrl()))
         .withIsBase64Encoded(!text)
         .withBody(text ? new String(response.body(), StandardCharsets.UTF_8)
             : Base64.getEncoder().encodeToString(response.body()))

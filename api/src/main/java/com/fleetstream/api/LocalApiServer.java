@@ -1,5 +1,6 @@
 package com.fleetstream.api;
 
+import com.fleetstream.api.auth.LocalAuthorizationServer;
 import com.fleetstream.api.http.Request;
 import com.fleetstream.api.http.Response;
 import com.sun.net.httpserver.HttpExchange;
@@ -21,7 +22,8 @@ import java.util.concurrent.Executors;
 /**
  * The API and the map on a local port, with the JDK's HTTP server: for the local run and the tests,
  * where API Gateway and Lambda are not. Request bodies above 6 MB are refused, as Lambda refuses a
- * larger synchronous payload.
+ * larger synchronous payload. With the local issuer, {@code /oauth2/authorize} and {@code /oauth2/token}
+ * are the {@link LocalAuthorizationServer}'s, where Cognito's hosted UI would be.
  */
 public final class LocalApiServer implements AutoCloseable {
   static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -34,11 +36,13 @@ public final class LocalApiServer implements AutoCloseable {
   }
 
   /** @param port 0 for any free one */
-  public static LocalApiServer start(FleetApi api, int port) throws IOException {
+  public static LocalApiServer start(Api api, int port) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
     ExecutorService threads = Executors.newFixedThreadPool(64);
     server.setExecutor(threads);
-    server.createContext("/", exchange -> serve(api, exchange));
+    server.createContext("/", exchange -> serve(api.routes(), exchange));
+    api.localAuthorization().ifPresent(authorization -> server.createContext("/oauth2/",
+        exchange -> signIn(authorization, exchange)));
     server.start();
     return new LocalApiServer(server, threads);
   }
@@ -64,15 +68,43 @@ public final class LocalApiServer implements AutoCloseable {
         response = api.handle(new Request(exchange.getRequestMethod(), uri.getRawPath(), query(uri.getRawQuery()),
             headers, body));
       }
-      response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-      exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(response.body());
-      }
+      send(exchange, response, api.headers(response));
     }
   }
 
-  static Map<String, String> query(String raw) {
+  private static void signIn(LocalAuthorizationServer authorization, HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(MAX_BODY_BYTES);
+      }
+      String path = exchange.getRequestURI().getRawPath();
+      String method = exchange.getRequestMethod();
+      // the origin the browser used (127.0.0.1 or localhost): the only redirect the map may name
+      String origin = "http://" + exchange.getRequestHeaders().getFirst("Host");
+      LocalAuthorizationServer.Answer answer = path.equals("/oauth2/authorize") && method.equals("GET")
+          ? authorization.authorize(query(exchange.getRequestURI().getRawQuery()), origin)
+          : path.equals("/oauth2/token") && method.equals("POST")
+              ? authorization.token(query(new String(body, StandardCharsets.UTF_8)))
+              : new LocalAuthorizationServer.Answer(404, "application/json", "{\"error\":\"not_found\"}",
+                  java.util.Optional.empty());
+      Response response = new Response(answer.status(), answer.contentType(),
+          answer.body().getBytes(StandardCharsets.UTF_8), 0);
+      Map<String, String> headers = new LinkedHashMap<>(response.headers(java.util.Optional.empty()));
+      answer.location().ifPresent(to -> headers.put("Location", to.toString()));
+      send(exchange, response, headers);
+    }
+  }
+
+  private static void send(HttpExchange exchange, Response response, Map<String, String> headers) throws IOException {
+    headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+    exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(response.body());
+    }
+  }
+
+  public static Map<String, String> query(String raw) {
     Map<String, String> query = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
       return query;
@@ -106,12 +138,12 @@ public final class LocalApiServer implements AutoCloseable {
       }
     }
     Api api = Api.start(ApiConfig.parse(rest.toArray(String[]::new)));
-    LocalApiServer server = start(api.routes(), port);
+    LocalApiServer server = start(api, port);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       api.close();
     }));
-    System.out.println("API: " + server.url());
+    System.out.println("API: " + server.url() + " (the map signs in at the local stand-in of the hosted UI)");
     api.localIssuer().ifPresent(i -> {
       System.out.println("Token: " + i.token("local-user", Duration.ofHours(12)));
       System.out.println("(principal local-user sees and sends what fleet.grants give it: "

@@ -28,9 +28,16 @@ class ApiConfigTest {
 
     ApiConfig behindGateway = ApiConfig.parse(ApiConfig.fromEnvironment(Map.of("PG_URL", URL, "PG_SECRET_ID", "x",
         "AUTH", "api-gateway", "JWT_ISSUER", "https://issuer", "JWT_AUDIENCE", "client-1",
-        "LOGIN_URL", "https://fleet.auth.eu-west-1.amazoncognito.com/login")));
+        "OAUTH_URL", "https://fleet.auth.eu-west-1.amazoncognito.com")));
     assertThat(behindGateway.auth()).isEqualTo(new ApiConfig.Auth(ApiConfig.Auth.Mode.API_GATEWAY, "https://issuer",
-        "client-1", java.util.Optional.empty(), java.util.Optional.of("https://fleet.auth.eu-west-1.amazoncognito.com/login")));
+        "client-1", java.util.Optional.empty(), java.util.Optional.of(URI.create(
+            "https://fleet.auth.eu-west-1.amazoncognito.com"))));
+    // the hosted UI's origin, over HTTPS: the map adds the endpoints' paths, the CSP admits the origin
+    for (String wrong : java.util.List.of("http://fleet.auth.eu-west-1.amazoncognito.com",
+        "https://fleet.auth.eu-west-1.amazoncognito.com/login?response_type=token")) {
+      assertThatThrownBy(() -> ApiConfig.parse("--PG_URL", URL, "--PG_USER", "u", "--OAUTH_URL", wrong))
+          .isInstanceOf(com.fleetstream.args.InvalidArgumentException.class).hasMessageContaining("OAUTH_URL");
+    }
   }
 
   @Test

@@ -32,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -114,7 +115,7 @@ class ApiIT {
         "--PG_PASSWORD", "api-password", "--LOCATION_STREAM", STREAM,
         "--KINESIS_ENDPOINT", servers.kinesis().endpoint().toString(), "--GEOFENCES", named.toString(),
         "--MAX_RANGE", "P7D"));
-    server = LocalApiServer.start(api.routes(), 0);
+    server = LocalApiServer.start(api, 0);
     token = api.localIssuer().orElseThrow().token("it-user", Duration.ofHours(1));
     openApi = JSON.readTree(FleetApi.class.getClassLoader().getResourceAsStream("openapi.json"));
 
@@ -410,14 +411,25 @@ class ApiIT {
         HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "web/%2e%2e/openapi.json")).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+    // where the map signs in: locally, the API's own stand-in of the hosted UI
+    assertThat(JSON.readTree(HTTP.send(HttpRequest.newBuilder(server.url().resolve("config.json")).build(),
+        HttpResponse.BodyHandlers.ofString()).body())).isEqualTo(JSON.createObjectNode()
+            .put("authorize_url", "/oauth2/authorize").put("token_url", "/oauth2/token")
+            .put("client_id", ApiConfig.Auth.LOCAL_AUDIENCE).put("scope", "openid"));
   }
 
+  /**
+   * The map, in Chromium, signs its user in with an authorization code and PKCE at the local stand-in
+   * of the hosted UI (S256, a state, nothing left in storage, no token in any address, the token in
+   * memory only, a forged answer refused), then shows every vehicle, the clicked one's track, the
+   * alerts and a geofence whose name is markup as text, under a CSP that admits no inline script.
+   */
   @Test
-  void theMapShowsEveryVehicleAndTheClickedOnesTrackInChromium() throws Exception {
+  void theMapSignsInWithPkceAndShowsEveryVehicleAndTheClickedOnesTrackInChromium() throws Exception {
     Path screenshot = ProjectPaths.root().resolve("api/target/map.png");
     Files.createDirectories(screenshot.getParent());
     Process node = new ProcessBuilder("node", ProjectPaths.root().resolve("tools/web/map-check.js").toString(),
-        server.url().toString(), token, screenshot.toString(), "truck-a").redirectErrorStream(true).start();
+        server.url().toString(), "it-user", screenshot.toString(), "truck-a").redirectErrorStream(true).start();
     String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(node.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(node.exitValue()).as(output).isZero();
@@ -438,8 +450,18 @@ class ApiIT {
     assertThat(seen.get("track").asInt()).isEqualTo(1);
     assertThat(seen.get("alerts").toString()).contains("truck-a");
     assertThat(seen.get("signInShown").asBoolean()).isTrue();
-    assertThat(seen.get("errors")).as("the page's console errors").allSatisfy(e ->
-        assertThat(e.asText()).contains("401"));
+    assertThat(JSON.convertValue(seen.get("authorize"), Map.class)).isEqualTo(Map.of("response_type", "code",
+        "client_id", ApiConfig.Auth.LOCAL_AUDIENCE, "redirect_uri", server.url().toString(), "scope", "openid",
+        "code_challenge_method", "S256", "state", seen.at("/authorize/state").asText()));
+    assertThat(seen.at("/authorize/state").asText()).hasSizeGreaterThanOrEqualTo(22);
+    assertThat(seen.get("challengeShape").asBoolean()).isTrue();
+    assertThat(seen.get("pendingLeft").asInt()).as("the verifier and state, gone from storage").isZero();
+    assertThat(seen.get("addressAfterSignIn").asText()).as("the code, gone from the address")
+        .isEqualTo(server.url().toString());
+    assertThat(seen.get("addresses")).as("no address the page was at holds a token").noneSatisfy(a ->
+        assertThat(a.asText()).containsAnyOf("token", "eyJ"));
+    assertThat(seen.get("forged").asText()).isEqualTo("Sign-in failed: the answer was not for this page.");
+    assertThat(seen.get("errors")).as("the page's console errors").isEmpty();
     assertThat(screenshot).isNotEmptyFile();
   }
 
@@ -512,6 +534,27 @@ class ApiIT {
         .isEqualTo(get(as, "vehicles/truck-b/positions?" + range, "/vehicles/{id}/positions", 200));
     looksUnknown(as, "cars/truck-a/location");
     looksUnknown(as, "cars/truck-a/locations?" + range);
+
+    // every answer of a seed client's route says it is deprecated, until when, and what replaces it
+    for (Map.Entry<String, String> route : Map.of("cars/truck-b/location", "/vehicles/truck-b/location",
+        "cars/truck-b/locations?" + range, "/vehicles/truck-b/positions",
+        "compat/bus?busId=" + BUS, "/vehicles/" + BUS + "/location").entrySet()) {
+      HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(server.url().resolve(route.getKey()))
+          .header("Authorization", "Bearer " + (route.getKey().startsWith("cars") ? as : token)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(route.getKey()).isEqualTo(200);
+      assertThat(answer.headers().firstValue("Deprecation")).as(route.getKey())
+          .contains("@" + Instant.parse("2026-12-07T00:00:00Z").getEpochSecond());
+      assertThat(answer.headers().firstValue("Sunset")).contains("Wed, 30 Jun 2027 00:00:00 GMT");
+      assertThat(answer.headers().firstValue("Link")).contains("<" + route.getValue() + ">; rel=\"successor-version\"");
+    }
+    assertThat(HTTP.send(HttpRequest.newBuilder(server.url().resolve("vehicles/truck-b/location"))
+        .header("Authorization", "Bearer " + as).build(), HttpResponse.BodyHandlers.discarding()).headers()
+        .firstValue("Deprecation")).as("the routes that replace them").isEmpty();
+    for (String compat : List.of("/cars/{id}/location", "/cars/{id}/locations", "/compat/bus")) {
+      openApi.path("paths").path(compat).fields().forEachRemaining(op -> assertThat(op.getValue().path("deprecated")
+          .asBoolean()).as("openapi.json: %s %s is deprecated", op.getKey(), compat).isTrue());
+    }
   }
 
   /** A vehicle's tracker sends as that vehicle only, at most minutes ahead, and reads nothing. */

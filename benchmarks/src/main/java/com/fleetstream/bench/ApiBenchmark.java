@@ -65,7 +65,7 @@ final class ApiBenchmark {
       String token = api.localIssuer().orElseThrow().token(PRINCIPAL, Duration.ofHours(1));
       // the client's threads are not daemons: left running, they would keep the benchmark's JVM alive
       ExecutorService httpThreads = Executors.newFixedThreadPool(8);
-      try (LocalApiServer server = LocalApiServer.start(api.routes(), 0)) {
+      try (LocalApiServer server = LocalApiServer.start(api, 0)) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpThreads).build();
         URI base = server.url();
         String fleetSql = SqlScript.load("sql/postgres/queries/fleet_positions.sql").single();

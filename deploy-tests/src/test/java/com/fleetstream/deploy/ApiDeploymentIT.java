@@ -76,6 +76,12 @@ class ApiDeploymentIT {
       assertThat(f.environment().keySet()).as(env).isSubsetOf(com.fleetstream.api.ApiConfig.ENVIRONMENT)
           .contains("PG_URL", "PG_SECRET_ID", "LOCATION_STREAM", "AUTH", "JWT_ISSUER", "JWT_AUDIENCE", "PG_SSL_ROOT_CERT");
       assertThat(f.environment().get("AUTH")).isEqualTo("api-gateway");
+      // the map signs in with a code and PKCE only: no implicit grant, no token in a URL
+      Terraform.Instance client = only(api, "aws_cognito_user_pool_client", "map");
+      assertThat((List<Object>) client.argument("allowed_oauth_flows")).as(env).containsExactly("code");
+      assertThat(Expressions.truthy(client.argument("generate_secret"))).isFalse();
+      assertThat((List<Object>) client.argument("callback_urls")).containsExactly(
+          Expressions.string(api.output("url")));
       Map<String, Object> jwt = (Map<String, Object>) ((List<Object>) only(api, "aws_apigatewayv2_authorizer",
           "cognito").argument("jwt_configuration")).get(0);
       assertThat(f.environment().get("JWT_ISSUER")).isEqualTo(Expressions.string(jwt.get("issuer")));

@@ -428,8 +428,13 @@ class DeployedPipelineIT {
     assertThat(List.of(posted.get("accepted").asInt(), posted.get("rejected").asInt(),
         posted.at("/results/1/reason").asText())).containsExactly(1, 1, "out_of_range:latitude");
     assertThat(r.get(6).body()).contains("<title>fleetstream: live map</title>");
-    assertThat(json.readTree(r.get(7).body()).get("login_url").asText())
-        .isEqualTo(deployment.api().environment().get("LOGIN_URL")).startsWith("https://");
+    // the map signs in at Cognito's hosted UI with a code and PKCE, and its CSP lets it exchange the code there
+    String oauth = deployment.api().environment().get("OAUTH_URL");
+    assertThat(oauth).startsWith("https://").endsWith(".amazoncognito.com");
+    assertThat(json.readTree(r.get(7).body())).isEqualTo(json.createObjectNode()
+        .put("authorize_url", oauth + "/oauth2/authorize").put("token_url", oauth + "/oauth2/token")
+        .put("client_id", deployment.api().environment().get("JWT_AUDIENCE")).put("scope", "openid"));
+    assertThat(r.get(6).headers().get("Content-Security-Policy")).contains("connect-src 'self' " + oauth + ";");
     String locations = deployment.job("location").defaultArguments().get("--STREAM_NAME");
     assertThat(deployment.kinesisCalls()).filteredOn(c -> apiRole().equals(c.principal()))
         .extracting(AwsWireRecorder.Call::operation, AwsWireRecorder.Call::resource)

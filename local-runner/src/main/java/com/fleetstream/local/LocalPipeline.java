@@ -222,11 +222,10 @@ public final class LocalPipeline {
     step("The fleet API and the live map (drivers' logs in " + runs.get(0).log().getParent() + "); Ctrl-C stops all");
     System.out.println("API: " + api.url());
     // the first token is the one scripts take (the line "Token: ..."); each sees only what its grants cover
-    api.tokens().forEach((who, token) -> {
-      System.out.println((who.startsWith("administrator") ? "Token: " : "Token (" + who + "): ") + token);
-      System.out.println("Map" + (who.startsWith("administrator") ? "" : " (" + who + ")") + ": " + api.url()
-          + "#token=" + token);
-    });
+    api.tokens().forEach((who, token) ->
+        System.out.println((who.startsWith("local-admin") ? "Token: " : "Token (" + who + "): ") + token));
+    // the map signs in at the local stand-in of the hosted UI (code with PKCE), as any of the principals
+    System.out.println("Map: " + api.url() + " (Sign in as local-admin, local-renter or local-device)");
     Thread.currentThread().join();
   }
 

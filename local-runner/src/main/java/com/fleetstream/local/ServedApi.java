@@ -34,7 +34,7 @@ record ServedApi(URI url, Map<String, String> tokens) {
   private static final Duration FIRST_POSITIONS = Duration.ofMinutes(5);
   /** What differs from the Lambda's environment: where API Gateway checks tokens, here a local issuer does. */
   private static final java.util.Set<String> NOT_LOCAL = java.util.Set.of("AUTH", "JWT_ISSUER", "JWT_AUDIENCE",
-      "LOGIN_URL", "PG_URL");
+      "OAUTH_URL", "PG_URL");
 
   static ServedApi start(Deployment aws, PostgresServer postgres, int port, List<GlueDriver.Running> runs,
       int vehicles) throws Exception {
@@ -64,18 +64,18 @@ record ServedApi(URI url, Map<String, String> tokens) {
       }
     });
     Api api = Api.start(ApiConfig.parse(args.toArray(String[]::new)));
-    LocalApiServer server = LocalApiServer.start(api.routes(), port);
+    LocalApiServer server = LocalApiServer.start(api, port);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       api.close();
     }));
     LocalIssuer issuer = api.localIssuer().orElseThrow();
     Map<String, String> tokens = new LinkedHashMap<>();
-    tokens.put("administrator of every vehicle", issuer.token("local-admin", Duration.ofHours(24)));
-    tokens.put("renter of " + FleetModel.vehicleId(0) + " from now for two hours", issuer.token("local-renter",
-        Duration.ofHours(2)));
-    tokens.put("tracker of " + FleetModel.vehicleId(1) + ", sends its fixes only", issuer.token("local-device",
-        Duration.ofHours(24)));
+    tokens.put("local-admin, administrator of every vehicle", issuer.token("local-admin", Duration.ofHours(24)));
+    tokens.put("local-renter, renter of " + FleetModel.vehicleId(0) + " from now for two hours",
+        issuer.token("local-renter", Duration.ofHours(2)));
+    tokens.put("local-device, tracker of " + FleetModel.vehicleId(1) + ", sends its fixes only",
+        issuer.token("local-device", Duration.ofHours(24)));
     return new ServedApi(server.url(), tokens);
   }
 
