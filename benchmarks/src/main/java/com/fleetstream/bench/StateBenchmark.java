@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
 
 import com.fleetstream.args.GlueArgs;
+import com.fleetstream.jobs.config.DedupStateLayout;
 import com.fleetstream.jobs.config.DeviceTime;
 import com.fleetstream.jobs.config.SparkDuration;
 import com.fleetstream.jobs.config.TripRules;
@@ -44,8 +45,8 @@ final class StateBenchmark {
   static List<Results.Row> run(SparkSession spark, long ids) throws Exception {
     SparkDuration watermark = SparkDuration.parse("1 hour");
     Map<String, Function<Dataset<Row>, Dataset<Row>>> sides = new LinkedHashMap<>();
-    sides.put("buckets", events -> Deduplication.keepingLate(events, watermark, Deduplication.StateLayout.BUCKETS));
-    sides.put("per-id", events -> Deduplication.keepingLate(events, watermark, Deduplication.StateLayout.PER_ID));
+    sides.put("buckets", events -> Deduplication.keepingLate(events, watermark, DedupStateLayout.BUCKETS));
+    sides.put("per-id", events -> Deduplication.keepingLate(events, watermark, DedupStateLayout.PER_ID));
     sides.put("spark", events -> events.withWatermark("event_time", watermark.spark())
         .dropDuplicatesWithinWatermark("event_id"));
     for (Function<Dataset<Row>, Dataset<Row>> side : sides.values()) {

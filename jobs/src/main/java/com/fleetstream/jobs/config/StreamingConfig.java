@@ -2,7 +2,6 @@ package com.fleetstream.jobs.config;
 
 import com.fleetstream.args.GlueArgs;
 import com.fleetstream.args.InvalidArgumentException;
-import com.fleetstream.jobs.transform.Deduplication;
 
 /** What every streaming job shares: its source, where it writes, and how it triggers and stops. */
 public record StreamingConfig(
@@ -12,7 +11,7 @@ public record StreamingConfig(
     SparkDuration triggerInterval,
     SparkDuration windowsTriggerInterval,
     SparkDuration dedupWatermark,
-    Deduplication.StateLayout dedupState,
+    DedupStateLayout dedupState,
     DeviceTime deviceTime,
     SparkDuration windowDuration,
     SparkDuration maxEventAge,
@@ -47,7 +46,7 @@ public record StreamingConfig(
         // its query may run less often than the events query, which is what readers wait for
         JobArgs.duration(args, "WINDOWS_TRIGGER_INTERVAL", trigger.spark()),
         JobArgs.duration(args, "DEDUP_WATERMARK", "1 hour"),
-        args.parsed("DEDUP_STATE", Deduplication.StateLayout.BUCKETS, StreamingConfig::stateLayout),
+        args.parsed("DEDUP_STATE", DedupStateLayout.BUCKETS, StreamingConfig::stateLayout),
         new DeviceTime(JobArgs.duration(args, "WINDOW_WATERMARK", "10 minutes").value(),
             JobArgs.duration(args, "MAX_DEVICE_DELAY", "3 hours").value(),
             // past this silence a device's older fixes are quarantined anyway (MAX_EVENT_AGE, plus the hour
@@ -64,10 +63,10 @@ public record StreamingConfig(
         MetricsConfig.from(args, job));
   }
 
-  private static Deduplication.StateLayout stateLayout(String text) {
+  private static DedupStateLayout stateLayout(String text) {
     return switch (text) {
-      case "buckets" -> Deduplication.StateLayout.BUCKETS;
-      case "per-id" -> Deduplication.StateLayout.PER_ID;
+      case "buckets" -> DedupStateLayout.BUCKETS;
+      case "per-id" -> DedupStateLayout.PER_ID;
       default -> throw new IllegalArgumentException("must be buckets or per-id (the layout of checkpoints made"
           + " before buckets)");
     };

@@ -1,7 +1,7 @@
 package com.fleetstream.jobs.metrics;
 
 import com.fleetstream.jobs.config.MetricsConfig;
-import com.fleetstream.jobs.runtime.AwsClients;
+import com.fleetstream.jobs.io.AwsClients;
 import com.fleetstream.jobs.runtime.BatchAccounting.Counts;
 import java.time.Duration;
 import java.util.List;

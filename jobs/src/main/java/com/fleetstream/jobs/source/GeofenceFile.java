@@ -2,6 +2,7 @@ package com.fleetstream.jobs.source;
 
 import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.geo.Geofence;
+import com.fleetstream.jobs.io.UriText;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 

@@ -5,6 +5,7 @@ import com.fleetstream.jobs.config.KinesisSourceConfig;
 import com.fleetstream.jobs.contract.InputContract;
 import com.fleetstream.jobs.contract.InputContract.RecordKind;
 import com.fleetstream.jobs.contract.InputContractFile;
+import com.fleetstream.jobs.io.UriText;
 import com.fleetstream.kinesis.KinesisReadOptions;
 import com.fleetstream.kinesis.KinesisStreamSource;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.transform;
 
+import com.fleetstream.jobs.config.DedupStateLayout;
 import com.fleetstream.jobs.config.SparkDuration;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -40,22 +41,6 @@ public final class Deduplication {
   private Deduplication() {}
 
   /**
-   * How the events query remembers the events it has let through ({@code DEDUP_STATE}). A
-   * checkpoint's state has the layout it was made with: a query refuses a checkpoint of the other.
-   */
-  public enum StateLayout {
-    /**
-     * A repeat is an event with the same id and event time. The state holds, per 10 seconds of event
-     * time and one of 16 partitions, the sorted 16-byte digests of the events let through
-     * ({@link BucketedFirstSighting}): about 30 bytes an event, and a few thousand keys an hour where
-     * {@link #PER_ID} has one per event, which Spark's heap store copies and scans every batch.
-     */
-    BUCKETS,
-    /** A repeat is an event with the same id; the state holds one entry per id (the layout before 2026-12). */
-    PER_ID
-  }
-
-  /**
    * For the events query: every validated record once. Valid ones are deduplicated like Spark's
    * {@code dropDuplicatesWithinWatermark}, but a row older than the watermark is kept, with
    * {@link #LATE} set, so it can be stored apart instead of being lost; invalid ones pass through as they came, so the one
@@ -65,10 +50,10 @@ public final class Deduplication {
    * event time with the watermark. Repeats come out too, with {@link #DUPLICATE} set, to be counted
    * and then dropped by {@link #withoutRepeats}. Run the query with {@link #QUERY_CONF}.
    *
-   * @param layout how the state remembers events: {@link StateLayout#BUCKETS}, or the layout of
+   * @param layout how the state remembers events: {@link DedupStateLayout#BUCKETS}, or the layout of
    *     checkpoints made before it
    */
-  public static Dataset<Row> keepingLate(Dataset<Row> validated, SparkDuration watermark, StateLayout layout) {
+  public static Dataset<Row> keepingLate(Dataset<Row> validated, SparkDuration watermark, DedupStateLayout layout) {
     // the watermark follows valid events only: a quarantined record (stamped 2100, say) must move no clock
     Dataset<Row> clocked = validated.withColumn(CLOCK, functions.when(functions.col(EventValidation.REASON).isNull(),
         functions.col("event_time")));
@@ -79,7 +64,7 @@ public final class Deduplication {
     int eventTime = schema.fieldIndex("event_time");
     int sequence = schema.fieldIndex("sequence_number");
     Dataset<Row> watermarked = clocked.withWatermark(CLOCK, watermark.spark());
-    if (layout == StateLayout.PER_ID) {
+    if (layout == DedupStateLayout.PER_ID) {
       return watermarked
           .groupByKey((MapFunction<Row, String>) r -> r.isNullAt(reason) ? "e" + r.getString(eventId)
               : "q" + r.getString(sequence), Encoders.STRING())
@@ -161,7 +146,7 @@ public final class Deduplication {
   }
 
   /**
-   * {@link StateLayout#BUCKETS}: state per bucket of 10 seconds of event time and partition
+   * {@link DedupStateLayout#BUCKETS}: state per bucket of 10 seconds of event time and partition
    * ({@link #key}), the sorted digests of the events it let through ({@link EventDigests}). A
    * bucket is dropped once the watermark passes its end, found by a processing-time timeout as in
    * {@link FirstSighting}; its events are older than the watermark from then on, so none of them can

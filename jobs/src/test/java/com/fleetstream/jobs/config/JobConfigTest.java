@@ -38,12 +38,12 @@ class JobConfigTest {
         SparkDuration.parse("5 minutes"), SparkDuration.parse("30 seconds"), java.util.Optional.empty(),
         java.util.Optional.empty()));
     assertThat(s.historyRetention()).isEqualTo(Duration.ofDays(90));
-    assertThat(s.dedupState()).isEqualTo(com.fleetstream.jobs.transform.Deduplication.StateLayout.BUCKETS);
+    assertThat(s.dedupState()).isEqualTo(DedupStateLayout.BUCKETS);
     assertThat(s.metrics()).isEqualTo(new MetricsConfig(java.util.Optional.empty(), "fleet-location",
         java.util.Optional.empty(), "us-east-1"));
     assertThat(LocationJobConfig.parse(withDb("--DEDUP_STATE", "per-id", "--METRICS_NAMESPACE", "Fleetstream"))
         .streaming()).satisfies(p -> {
-          assertThat(p.dedupState()).isEqualTo(com.fleetstream.jobs.transform.Deduplication.StateLayout.PER_ID);
+          assertThat(p.dedupState()).isEqualTo(DedupStateLayout.PER_ID);
           assertThat(p.metrics().namespace()).contains("Fleetstream");
           assertThat(p.metrics().jobName()).isEqualTo("location");
         });

@@ -1,8 +1,8 @@
 package com.fleetstream.jobs.sink.alerts;
 
 import com.fleetstream.jobs.config.AlertsConfig;
+import com.fleetstream.jobs.io.AwsClients;
 import com.fleetstream.jobs.retry.Retry;
-import com.fleetstream.jobs.runtime.AwsClients;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.postgres.PgConnectionSpec;

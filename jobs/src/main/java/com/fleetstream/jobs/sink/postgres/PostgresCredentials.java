@@ -2,7 +2,7 @@ package com.fleetstream.jobs.sink.postgres;
 
 import com.fleetstream.args.InvalidArgumentException;
 import com.fleetstream.jobs.config.PostgresConfig;
-import com.fleetstream.jobs.source.UriText;
+import com.fleetstream.jobs.io.UriText;
 import com.fleetstream.postgres.PgConnectionSpec;
 import com.fleetstream.postgres.SecretRef;
 import java.util.Optional;

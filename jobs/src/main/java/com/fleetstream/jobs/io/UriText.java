@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.source;
+package com.fleetstream.jobs.io;
 
 import com.fleetstream.args.InvalidArgumentException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package com.fleetstream.jobs.runtime;
+package com.fleetstream.jobs.io;
 
 import java.net.URI;
 import java.time.Duration;
