@@ -90,12 +90,7 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
     if (jwks && mode != Auth.Mode.JWKS) {
       throw new InvalidArgumentException("JWKS_URL", "is read only with AUTH jwks, not " + mode);
     }
-    Optional<URI> login = args.optional("OAUTH_URL").map(ignored -> uri(args, "OAUTH_URL"));
-    login.filter(u -> !"https".equals(u.getScheme()) || u.getRawPath() != null && !u.getRawPath().isEmpty()
-        && !u.getRawPath().equals("/")).ifPresent(u -> {
-          throw new InvalidArgumentException("OAUTH_URL", "must be an https origin (the hosted UI's domain), got '"
-              + u + "'");
-        });
+    Optional<URI> login = args.optional("OAUTH_URL").map(ignored -> origin(uri(args, "OAUTH_URL")));
     Auth auth = switch (mode) {
       case LOCAL -> new Auth(mode, Auth.LOCAL_ISSUER, Auth.LOCAL_AUDIENCE, Optional.empty(), login);
       case JWKS -> new Auth(mode, args.required("JWT_ISSUER"), args.required("JWT_AUDIENCE"),
@@ -131,6 +126,15 @@ public record ApiConfig(String pgUrl, Optional<String> pgSecretId, String pgUser
       throw new InvalidArgumentException(key, "must be positive, got " + d);
     }
     return d;
+  }
+
+  /** The hosted UI's origin, {@code https://host} without a path: the map adds the endpoints' paths. */
+  private static URI origin(URI u) {
+    if (!"https".equals(u.getScheme())
+        || u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) {
+      throw new InvalidArgumentException("OAUTH_URL", "must be an https origin (the hosted UI's domain), got '" + u + "'");
+    }
+    return URI.create(u.getScheme() + "://" + u.getRawAuthority());
   }
 
   private static URI uri(GlueArgs args, String key) {

@@ -13,7 +13,9 @@ import com.fleetstream.api.read.Reports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -22,11 +24,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,8 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class FleetApi {
   private static final Logger LOG = LoggerFactory.getLogger(FleetApi.class);
   /** When the seed clients' routes were deprecated, and the day they go (docs/access.md). */
-  static final java.time.Instant COMPAT_DEPRECATED = java.time.Instant.parse("2026-12-07T00:00:00Z");
-  static final java.time.Instant COMPAT_SUNSET = java.time.Instant.parse("2027-06-30T00:00:00Z");
+  static final Instant COMPAT_DEPRECATED = Instant.parse("2026-12-07T00:00:00Z");
+  static final Instant COMPAT_SUNSET = Instant.parse("2027-06-30T00:00:00Z");
+  private static final Map<String, String> COMPAT_HEADERS = Map.of(
+      "Deprecation", "@" + COMPAT_DEPRECATED.getEpochSecond(),
+      "Sunset", DateTimeFormatter.RFC_1123_DATE_TIME.format(COMPAT_SUNSET.atZone(ZoneOffset.UTC)));
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Vehicle ids are partition keys: Kinesis takes at most 256 characters. */
   private static final int MAX_ID_CHARS = 256;
@@ -58,6 +65,7 @@ public final class FleetApi {
   private final TokenVerifier tokens;
   private final Clock clock;
   private final List<Route> routes;
+  private final String contentSecurityPolicy;
 
   /** One route: {@code {name}} in its path matches a segment ({@code {file}}: a path under web/). */
   record Route(String method, String path, boolean authenticated, Handler handler, Pattern pattern) {
@@ -81,6 +89,7 @@ public final class FleetApi {
     this.geofences = geofences;
     this.tokens = tokens;
     this.clock = clock;
+    this.contentSecurityPolicy = Response.contentSecurityPolicy(config.auth().oauthUrl());
     this.routes = List.of(
         new Route("GET", "/vehicles", true, this::vehicles),
         new Route("GET", "/vehicles/{id}/location", true, this::location),
@@ -114,17 +123,14 @@ public final class FleetApi {
    * {@code Deprecation}), with the day it goes ({@code Sunset}, RFC 8594) and the route to move to
    * ({@code Link} rel {@code successor-version}), so the clients' owners see it in every answer.
    */
-  private static Handler deprecated(Handler handler, java.util.function.BiFunction<Request, Matcher, String> successor) {
-    return (r, m, principal) -> handler.handle(r, m, principal).withHeaders(Map.of(
-        "Deprecation", "@" + COMPAT_DEPRECATED.getEpochSecond(),
-        "Sunset", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            COMPAT_SUNSET.atZone(java.time.ZoneOffset.UTC)),
-        "Link", "<" + successor.apply(r, m) + ">; rel=\"successor-version\""));
+  private static Handler deprecated(Handler handler, BiFunction<Request, Matcher, String> successor) {
+    return (r, m, principal) -> handler.handle(r, m, principal).withHeaders(COMPAT_HEADERS)
+        .withHeaders(Map.of("Link", "<" + successor.apply(r, m) + ">; rel=\"successor-version\""));
   }
 
   /** A path segment as a URL carries it (an id with a space or a slash stays one segment). */
   private static String segment(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   public Response handle(Request request) {
@@ -168,7 +174,7 @@ public final class FleetApi {
    */
   private Response clientConfig() {
     ApiConfig.Auth auth = config.auth();
-    Optional<String> server = auth.oauthUrl().map(u -> u.getScheme() + "://" + u.getRawAuthority())
+    Optional<String> server = auth.oauthUrl().map(URI::toString)
         .or(() -> auth.local() ? Optional.of("") : Optional.empty());
     ObjectNode body = JSON.createObjectNode();
     body.put("authorize_url", server.map(s -> s + "/oauth2/authorize").orElse(null));
@@ -180,7 +186,7 @@ public final class FleetApi {
 
   /** The headers of every answer, its Content-Security-Policy admitting the authorization server. */
   public Map<String, String> headers(Response response) {
-    return response.headers(config.auth().oauthUrl());
+    return response.headers(contentSecurityPolicy);
   }
 
   /** A page of the caller's vehicles, optionally within {@code bbox=west,south,east,north} (GeoJSON's order). */

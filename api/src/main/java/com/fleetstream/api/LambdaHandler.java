@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class LambdaHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private static final Logger LOG = LoggerFactory.getLogger(LambdaHandler.class);
   private static final ApiConfig CONFIG = ApiConfig.parse(ApiConfig.fromEnvironment(System.getenv()));
+  private static final String CONTENT_SECURITY_POLICY = Response.contentSecurityPolicy(CONFIG.auth().oauthUrl());
   private static Api api;
 
   private static synchronized Api api() {
@@ -64,7 +65,7 @@ public final class LambdaHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
     boolean text = response.contentType().startsWith("text/") || response.contentType().contains("json");
     return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status())
-        .withHeaders(response.headers(CONFIG.auth().oauthUrl()))
+        .withHeaders(response.headers(CONTENT_SECURITY_POLICY))
         .withIsBase64Encoded(!text)
         .withBody(text ? new String(response.body(), StandardCharsets.UTF_8)
             : Base64.getEncoder().encodeToString(response.body()))

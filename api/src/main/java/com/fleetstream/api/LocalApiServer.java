@@ -27,6 +27,8 @@ import java.util.concurrent.Executors;
  */
 public final class LocalApiServer implements AutoCloseable {
   static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
+  /** The local sign-in pages' policy: they call no other origin. */
+  private static final String SIGN_IN_POLICY = Response.contentSecurityPolicy(java.util.Optional.empty());
   private final HttpServer server;
   private final ExecutorService threads;
 
@@ -90,7 +92,7 @@ public final class LocalApiServer implements AutoCloseable {
                   java.util.Optional.empty());
       Response response = new Response(answer.status(), answer.contentType(),
           answer.body().getBytes(StandardCharsets.UTF_8), 0);
-      Map<String, String> headers = new LinkedHashMap<>(response.headers(java.util.Optional.empty()));
+      Map<String, String> headers = new LinkedHashMap<>(response.headers(SIGN_IN_POLICY));
       answer.location().ifPresent(to -> headers.put("Location", to.toString()));
       send(exchange, response, headers);
     }

@@ -95,8 +95,7 @@ class ApiDeploymentIT {
     Terraform.Instance function = only(reserved.child("api"), "aws_lambda_function", "api");
     assertThat(Integer.parseInt(Expressions.string(function.argument("reserved_concurrent_executions")))
         * Integer.parseInt(LambdaFunction.of(function).environment().get("PG_POOL_SIZE"))).isLessThanOrEqualTo(48);
-    assertThat(reserved.withDescendants().stream().flatMap(m -> m.validations().values().stream()))
-        .containsOnly(true);
+    assertThat(reserved.allValidations()).isNotEmpty().doesNotContainValue(false);
     Terraform.Module tooMany = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("api_max_concurrency", "30"));
     assertThat(tooMany.validations()).containsValue(false);
   }

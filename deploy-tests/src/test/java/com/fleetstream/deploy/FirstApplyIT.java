@@ -206,14 +206,14 @@ class FirstApplyIT {
         .containsEntry("Parameters", Map.of("JobName.$", "$.detail.jobName"));
 
     String machineRole = Expressions.string(machine.argument("role_arn"));
-    IamPolicies restart = IamPolicies.ofRole(root, machineRole.substring(machineRole.indexOf(":role/") + 6));
+    IamPolicies restart = IamPolicies.ofRoleArn(root, machineRole);
     String jobs = "arn:aws:glue:eu-central-1:123456789012:job/";
     assertThat(restart.allows(new IamRequest("glue:StartJobRun", jobs + "fleetstream-dev-location-streaming", Map.of(),
         "restart"))).isTrue();
     assertThat(restart.allows(new IamRequest("glue:StartJobRun", jobs + "fleetstream-dev-combine", Map.of(),
         "restart the combine job"))).isFalse();
     String eventsRole = Expressions.string(target.argument("role_arn"));
-    assertThat(IamPolicies.ofRole(root, eventsRole.substring(eventsRole.indexOf(":role/") + 6)).allows(new IamRequest(
+    assertThat(IamPolicies.ofRoleArn(root, eventsRole).allows(new IamRequest(
         "states:StartExecution", Expressions.string(machine.get("arn")), Map.of(), "the rule's target"))).isTrue();
 
     Terraform.Instance alarm = only(monitoring, "aws_cloudwatch_metric_alarm", "restarts");
@@ -268,14 +268,14 @@ class FirstApplyIT {
         throw new IllegalStateException(e);
       }
       String eventsRole = Expressions.string(t.argument("role_arn"));
-      assertThat(IamPolicies.ofRole(root, eventsRole.substring(eventsRole.indexOf(":role/") + 6)).allows(
+      assertThat(IamPolicies.ofRoleArn(root, eventsRole).allows(
           new IamRequest("states:StartExecution", Expressions.string(machine.get("arn")), Map.of(), "the schedule")))
           .isTrue();
     });
     assertThat(targeted).containsExactlyInAnyOrder("fleetstream-dev-location-streaming",
         "fleetstream-dev-sensor-streaming");
     String machineRole = Expressions.string(machine.argument("role_arn"));
-    IamPolicies role = IamPolicies.ofRole(root, machineRole.substring(machineRole.indexOf(":role/") + 6));
+    IamPolicies role = IamPolicies.ofRoleArn(root, machineRole);
     String jobs = "arn:aws:glue:eu-central-1:123456789012:job/";
     for (String action : List.of("glue:GetJobRuns", "glue:StartJobRun")) {
       assertThat(role.allows(new IamRequest(action, jobs + "fleetstream-dev-sensor-streaming", Map.of(), "backstop")))
@@ -375,15 +375,9 @@ class FirstApplyIT {
         List.of("ops at example.com"))))).isNotEmpty().allSatisfy(check -> assertThat(check).contains("email"));
   }
 
-  /** Whether every variable validation and precondition of the plan, in every module, holds. */
-  private static Map<String, Boolean> checks(Terraform.Module root) {
-    Map<String, Boolean> all = new java.util.TreeMap<>();
-    root.withDescendants().forEach(m -> all.putAll(m.validations()));
-    return all;
-  }
-
+  /** The variable validations and preconditions of the plan, in every module, that do not hold. */
   private static List<String> failing(Terraform.Module root) {
-    return checks(root).entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+    return root.allValidations().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
   }
 
   /**
@@ -394,11 +388,11 @@ class FirstApplyIT {
    */
   @Test
   void theEndpointsAreRefusedAtPlanWithoutTheVpcsDnsAttributesOrRouteTables() {
-    assertThat(checks(Terraform.environment("dev", Terraform.Cloud.TEST))).doesNotContainValue(false);
+    assertThat(Terraform.environment("dev", Terraform.Cloud.TEST).allValidations()).doesNotContainValue(false);
     Terraform.Cloud hostnamesOff = Terraform.Cloud.TEST.withNetwork(Terraform.Network.TEST.withoutDnsHostnames());
     assertThat(failing(Terraform.environment("dev", hostnamesOff))).as("each interface endpoint").hasSize(8)
         .allSatisfy(check -> assertThat(check).contains("enableDnsHostnames"));
-    assertThat(checks(Terraform.environment("dev", hostnamesOff, Map.of("create_vpc_endpoints", "false"))))
+    assertThat(Terraform.environment("dev", hostnamesOff, Map.of("create_vpc_endpoints", "false")).allValidations())
         .as("no endpoints, no DNS needed").doesNotContainValue(false);
     assertThat(failing(Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("private_route_table_ids", List.of()))))
         .singleElement().asString().contains("route_table_ids");

@@ -63,10 +63,10 @@ public final class LocalAuthorizationServer {
   public Answer authorize(Map<String, String> q, String origin) {
     String redirect = q.get("redirect_uri");
     if (!clientId.equals(q.get("client_id"))) {
-      return page(400, "Sign-in refused: unknown client_id.");
+      return refusal("Sign-in refused: unknown client_id.");
     }
     if (redirect == null || !redirect.equals(origin + "/")) {
-      return page(400, "Sign-in refused: redirect_uri must be " + origin + "/.");
+      return refusal("Sign-in refused: redirect_uri must be " + origin + "/.");
     }
     String state = q.get("state");
     if (!"code".equals(q.get("response_type"))) {
@@ -136,18 +136,22 @@ public final class LocalAuthorizationServer {
             .append("\">");
       }
     }
-    return new Answer(200, "text/html; charset=utf-8", "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<title>fleetstream: sign in (local)</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>Sign in</h1>"
+    return page(200, "<h1>Sign in</h1>"
         + "<p>The local run's stand-in for the user pool's sign-in page: any principal name, no password.</p>"
         + "<form method=\"get\" action=\"/oauth2/authorize\">" + hidden
         + "<label>User <input id=\"username\" name=\"username\" autocomplete=\"username\" required></label>"
-        + "<button id=\"sign-in\" type=\"submit\">Sign in</button></form></body></html>", Optional.empty());
+        + "<button id=\"sign-in\" type=\"submit\">Sign in</button></form>");
   }
 
-  private static Answer page(int status, String text) {
+  private static Answer refusal(String text) {
+    return page(400, "<p>" + html(text) + "</p>");
+  }
+
+  /** A page around {@code body} (markup this class made, every value in it escaped). */
+  private static Answer page(int status, String body) {
     return new Answer(status, "text/html; charset=utf-8", "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<title>fleetstream: sign in (local)</title><link rel=\"icon\" href=\"data:,\"></head><body><p>" + html(text) + "</p></body></html>",
-        Optional.empty());
+        + "<title>fleetstream: sign in (local)</title><link rel=\"icon\" href=\"data:,\"></head><body>" + body
+        + "</body></html>", Optional.empty());
   }
 
   private static String html(String text) {

@@ -30,22 +30,22 @@ public record Response(int status, String contentType, byte[] body, int cacheSec
 
   /**
    * The map loads only its own files and calls only this API and, to exchange its sign-in code for a
-   * token, the authorization server: no inline script, no framing (a clickjacked map could be made
+   * token, the authorization server (an origin, as ApiConfig parses OAUTH_URL): no inline script, no framing (a clickjacked map could be made
    * to act for its user), no referrer carrying a URL's sign-in code away, HTTPS remembered for a year.
    */
   public static String contentSecurityPolicy(Optional<URI> authorizationServer) {
     return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'"
-        + authorizationServer.map(u -> " " + u.getScheme() + "://" + u.getRawAuthority()).orElse("")
+        + authorizationServer.map(origin -> " " + origin).orElse("")
         + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   }
 
-  /** @param authorizationServer where the map exchanges its sign-in code (ApiConfig.Auth's OAUTH_URL) */
-  public Map<String, String> headers(Optional<URI> authorizationServer) {
+  /** @param contentSecurityPolicy {@link #contentSecurityPolicy}, made once per server */
+  public Map<String, String> headers(String contentSecurityPolicy) {
     Map<String, String> all = new LinkedHashMap<>(more);
     all.putAll(Map.of("Content-Type", contentType,
         "Cache-Control", cacheSeconds == 0 ? "no-store" : "public, max-age=" + cacheSeconds,
         "X-Content-Type-Options", "nosniff",
-        "Content-Security-Policy", contentSecurityPolicy(authorizationServer),
+        "Content-Security-Policy", contentSecurityPolicy,
         "Strict-Transport-Security", "max-age=31536000; includeSubDomains",
         "Referrer-Policy", "no-referrer",
         "X-Frame-Options", "DENY"));

@@ -262,14 +262,20 @@ public final class Terraform {
       return out;
     }
 
+    /** {@link #validations()} of this module and of every module it calls. */
+    public Map<String, Boolean> allValidations() {
+      Map<String, Boolean> all = new TreeMap<>();
+      withDescendants().forEach(m -> all.putAll(m.validations()));
+      return all;
+    }
+
     /**
      * What a resource's or a module call's {@code depends_on} names, as written ({@code
      * aws_iam_role_policy.api}, {@code module.network}); {@code type} is "module" for a module call.
      */
     @SuppressWarnings("unchecked")
     public List<String> dependsOn(String type, String name) {
-      Map<String, Object> b = type.equals("module") ? body("module", name)
-          : ((List<Map<String, Object>>) ((Map<String, Object>) section("resource").get(type)).get(name)).get(0);
+      Map<String, Object> b = type.equals("module") ? body("module", name) : block("resource", type, name);
       return ((List<Object>) b.getOrDefault("depends_on", List.of())).stream()
           .map(d -> ((String) d).replaceAll("^\\$\\{(.*)}$", "$1")).toList();
     }
@@ -350,12 +356,12 @@ public final class Terraform {
             "arn", "arn:aws:iam::" + cloud.account() + ":root");
         case "aws_partition" -> Map.of("partition", "aws", "dns_suffix", "amazonaws.com");
         case "aws_vpc" -> {
-          String id = Expressions.string(Expressions.value(dataBlock(type, name).get("id"), this));
+          String id = Expressions.string(Expressions.value(block("data", type, name).get("id"), this));
           yield Map.of("id", id, "enable_dns_support", cloud.network().enableDnsSupport(),
               "enable_dns_hostnames", cloud.network().enableDnsHostnames());
         }
         case "aws_subnet" -> {
-          String id = Expressions.string(Expressions.value(dataBlock(type, name).get("id"), this));
+          String id = Expressions.string(Expressions.value(block("data", type, name).get("id"), this));
           String zone = cloud.network().subnetZones().get(id);
           if (zone == null) {
             throw new IllegalArgumentException("no subnet " + id + " in the account (data.aws_subnet." + name + ")");
@@ -363,8 +369,7 @@ public final class Terraform {
           yield Map.of("id", id, "availability_zone", zone);
         }
         case "aws_iam_policy_document" -> {
-          Map<String, Object> b = ((List<Map<String, Object>>) ((Map<String, Object>) section("data")
-              .get(type)).get(name)).get(0);
+          Map<String, Object> b = block("data", type, name);
           if (!b.containsKey("for_each")) {
             yield rendered(PolicyDocuments.evaluate(b, this));
           }
@@ -377,9 +382,10 @@ public final class Terraform {
       };
     }
 
+    /** The body of {@code <kind> "type" "name" {}} (kind: resource or data). */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> dataBlock(String type, String name) {
-      return ((List<Map<String, Object>>) ((Map<String, Object>) section("data").get(type)).get(name)).get(0);
+    private Map<String, Object> block(String kind, String type, String name) {
+      return ((List<Map<String, Object>>) ((Map<String, Object>) section(kind).get(type)).get(name)).get(0);
     }
 
     /** A for_each value's items by key: a map's entries, or a set's elements as both key and value. */

@@ -28,6 +28,11 @@ public final class IamPolicies {
     this.statements = statements;
   }
 
+  /** The inline policies of the role {@code roleArn} (arn:aws:iam::<account>:role/<name>) names. */
+  public static IamPolicies ofRoleArn(Terraform.Module root, String roleArn) {
+    return ofRole(root, roleArn.substring(roleArn.indexOf(":role/") + ":role/".length()));
+  }
+
   /** The inline policies of the role named {@code roleName}, from every module of the plan. */
   @SuppressWarnings("unchecked")
   public static IamPolicies ofRole(Terraform.Module root, String roleName) {
@@ -75,19 +80,8 @@ public final class IamPolicies {
   /** Whether this resource policy lets the service principal (events.amazonaws.com) make the request. */
   @SuppressWarnings("unchecked")
   public boolean allowsService(String service, IamRequest request) {
-    boolean allowed = false;
-    for (Map<String, Object> s : statements) {
-      Object principal = s.get("Principal");
-      boolean names = principal instanceof Map<?, ?> p && values(((Map<String, Object>) p).get("Service"))
-          .contains(service);
-      if (names && matches(s, request)) {
-        if ("Deny".equals(s.get("Effect"))) {
-          return false;
-        }
-        allowed = true;
-      }
-    }
-    return allowed;
+    return allows(s -> s.get("Principal") instanceof Map<?, ?> p
+        && values(((Map<String, Object>) p).get("Service")).contains(service), request);
   }
 
   public String role() {
@@ -110,9 +104,14 @@ public final class IamPolicies {
 
   /** Whether the role may make {@code request}. */
   public boolean allows(IamRequest request) {
+    return allows(s -> true, request);
+  }
+
+  /** An explicit Deny wins, else some Allow must match, among the statements {@code applies} keeps. */
+  private boolean allows(java.util.function.Predicate<Map<String, Object>> applies, IamRequest request) {
     boolean allowed = false;
     for (Map<String, Object> s : statements) {
-      if (matches(s, request)) {
+      if (applies.test(s) && matches(s, request)) {
         if ("Deny".equals(s.get("Effect"))) {
           return false;
         }
