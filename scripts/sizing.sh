@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The sizing table from the latest measurements (benchmarks/results/latest-capacity.json,
-# latest-state.json), written into README.md and terraform/modules/sizing/main.tf.
+# latest-state.json), written into docs/sizing.md and terraform/modules/sizing/main.tf.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p terraform-checks/target/classes

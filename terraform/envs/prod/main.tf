@@ -24,7 +24,7 @@ module "storage" {
   tags                       = local.tags
 }
 
-# workers and shards for the fleet, from the README's sizing table, where the variables leave them unset
+# workers and shards for the fleet, from docs/sizing.md's table, where the variables leave them unset
 module "sizing" {
   source         = "../../modules/sizing"
   fleet_vehicles = var.fleet_vehicles

@@ -205,7 +205,7 @@ variable "geofences_key" {
 
 variable "location_contract_key" {
   type        = string
-  description = "Key in the artifacts bucket of the location stream's input contract (see the README, Input contracts); null for the built-in one."
+  description = "Key in the artifacts bucket of the location stream's input contract (see docs/pipeline.md, Input contracts); null for the built-in one."
   default     = null
 }
 

@@ -209,7 +209,7 @@ resource "aws_glue_crawler" "this" {
   role          = aws_iam_role.this["crawler"].arn
   # Athena reads a native Delta table's log itself: a crawl makes the table and follows its schema. The
   # quarantine's Parquet gets its new dt=/hour= partitions by a crawl. Each run bills 10 minutes at
-  # least, so once a day, after the night's combine runs; the README's first-run steps start them once.
+  # least, so once a day, after the night's combine runs; docs/deploy.md's first-run steps start them once.
   schedule = var.crawler_schedule
 
   lifecycle {

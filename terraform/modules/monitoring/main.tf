@@ -332,7 +332,7 @@ resource "aws_cloudwatch_event_target" "restart" {
 # (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-glue.html), and a lost FAILED event
 # would leave a streaming job down. Every 10 minutes each streaming job's latest run is looked at; one
 # that ended FAILED, TIMEOUT or ERROR is started again. A run an operator STOPPED stays stopped, and a
-# job that never ran waits for its first run (after the writer-login job, as the README orders).
+# job that never ran waits for its first run (after the writer-login job, as docs/deploy.md orders).
 resource "aws_sfn_state_machine" "backstop" {
   name     = "${var.name_prefix}-streaming-backstop"
   role_arn = aws_iam_role.restart.arn

@@ -1,4 +1,4 @@
-# The README's sizing table as defaults: for a fleet size, the streaming jobs' Glue worker type and
+# docs/sizing.md's table as defaults: for a fleet size, the streaming jobs' Glue worker type and
 # count, the location stream's shards and the RDS storage 90 days of position history take. Written by
 # scripts/sizing.sh (com.fleetstream.terraform.Sizing) from the measured figures
 # (benchmarks/results/latest-capacity.json, latest-state.json, latest-postgres.json); SizingTest holds

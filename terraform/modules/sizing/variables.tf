@@ -4,6 +4,6 @@ variable "fleet_vehicles" {
   default     = 1000
   validation {
     condition     = var.fleet_vehicles >= 1 && var.fleet_vehicles <= 100000
-    error_message = "fleet_vehicles must be from 1 to 100000; above that, size workers and shards by hand from the README's sizing method."
+    error_message = "fleet_vehicles must be from 1 to 100000; above that, size workers and shards by hand from docs/sizing.md's method."
   }
 }

@@ -51,7 +51,7 @@ public final class Deployment implements AutoCloseable {
   private static final int ON_DEMAND_SHARDS = 4;
 
   private final Terraform.Module plan;
-  /** The job that makes the streaming jobs' PostgreSQL login; run it once before them, as the README says. */
+  /** The job that makes the streaming jobs' PostgreSQL login; run it once before them, as docs/deploy.md says. */
   public static final String WRITER_LOGIN = "writer-login";
   private final Map<String, GlueJob> jobs = new LinkedHashMap<>();
   private final LambdaFunction notifier;

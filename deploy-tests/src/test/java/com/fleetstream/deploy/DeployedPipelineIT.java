@@ -101,7 +101,7 @@ class DeployedPipelineIT {
     publishedApi = deployment.publishApi();
     beforeWriterLogin = publishedApi.call(List.of(new Deployment.ApiRequest("GET", "/vehicles", null, null),
         new Deployment.ApiRequest("GET", "/", null, null)));
-    // what the README asks after the first apply: the writer-login job makes the streaming jobs' login
+    // what docs/deploy.md asks after the first apply: the writer-login job makes the streaming jobs' login
     runs.add(deployment.start(Deployment.WRITER_LOGIN, Map.of()).await(RUN_TIMEOUT_SECONDS));
     // two phases, each drained by one run of each streaming job: the second resumes from the first's
     // checkpoint on S3

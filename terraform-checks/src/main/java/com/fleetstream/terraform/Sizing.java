@@ -14,7 +14,7 @@ import java.util.Locale;
  * latest-postgres.json}). For 1,000, 10,000 and 100,000 vehicles (one fix every 5 s) it gives the
  * streaming job's Glue worker type and count, the location stream's shards, the RDS storage the 90 days
  * of history take, and the monthly cost at list prices beside Amazon Data Firehose delivering the same
- * records to S3 as Parquet. The README's
+ * records to S3 as Parquet. docs/sizing.md's
  * table and {@code terraform/modules/sizing} are printed from here, and tests hold both to it.
  *
  * <p>{@code bash scripts/sizing.sh} writes both from the latest measurements.
@@ -150,7 +150,7 @@ public final class Sizing {
     return rows;
   }
 
-  /** The README's table. */
+  /** docs/sizing.md's table. */
   public static String markdown(List<Row> rows) {
     StringBuilder s = new StringBuilder("| vehicles | fixes/s | state | streaming job | location shards |"
         + " Glue / month | Kinesis / month | ours / month | Firehose → Parquet / month |"
@@ -176,15 +176,15 @@ public final class Sizing {
 
   /**
    * Prints the table from the measurements in the repository at {@code args[0]} and writes it into
-   * the README and terraform/modules/sizing/main.tf, in place of the tables there.
+   * docs/sizing.md and terraform/modules/sizing/main.tf, in place of the tables there.
    */
   public static void main(String[] args) throws IOException {
     Path repo = Path.of(args.length > 0 ? args[0] : ".");
     List<Row> rows = table(Measured.from(repo));
-    replace(repo.resolve("README.md"), "| vehicles | fixes/s | state |", "\n\n", markdown(rows));
+    replace(repo.resolve("docs/sizing.md"), "| vehicles | fixes/s | state |", "\n\n", markdown(rows));
     replace(repo.resolve("terraform/modules/sizing/main.tf"), "  table = [", "  ]\n", hcl(rows));
     System.out.println(markdown(rows));
-    System.out.println("written to README.md and terraform/modules/sizing/main.tf");
+    System.out.println("written to docs/sizing.md and terraform/modules/sizing/main.tf");
   }
 
   /** Replaces the text from {@code start} to the end of the first {@code end} after it. */

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sizing table, the defaults Terraform takes from it and the README's copy all follow the
+ * The sizing table, the defaults Terraform takes from it and docs/sizing.md's copy all follow the
  * measurements in benchmarks/results: a new capacity or state figure that changes a row fails here
  * until {@code bash scripts/sizing.sh} writes both again.
  */
@@ -34,8 +34,8 @@ class SizingTest {
   }
 
   @Test
-  void theReadmesSizingTableIsTheOneTheMeasurementsGive() throws Exception {
-    assertThat(Files.readString(REPO.resolve("README.md"))).as("README.md; write it again with bash scripts/sizing.sh")
+  void theSizingPagesTableIsTheOneTheMeasurementsGive() throws Exception {
+    assertThat(Files.readString(REPO.resolve("docs/sizing.md"))).as("docs/sizing.md; write it again with bash scripts/sizing.sh")
         .contains(Sizing.markdown(Sizing.table(Sizing.Measured.from(REPO))));
   }
 
