@@ -56,19 +56,19 @@ public final class RecordCheck {
   public static Checked check(byte[] payload, List<FieldSpec> fields, Map<String, List<String>> aliases,
       Instant arrival, Duration maxEventAge, Duration maxClockAhead) {
     if (!utf8(payload)) {
-      return new Checked("invalid_utf8", null);
+      return new Checked(QuarantineReason.INVALID_UTF8.code(), null);
     }
     if (payload.length > EventLimits.MAX_PAYLOAD_BYTES) {
-      return new Checked("payload_too_large", null);
+      return new Checked(QuarantineReason.PAYLOAD_TOO_LARGE.code(), null);
     }
     JsonNode record;
     try {
       record = JSON.readTree(payload);
     } catch (IOException e) {
-      return new Checked("malformed_json", null);
+      return new Checked(QuarantineReason.MALFORMED_JSON.code(), null);
     }
     if (record == null || !record.isObject()) {
-      return new Checked("malformed_json", null);
+      return new Checked(QuarantineReason.MALFORMED_JSON.code(), null);
     }
     Instant eventTime = null;
     for (FieldSpec f : fields) {
@@ -77,18 +77,18 @@ public final class RecordCheck {
       boolean blank = text == null || text.strip().isEmpty();
       if (blank) {
         if (f.required()) {
-          return new Checked("missing_field:" + f.name(), record);
+          return new Checked(QuarantineReason.MISSING_FIELD.of(f.name()), record);
         }
         continue;
       }
       String reason = switch (f.type()) {
         case TEXT -> text.stripLeading().startsWith("[") || text.stripLeading().startsWith("{")
-            ? "invalid_type:" + f.name()
-            : text.codePointCount(0, text.length()) > EventLimits.MAX_TEXT_CHARS ? "too_long:" + f.name() : null;
+            ? QuarantineReason.INVALID_TYPE.of(f.name())
+            : text.codePointCount(0, text.length()) > EventLimits.MAX_TEXT_CHARS ? QuarantineReason.TOO_LONG.of(f.name()) : null;
         case NUMBER -> numberReason(f, value, text);
         case TIMESTAMP -> {
           eventTime = timestamp(text);
-          yield eventTime == null ? "invalid_type:" + f.name() : null;
+          yield eventTime == null ? QuarantineReason.INVALID_TYPE.of(f.name()) : null;
         }
       };
       if (reason != null) {
@@ -97,10 +97,10 @@ public final class RecordCheck {
     }
     if (eventTime != null) {
       if (eventTime.isBefore(arrival.minus(maxEventAge))) {
-        return new Checked("timestamp_too_old", record);
+        return new Checked(QuarantineReason.TIMESTAMP_TOO_OLD.code(), record);
       }
       if (eventTime.isAfter(arrival.plus(maxClockAhead))) {
-        return new Checked("timestamp_in_future", record);
+        return new Checked(QuarantineReason.TIMESTAMP_IN_FUTURE.code(), record);
       }
     }
     return new Checked(null, record);
@@ -123,13 +123,13 @@ public final class RecordCheck {
   private static String numberReason(FieldSpec f, JsonNode value, String text) {
     Double number = value.isNumber() ? Double.valueOf(value.doubleValue()) : value.isTextual() ? parseDouble(text) : null;
     if (number == null) {
-      return "invalid_type:" + f.name();
+      return QuarantineReason.INVALID_TYPE.of(f.name());
     }
     if (number.isNaN() || number.isInfinite()) {
-      return "invalid_number:" + f.name();
+      return QuarantineReason.INVALID_NUMBER.of(f.name());
     }
     if ((f.min() != null && number < f.min()) || (f.max() != null && number > f.max())) {
-      return "out_of_range:" + f.name();
+      return QuarantineReason.OUT_OF_RANGE.of(f.name());
     }
     return null;
   }

@@ -2,6 +2,7 @@ package com.fleetstream.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fleetstream.events.QuarantineReason;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,11 +14,11 @@ final class RecordEncoder {
 
   /** A way to break a record and the quarantine reason the jobs give it. */
   enum Defect {
-    NOT_JSON("malformed_json"),
-    TRUNCATED_JSON("malformed_json"),
-    MISSING_TIMESTAMP("missing_field:timestamp"),
-    LATITUDE_OUT_OF_RANGE("out_of_range:latitude"),
-    UNKNOWN_METRIC("unknown_metric");
+    NOT_JSON(QuarantineReason.MALFORMED_JSON.code()),
+    TRUNCATED_JSON(QuarantineReason.MALFORMED_JSON.code()),
+    MISSING_TIMESTAMP(QuarantineReason.MISSING_FIELD.of("timestamp")),
+    LATITUDE_OUT_OF_RANGE(QuarantineReason.OUT_OF_RANGE.of("latitude")),
+    UNKNOWN_METRIC(QuarantineReason.UNKNOWN_METRIC.code());
 
     final String reason;
 

@@ -1,5 +1,6 @@
 package com.fleetstream.simulator;
 
+import com.fleetstream.events.QuarantineReason;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +37,7 @@ public final class Simulation {
     FieldConditions field = config.fieldConditions()
         ? new FieldConditions(config.seed(), config.startTime(), config.duration()) : null;
     Map<String, List<GpsFix>> buffered = new java.util.LinkedHashMap<>();
-    java.util.TreeMap<Long, List<OutgoingRecord>> retries = new java.util.TreeMap<>();
+    TreeMap<Long, List<OutgoingRecord>> retries = new TreeMap<>();
     long wallStart = System.currentTimeMillis();
 
     for (long second = 0; second < config.duration().toSeconds(); second++) {
@@ -86,13 +88,14 @@ public final class Simulation {
    * reset or runaway clock (quarantined); a valid one may be retried minutes to hours later.
    */
   private void emitInField(GpsFix fix, long second, FieldConditions field, Random faults,
-      Consumer<OutgoingRecord> sink, List<OutgoingRecord> later, java.util.TreeMap<Long, List<OutgoingRecord>> retries) {
+      Consumer<OutgoingRecord> sink, List<OutgoingRecord> later, TreeMap<Long, List<OutgoingRecord>> retries) {
     Shape shape = config.shape();
     Instant bad = field.badStamp();
     if (bad != null) {
       GpsFix wrong = FieldConditions.at(fix, bad);
       sink.accept(new OutgoingRecord(Stream.LOCATION, fix.vehicleId(), RecordEncoder.encode(shape.fix(wrong)),
-          Kind.MALFORMED, wrong, bad.equals(FieldConditions.FAR_FUTURE) ? "timestamp_in_future" : "timestamp_too_old"));
+          Kind.MALFORMED, wrong, (bad.equals(FieldConditions.FAR_FUTURE) ? QuarantineReason.TIMESTAMP_IN_FUTURE
+              : QuarantineReason.TIMESTAMP_TOO_OLD).code()));
       return;
     }
     OutgoingRecord sent = emit(Stream.LOCATION, fix.vehicleId(), fix, shape.fix(fix), shape.locationDefects(), faults,

@@ -1,14 +1,23 @@
 package com.fleetstream.jobs.transform;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.instr;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import com.fleetstream.events.EventLimits;
 import com.fleetstream.events.FieldSpec;
+import com.fleetstream.events.QuarantineReason;
 import com.fleetstream.jobs.contract.InputContract;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,12 +80,12 @@ public final class EventValidation {
         .withColumn("_text", explodeOne(
             when(not(col("_clean")), from_json(col("payload"), schema(fields, all, true), PERMISSIVE))));
     List<Rule> rules = new ArrayList<>();
-    rules.add(new Rule(org.apache.spark.sql.functions.instr(col("payload"), KinesisRecords.REPLACEMENT).gt(0),
-        "invalid_utf8"));
-    rules.add(new Rule(org.apache.spark.sql.functions.octet_length(col("payload")).gt(EventLimits.MAX_PAYLOAD_BYTES),
-        "payload_too_large"));
+    rules.add(new Rule(instr(col("payload"), KinesisRecords.REPLACEMENT).gt(0),
+        QuarantineReason.INVALID_UTF8.code()));
+    rules.add(new Rule(octet_length(col("payload")).gt(EventLimits.MAX_PAYLOAD_BYTES),
+        QuarantineReason.PAYLOAD_TOO_LARGE.code()));
     rules.add(new Rule(not(col("_clean")).and(col("_text").isNull().or(col("_text." + CORRUPT).isNotNull())),
-        "malformed_json"));
+        QuarantineReason.MALFORMED_JSON.code()));
     parsed = parsed.withColumn(ARRIVAL_TIME_FLAG, lit(false));
     for (FieldSpec f : fields) {
       String rawName = "_raw_" + f.name();
@@ -91,7 +100,7 @@ public final class EventValidation {
             .withColumn(f.name(), when(col("_clean"), typedValue).otherwise(tryCast(rawName, DataTypes.DoubleType)));
         if (!contract.numbersAsText()) {
           rules.add(new Rule(not(col("_clean")).and(col("payload").rlike(quotedValue(fieldNames))),
-              "invalid_type:" + f.name()));
+              QuarantineReason.INVALID_TYPE.of(f.name())));
         }
       } else {
         Column raw = when(col("_clean"), typedValue).otherwise(text);
@@ -164,7 +173,7 @@ public final class EventValidation {
     if (names.size() == 1) {
       return col(struct + ".`" + names.get(0) + "`");
     }
-    return org.apache.spark.sql.functions.coalesce(
+    return coalesce(
         names.stream().map(n -> col(struct + ".`" + n + "`")).toArray(Column[]::new));
   }
 
@@ -174,11 +183,11 @@ public final class EventValidation {
    * once per field reference, 217 times a record (15x slower).
    */
   private static Column explodeOne(Column value) {
-    return org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(value));
+    return explode(array(value));
   }
 
   private static Column blank(Column text) {
-    return text.isNull().or(org.apache.spark.sql.functions.trim(text).equalTo(""));
+    return text.isNull().or(trim(text).equalTo(""));
   }
 
   private static Column tryCast(String column, DataType type) {
@@ -188,18 +197,18 @@ public final class EventValidation {
   private static List<Rule> fieldRules(FieldSpec f, Column blank, Column raw, Column typed) {
     List<Rule> rules = new ArrayList<>();
     if (f.required()) {
-      rules.add(new Rule(blank, "missing_field:" + f.name()));
+      rules.add(new Rule(blank, QuarantineReason.MISSING_FIELD.of(f.name())));
     }
-    rules.add(new Rule(org.apache.spark.sql.functions.not(blank).and(typed.isNull()), "invalid_type:" + f.name()));
+    rules.add(new Rule(not(blank).and(typed.isNull()), QuarantineReason.INVALID_TYPE.of(f.name())));
     if (f.type() == FieldSpec.Type.TEXT) {
       // a JSON object or array where text belongs reaches here as its JSON text
-      rules.add(new Rule(raw.rlike("^\\s*[\\[{]"), "invalid_type:" + f.name()));
-      rules.add(new Rule(org.apache.spark.sql.functions.length(raw).gt(EventLimits.MAX_TEXT_CHARS), "too_long:" + f.name()));
+      rules.add(new Rule(raw.rlike("^\\s*[\\[{]"), QuarantineReason.INVALID_TYPE.of(f.name())));
+      rules.add(new Rule(length(raw).gt(EventLimits.MAX_TEXT_CHARS), QuarantineReason.TOO_LONG.of(f.name())));
     }
     if (f.type() == FieldSpec.Type.NUMBER) {
-      Column notFinite = org.apache.spark.sql.functions.isnan(typed)
+      Column notFinite = isnan(typed)
           .or(typed.equalTo(Double.POSITIVE_INFINITY)).or(typed.equalTo(Double.NEGATIVE_INFINITY));
-      rules.add(new Rule(typed.isNotNull().and(notFinite), "invalid_number:" + f.name()));
+      rules.add(new Rule(typed.isNotNull().and(notFinite), QuarantineReason.INVALID_NUMBER.of(f.name())));
       Column outside = lit(false);
       if (f.min() != null) {
         outside = outside.or(typed.lt(f.min()));
@@ -207,7 +216,7 @@ public final class EventValidation {
       if (f.max() != null) {
         outside = outside.or(typed.gt(f.max()));
       }
-      rules.add(new Rule(typed.isNotNull().and(outside), "out_of_range:" + f.name()));
+      rules.add(new Rule(typed.isNotNull().and(outside), QuarantineReason.OUT_OF_RANGE.of(f.name())));
     }
     return rules;
   }

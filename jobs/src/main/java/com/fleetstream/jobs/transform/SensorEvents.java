@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import com.fleetstream.events.FieldSpec;
+import com.fleetstream.events.QuarantineReason;
 import com.fleetstream.jobs.config.Thresholds;
 import com.fleetstream.jobs.contract.InputContract;
 import java.time.Duration;
@@ -73,9 +74,9 @@ public final class SensorEvents {
     // a named metric's value may also come in the field of that name (a per-metric stream's constant metric)
     Column namedValue = coalesce(col("value"), metricField(col("metric")));
     List<EventValidation.Rule> rules = new ArrayList<>();
-    rules.add(new EventValidation.Rule(not(named).and(not(wide)), "missing_field:metric"));
-    rules.add(new EventValidation.Rule(not(col("metric").isin(Thresholds.METRICS.toArray())), "unknown_metric"));
-    rules.add(new EventValidation.Rule(named.and(namedValue.isNull()), "missing_field:value"));
+    rules.add(new EventValidation.Rule(not(named).and(not(wide)), QuarantineReason.MISSING_FIELD.of("metric")));
+    rules.add(new EventValidation.Rule(not(col("metric").isin(Thresholds.METRICS.toArray())), QuarantineReason.UNKNOWN_METRIC.code()));
+    rules.add(new EventValidation.Rule(named.and(namedValue.isNull()), QuarantineReason.MISSING_FIELD.of("value")));
     rules.addAll(TimestampRules.rules(maxEventAge));
     Dataset<Row> parsed = EventValidation.parse(records, FIELDS, Map.of(
             "sensor_id", names("device_id", contract), "device_id", names("sensor_id", contract)),

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import com.fleetstream.events.EventLimits;
+import com.fleetstream.events.QuarantineReason;
 import java.time.Duration;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -17,8 +18,8 @@ final class TimestampRules {
     return List.of(
         new EventValidation.Rule(
             t.lt(col("arrival_time").minus(expr("INTERVAL " + maxEventAge.toSeconds() + " SECONDS"))),
-            "timestamp_too_old"),
+            QuarantineReason.TIMESTAMP_TOO_OLD.code()),
         new EventValidation.Rule(t.gt(col("arrival_time").plus(
-            expr("INTERVAL " + EventLimits.MAX_CLOCK_AHEAD.toSeconds() + " SECONDS"))), "timestamp_in_future"));
+            expr("INTERVAL " + EventLimits.MAX_CLOCK_AHEAD.toSeconds() + " SECONDS"))), QuarantineReason.TIMESTAMP_IN_FUTURE.code()));
   }
 }
