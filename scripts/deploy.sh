@@ -4,9 +4,13 @@
 # Steps:
 #   build       mvn package: the Glue jar, the notifier's and the API's Lambda jars
 #   init        terraform init with terraform/envs/<env>/backend.hcl (see backend.hcl.example)
+# Every environment applies the one root, terraform/deployment, with its own terraform.tfvars; its
+# working data (the backend it was initialised with, the modules) and its plan stay in
+# terraform/envs/<env>, so two environments never share a state by mistake.
 #   storage     apply the storage module alone: the artifacts bucket the jars go into
 #   upload      the jars, RDS's CA bundle for the region, the geofences and the Glue script placeholder
 #   plan        terraform plan -out tfplan (it reads the built jars' SHA-256)
+#   show        the plan, as text
 #   apply       terraform apply tfplan
 #   first-runs  the writer-login job (the jobs' and the API's PostgreSQL logins) and its wait, then each
 #               streaming job that has no run going, then every crawler once
@@ -16,21 +20,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 env="${1:?usage: scripts/deploy.sh <env> <step>...}"
 shift
-dir="terraform/envs/$env"
+dir="$PWD/terraform/envs/$env"
 [ -d "$dir" ] || { echo "no environment '$env' in terraform/envs" >&2; exit 2; }
-tf() { terraform -chdir="$dir" "$@"; }
+export TF_DATA_DIR="$dir/.terraform"
+tf() { terraform -chdir=terraform/deployment "$@"; }
 artifacts() { tf output -json bucket_names | jq -r .artifacts; }
 # a root variable's value as this environment's tfvars give it
-var() { tf console <<<"var.$1" | tr -d '"'; }
+var() { tf console -var-file="$dir/terraform.tfvars" <<<"var.$1" | tr -d '"'; }
 
 build() { mvn -B -q package -DskipTests; }
 
 init() {
   [ -f "$dir/backend.hcl" ] || { echo "$dir/backend.hcl is missing: copy terraform/envs/backend.hcl.example" >&2; exit 2; }
-  tf init -input=false -backend-config=backend.hcl
+  tf init -input=false -reconfigure -backend-config="$dir/backend.hcl"
 }
 
-storage() { tf apply -input=false -auto-approve -target=module.storage; }
+storage() { tf apply -input=false -auto-approve -var-file="$dir/terraform.tfvars" -target=module.storage; }
 
 upload() {
   local bucket region
@@ -46,9 +51,11 @@ upload() {
   echo '// the job runs the Java main named by --class' | aws s3 cp - "s3://$bucket/scripts/placeholder.scala"
 }
 
-plan() { tf plan -input=false -out=tfplan; }
+plan() { tf plan -input=false -var-file="$dir/terraform.tfvars" -out="$dir/tfplan"; }
 
-apply() { tf apply -input=false tfplan; }
+show() { tf show -no-color "$dir/tfplan"; }
+
+apply() { tf apply -input=false "$dir/tfplan"; }
 
 first_runs() {
   local login run state job crawler
@@ -80,7 +87,7 @@ steps=("$@")
 [ ${#steps[@]} -gt 0 ] || { echo "usage: scripts/deploy.sh <env> <step>... (see the script's head)" >&2; exit 2; }
 for step in "${steps[@]}"; do
   case "$step" in
-    build | init | storage | upload | plan | apply) "$step" ;;
+    build | init | storage | upload | plan | show | apply) "$step" ;;
     first-runs) first_runs ;;
     *) echo "unknown step '$step'" >&2; exit 2 ;;
   esac

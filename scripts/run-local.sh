@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 1: build, then deploy terraform/envs/dev on local servers and run the whole pipeline
+# README command 1: build, then deploy terraform/deployment with envs/dev on local servers and run the whole pipeline
 # from the shipped jars (see LocalPipeline).
 # Extra arguments go to the local runner, e.g. --vehicles 50 --duration-seconds 3600 --workdir /tmp/run.
 set -euo pipefail

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pipeline deployed as terraform/envs/dev says ({@link Deployment}). Both streaming jobs and the
+ * The pipeline deployed as terraform/deployment says for envs/dev ({@link Deployment}). Both streaming jobs and the
  * combine job run from the Glue jar fetched from the artifacts bucket, each in a Glue 5.0 driver JVM
  * with the job definitions' own class, arguments and --conf; then the final bucket's notification runs
  * the notifier jar under Lambda's runtime interface client, and the API's jar answers requests through

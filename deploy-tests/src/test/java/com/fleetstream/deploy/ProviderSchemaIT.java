@@ -43,8 +43,8 @@ class ProviderSchemaIT {
   }
 
   private static List<Path> folders() throws IOException {
-    List<Path> dirs = new ArrayList<>();
-    for (String kind : List.of("modules", "envs", "examples")) {
+    List<Path> dirs = new ArrayList<>(List.of(ProjectPaths.root().resolve("terraform/deployment")));
+    for (String kind : List.of("modules", "examples")) {
       try (Stream<Path> s = Files.list(ProjectPaths.root().resolve("terraform").resolve(kind))) {
         s.filter(Files::isDirectory).sorted().forEach(dirs::add);
       }

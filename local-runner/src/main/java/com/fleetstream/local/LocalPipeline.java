@@ -36,7 +36,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * README command 1: the whole pipeline as terraform/envs/dev deploys it, on local servers
+ * README command 1: the whole pipeline as Terraform deploys the dev environment, on local servers
  * ({@link Deployment}). Simulates two hours of fleet and sensor traffic into kinesalite; runs both
  * streaming jobs from the shipped Glue jar, each in a Glue 5.0 driver JVM with the job definitions'
  * arguments, until the streams are drained; runs the combine job the same way; lets the final bucket's
@@ -90,7 +90,7 @@ public final class LocalPipeline {
           ProjectPaths.root().resolve("etc/geofences.json"));
       String locations = aws.job("location").defaultArguments().get("--STREAM_NAME");
       String sensors = aws.job("sensor").defaultArguments().get("--STREAM_NAME");
-      step("terraform/envs/dev deployed on local servers, names and ARNs as Terraform plans them for account "
+      step("terraform/deployment with envs/dev deployed on local servers, names and ARNs as Terraform plans them for account "
           + Deployment.CLOUD.account() + " in " + Deployment.CLOUD.region());
       System.out.println("  Kinesis (kinesalite)   " + aws.kinesis().endpoint() + "  streams " + locations + ", " + sensors
           + "\n  S3 (S3Mock)            " + aws.s3Endpoint() + "  buckets " + String.join(", ", buckets.values())

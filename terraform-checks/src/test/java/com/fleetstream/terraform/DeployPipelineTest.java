@@ -2,10 +2,12 @@ package com.fleetstream.terraform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bertramlabs.plugins.hcl4j.HCLParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -131,33 +133,31 @@ class DeployPipelineTest {
   }
 
   /**
-   * Each root's provider selection is committed (https://developer.hashicorp.com/terraform/language/files/dependency-lock)
+   * The root's provider selection is committed (https://developer.hashicorp.com/terraform/language/files/dependency-lock)
    * within its constraint, and the state is locked by S3's own lock file: DynamoDB locking is deprecated
    * (https://developer.hashicorp.com/terraform/language/backend/s3).
    */
   @Test
   @SuppressWarnings("unchecked")
-  void eachRootLocksItsProviderAndItsState() throws Exception {
-    for (String env : environments()) {
-      Path root = REPO.resolve("terraform/envs/" + env);
-      String versions = Files.readString(root.resolve("versions.tf"));
-      Matcher constraint = Pattern.compile("source\\s*=\\s*\"hashicorp/aws\"\\s*version\\s*=\\s*\"([^\"]+)\"")
-          .matcher(versions);
-      assertThat(constraint.find()).isTrue();
-      Map<String, Object> lock = new com.bertramlabs.plugins.hcl4j.HCLParser().parse(
-          root.resolve(".terraform.lock.hcl").toFile(), "UTF-8");
-      Map<String, Object> aws = (Map<String, Object>) ((Map<String, Object>) lock.get("provider"))
-          .get("registry.terraform.io/hashicorp/aws");
-      assertThat(aws).as(env).containsEntry("constraints", constraint.group(1));
-      int[] v = java.util.Arrays.stream(aws.get("version").toString().split("\\.")).mapToInt(Integer::parseInt).toArray();
-      assertThat(v[0]).as(env + ": within " + constraint.group(1)).isEqualTo(5);
-      assertThat(v[1]).isGreaterThanOrEqualTo(80);
-      assertThat((List<String>) aws.get("hashes")).isNotEmpty().allMatch(h -> h.matches("(zh:[0-9a-f]{64}|h1:.+=)"));
-      assertThat(versions).contains("required_version = \">= 1.11.0\"").doesNotContain("dynamodb_table");
-    }
+  void theRootLocksItsProviderAndItsState() throws Exception {
+    Path root = REPO.resolve("terraform/deployment");
+    String versions = Files.readString(root.resolve("versions.tf"));
+    Matcher constraint = Pattern.compile("source\\s*=\\s*\"hashicorp/aws\"\\s*version\\s*=\\s*\"([^\"]+)\"")
+        .matcher(versions);
+    assertThat(constraint.find()).isTrue();
+    Map<String, Object> lock = new HCLParser().parse(
+        root.resolve(".terraform.lock.hcl").toFile(), "UTF-8");
+    Map<String, Object> aws = (Map<String, Object>) ((Map<String, Object>) lock.get("provider"))
+        .get("registry.terraform.io/hashicorp/aws");
+    assertThat(aws).as("terraform/deployment").containsEntry("constraints", constraint.group(1));
+    int[] v = Arrays.stream(aws.get("version").toString().split("\\.")).mapToInt(Integer::parseInt).toArray();
+    assertThat(v[0]).as("within " + constraint.group(1)).isEqualTo(5);
+    assertThat(v[1]).isGreaterThanOrEqualTo(80);
+    assertThat((List<String>) aws.get("hashes")).isNotEmpty().allMatch(h -> h.matches("(zh:[0-9a-f]{64}|h1:.+=)"));
+    assertThat(versions).contains("required_version = \">= 1.11.0\"").doesNotContain("dynamodb_table");
     String backend = Files.readString(REPO.resolve("terraform/envs/backend.hcl.example"));
     assertThat(backend).contains("use_lockfile = true").doesNotContain("dynamodb_table =");
-    assertThat(deployScript).contains("-backend-config=backend.hcl");
+    assertThat(deployScript).contains("-backend-config=\"$dir/backend.hcl\"", "TF_DATA_DIR=\"$dir/.terraform\"");
   }
 
   /** The jars the build job hands on are the ones deploy.sh uploads and Terraform hashes. */
@@ -168,8 +168,8 @@ class DeployPipelineTest {
         .filter(s -> String.valueOf(s.get("uses")).startsWith("actions/upload-artifact")).findFirst().orElseThrow();
     List<String> jars = List.of(((Map<String, Object>) upload.get("with")).get("path").toString().strip().split("\\s+"));
     assertThat(jars).hasSize(3).allSatisfy(jar -> assertThat(deployScript).contains("aws s3 cp " + jar + " "));
-    String dev = Files.readString(REPO.resolve("terraform/envs/dev/main.tf"));
-    Matcher hashed = Pattern.compile("filebase64sha256\\(\"\\$\\{path.root}/../../../([^\"]+)\"\\)").matcher(dev);
+    String root = Files.readString(REPO.resolve("terraform/deployment/main.tf"));
+    Matcher hashed = Pattern.compile("filebase64sha256\\(\"\\$\\{path.root}/../../([^\"]+)\"\\)").matcher(root);
     List<String> terraformJars = new ArrayList<>();
     while (hashed.find()) {
       terraformJars.add(hashed.group(1));

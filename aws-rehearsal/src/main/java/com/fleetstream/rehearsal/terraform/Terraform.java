@@ -54,19 +54,19 @@ public final class Terraform {
 
   private Terraform() {}
 
-  /** {@code terraform/envs/<env>} with its terraform.tfvars. */
+  /** {@code terraform/deployment} with {@code terraform/envs/<env>/terraform.tfvars}. */
   public static Module environment(String env, Cloud cloud) {
     return environment(env, cloud, Map.of());
   }
 
   /**
-   * {@code terraform/envs/<env>} with its terraform.tfvars, then {@code vars} over them, as
-   * {@code terraform plan -var name=value} takes them.
+   * {@code terraform/deployment} with {@code terraform/envs/<env>/terraform.tfvars}, then {@code vars}
+   * over them, as {@code terraform plan -var-file=... -var name=value} takes them.
    */
   public static Module environment(String env, Cloud cloud, Map<String, Object> vars) {
-    Path dir = ProjectPaths.root().resolve("terraform/envs").resolve(env);
+    Path dir = ProjectPaths.root().resolve("terraform/deployment");
     Map<String, Object> tfvars = new TreeMap<>();
-    Object parsed = parse(dir).get("terraform.tfvars");
+    Object parsed = parse(ProjectPaths.root().resolve("terraform/envs").resolve(env)).get("terraform.tfvars");
     if (parsed instanceof Map<?, ?> m) {
       m.forEach((k, v) -> tfvars.put((String) k, Expressions.value(v, null)));
     }

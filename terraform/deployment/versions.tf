@@ -8,7 +8,7 @@ terraform {
     }
   }
 
-  # terraform init -backend-config=backend.hcl (bucket, key, region of the state; use_lockfile = true:
+  # terraform init -reconfigure -backend-config=../envs/<env>/backend.hcl (bucket, key, region of the state; use_lockfile = true:
   # S3's own lock file, DynamoDB locking being deprecated, https://developer.hashicorp.com/terraform/language/backend/s3)
   backend "s3" {}
 }

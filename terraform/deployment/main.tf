@@ -1,4 +1,5 @@
-# One environment of the pipeline; the other envs/ roots are the same but for terraform.tfvars.
+# The whole pipeline in one account: every environment applies this root with its own
+# envs/<env>/terraform.tfvars and envs/<env>/backend.hcl (scripts/deploy.sh <env>).
 provider "aws" {
   region = var.region
   # the Glue catalog's databases and the crawlers are named per account, not per environment: one
@@ -17,7 +18,7 @@ locals {
 }
 
 module "storage" {
-  source                     = "../../modules/storage"
+  source                     = "../modules/storage"
   name_prefix                = local.name_prefix
   history_retention_days     = var.history_retention_days
   raw_parquet_retention_days = var.raw_parquet_retention_days
@@ -26,12 +27,12 @@ module "storage" {
 
 # workers and shards for the fleet, from docs/sizing.md's table, where the variables leave them unset
 module "sizing" {
-  source         = "../../modules/sizing"
+  source         = "../modules/sizing"
   fleet_vehicles = var.fleet_vehicles
 }
 
 module "kinesis" {
-  source               = "../../modules/kinesis"
+  source               = "../modules/kinesis"
   name_prefix          = local.name_prefix
   stream_mode          = var.kinesis_stream_mode
   location_shards      = coalesce(var.kinesis_location_shards, module.sizing.location_shards)
@@ -43,7 +44,7 @@ module "kinesis" {
 }
 
 module "postgres" {
-  source               = "../../modules/postgres"
+  source               = "../modules/postgres"
   name_prefix          = local.name_prefix
   vpc_id               = var.vpc_id
   subnet_ids           = var.private_subnet_ids
@@ -56,7 +57,7 @@ module "postgres" {
 }
 
 module "network" {
-  source                 = "../../modules/network"
+  source                 = "../modules/network"
   name_prefix            = local.name_prefix
   vpc_id                 = var.vpc_id
   subnet_ids             = var.private_subnet_ids
@@ -68,7 +69,7 @@ module "network" {
 }
 
 module "glue" {
-  source                       = "../../modules/glue"
+  source                       = "../modules/glue"
   name_prefix                  = local.name_prefix
   buckets                      = module.storage.bucket_ids
   bucket_arns                  = module.storage.bucket_arns
@@ -89,7 +90,7 @@ module "glue" {
   postgres_reader_secret_arn   = module.postgres.reader_secret_arn
   connection_subnet_id         = var.private_subnet_ids[0]
   connection_security_group_id = module.postgres.glue_security_group_id
-  crawlers_file                = "${path.root}/../../../crawlers/crawlers.json"
+  crawlers_file                = "${path.root}/../../crawlers/crawlers.json"
   alerts_topic_arn             = module.notifier.alerts_topic_arn
   geofences_key                = var.geofences_key
   postgres_ca_bundle_key       = var.postgres_ca_bundle_key
@@ -99,13 +100,13 @@ module "glue" {
 }
 
 module "notifier" {
-  source           = "../../modules/notifier"
+  source           = "../modules/notifier"
   name_prefix      = local.name_prefix
   final_bucket     = module.storage.bucket_ids["final"]
   final_bucket_arn = module.storage.bucket_arns["final"]
   artifacts_bucket = module.storage.bucket_ids["artifacts"]
   # the jar `mvn package` built, which is the one to upload to lambda_jar_key before applying
-  lambda_jar_sha256       = filebase64sha256("${path.root}/../../../lambda-notifier/target/fleetstream-notifier-lambda.jar")
+  lambda_jar_sha256       = filebase64sha256("${path.root}/../../lambda-notifier/target/fleetstream-notifier-lambda.jar")
   email_subscribers       = var.email_subscribers
   alert_email_subscribers = var.alert_email_subscribers
   kms_key_arn             = module.storage.kms_key_arn
@@ -113,14 +114,14 @@ module "notifier" {
 }
 
 module "api" {
-  source                = "../../modules/api"
+  source                = "../modules/api"
   name_prefix           = local.name_prefix
-  openapi_file          = "${path.root}/../../../api/src/main/resources/openapi.json"
+  openapi_file          = "${path.root}/../../api/src/main/resources/openapi.json"
   cognito_domain_prefix = "${local.name_prefix}-${data.aws_caller_identity.current.account_id}"
   artifacts_bucket      = module.storage.bucket_ids["artifacts"]
   artifacts_bucket_arn  = module.storage.bucket_arns["artifacts"]
   # the jar `mvn package` built, which is the one to upload to lambda_jar_key before applying
-  lambda_jar_sha256      = filebase64sha256("${path.root}/../../../api/target/fleetstream-api-lambda.jar")
+  lambda_jar_sha256      = filebase64sha256("${path.root}/../../api/target/fleetstream-api-lambda.jar")
   subnet_ids             = var.private_subnet_ids
   security_group_id      = module.postgres.api_security_group_id
   postgres_jdbc_url      = module.postgres.jdbc_url
@@ -137,7 +138,7 @@ module "api" {
 }
 
 module "monitoring" {
-  source                       = "../../modules/monitoring"
+  source                       = "../modules/monitoring"
   name_prefix                  = local.name_prefix
   job_names                    = module.glue.job_names
   streaming_job_names          = module.glue.streaming_job_names
