@@ -2,15 +2,16 @@ package com.fleetstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.config.SensorJobConfig;
 import com.fleetstream.jobs.runtime.SparkSessions;
 import com.fleetstream.jobs.sink.BatchSink;
 import com.fleetstream.simulator.GpsFix;
-import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.OutgoingRecord.Kind;
 import com.fleetstream.simulator.OutgoingRecord.Stream;
+import com.fleetstream.simulator.OutgoingRecord;
 import com.fleetstream.simulator.SensorReading;
 import com.fleetstream.simulator.Simulation;
 import com.fleetstream.simulator.Simulator;
@@ -197,12 +198,11 @@ class ExactlyOnceRestartIT {
     Path log = work.resolve("killed-job.log");
     Process job = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-      while (committedMarkers(markers) == committedBefore && ledgerRows() == ledgerBefore) {
-        assertThat(job.isAlive()).as("job JVM still running; its log:\n%s", Files.readString(log)).isTrue();
-        assertThat(System.nanoTime()).as("job JVM committed no batch in time").isLessThan(deadline);
-        Thread.sleep(10);
-      }
+      await("the job JVM committing a batch").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(10))
+          .until(() -> {
+            assertThat(job.isAlive()).as("job JVM still running; its log:\n%s", Files.readString(log)).isTrue();
+            return committedMarkers(markers) != committedBefore || ledgerRows() != ledgerBefore;
+          });
     } finally {
       job.destroyForcibly(); // SIGKILL
       job.waitFor();

@@ -2,16 +2,20 @@ package com.fleetstream.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fleetstream.testkit.KinesisEmulator;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -284,24 +288,19 @@ class KinesisStreamSourceIT {
   }
 
   /** Waits until the query records the shard caught up at {@code atLeast} (epoch millis) or later; returns when. */
-  private static long awaitCaughtUp(Path dir, long atLeast) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      long latest = 0;
-      if (java.nio.file.Files.isDirectory(dir)) {
-        try (var names = java.nio.file.Files.list(dir)) {
-          latest = names.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
-              .mapToLong(Long::parseLong).max().orElse(0);
-        }
-      }
-      if (latest >= atLeast) {
-        return latest;
-      }
-      assertThat(System.nanoTime()).as("the query recorded the shard caught up at %d or later", atLeast)
-          .isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static long awaitCaughtUp(Path dir, long atLeast) {
+    return await("the query recording the shard caught up at " + atLeast + " or later").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50)).until(() -> {
+          if (!Files.isDirectory(dir)) {
+            return 0L;
+          }
+          try (Stream<Path> names = Files.list(dir)) {
+            return names.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+                .mapToLong(Long::parseLong).max().orElse(0);
+          }
+        }, latest -> latest >= atLeast);
   }
+
 
   private StreamingQuery start(String stream, List<String> batches, VoidFunction2<Dataset<Row>, Long> then)
       throws Exception {
@@ -330,11 +329,10 @@ class KinesisStreamSourceIT {
         .start();
   }
 
-  private static void awaitActive(String stream) throws InterruptedException {
-    while (kinesis.client().describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary()
-        .streamStatus() != StreamStatus.ACTIVE) {
-      Thread.sleep(50);
-    }
+  private static void awaitActive(String stream) {
+    await(stream + " active").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> kinesis.client().describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary()
+            .streamStatus() == StreamStatus.ACTIVE);
   }
 
   private static void put(String stream, int from, int to) {

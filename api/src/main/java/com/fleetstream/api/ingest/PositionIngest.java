@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fleetstream.api.http.ApiError;
 import com.fleetstream.events.LocationFields;
 import com.fleetstream.events.RecordCheck;
+import com.fleetstream.kinesis.producer.PutRecordsSender;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +29,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
@@ -41,21 +42,20 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * an hour ahead would pin a vehicle's latest position for that hour.
  */
 public final class PositionIngest {
-  /** PutRecords' own limits: entries and bytes (data and partition keys) per call. */
-  static final int MAX_ENTRIES = 500;
-  static final int MAX_CALL_BYTES = 5 * 1024 * 1024;
+  /** A request holds at most one PutRecords call's entries. */
+  static final int MAX_ENTRIES = PutRecordsSender.MAX_ENTRIES;
   static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
-  private static final int ATTEMPTS = 5;
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(PositionIngest.class);
-  private final KinesisClient kinesis;
+  private final PutRecordsSender sender;
   private final String stream;
   private final Duration maxEventAge;
   private final Clock clock;
 
   public PositionIngest(KinesisClient kinesis, String stream, Duration maxEventAge, Clock clock) {
-    this.kinesis = kinesis;
+    // the caller waits: entries a shard refused get four more tries within about 1.5 s, and a call
+    // that failed as a whole is answered 503 at once for the caller to send again
+    this.sender = new PutRecordsSender(kinesis, 5, Duration.ofMillis(100), Duration.ofSeconds(1), e -> false);
     this.stream = stream;
     this.maxEventAge = maxEventAge;
     this.clock = clock;
@@ -77,7 +77,7 @@ public final class PositionIngest {
     } catch (JsonProcessingException e) {
       throw ApiError.badParameter("body", "is not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     if (parsed == null || !(parsed.isObject() || parsed.isArray())) {
       throw ApiError.badParameter("body", "must be a fix (a JSON object) or an array of fixes");
@@ -138,66 +138,25 @@ public final class PositionIngest {
     return fix.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Sends the entries in calls within PutRecords' limits, again for those refused, until done or out of attempts. */
+  /** Sends the entries; each fix's result says what Kinesis answered it last. */
   private void put(List<Integer> indexes, List<PutRecordsRequestEntry> entries, ObjectNode[] results) {
-    List<Integer> todo = indexes;
-    List<PutRecordsRequestEntry> todoEntries = entries;
-    Duration backoff = FIRST_BACKOFF;
-    for (int attempt = 1; !todo.isEmpty(); attempt++) {
-      List<Integer> again = new ArrayList<>();
-      List<PutRecordsRequestEntry> againEntries = new ArrayList<>();
-      int from = 0;
-      while (from < todo.size()) {
-        int to = from;
-        long bytes = 0;
-        while (to < todo.size() && to - from < MAX_ENTRIES) {
-          long size = todoEntries.get(to).data().asByteArrayUnsafe().length
-              + todoEntries.get(to).partitionKey().getBytes(StandardCharsets.UTF_8).length;
-          if (to > from && bytes + size > MAX_CALL_BYTES) {
-            break;
-          }
-          bytes += size;
-          to++;
-        }
-        List<PutRecordsRequestEntry> call = todoEntries.subList(from, to);
-        PutRecordsResponse response;
-        try {
-          response = kinesis.putRecords(b -> b.streamName(stream).records(call));
-        } catch (SdkException e) {
-          // Kinesis's message names the account, stream and shard: the log keeps it, the caller gets the code
-          LOG.error("PutRecords to {} failed", stream, e);
-          throw new ApiError(503, "kinesis_unavailable", "the location stream took no fixes; the API's log has the cause",
-              null);
-        }
-        for (int k = 0; k < call.size(); k++) {
-          PutRecordsResultEntry r = response.records().get(k);
-          ObjectNode result = results[todo.get(from + k)];
-          if (r.errorCode() == null) {
-            result.put("status", "accepted").put("shard_id", r.shardId()).put("sequence_number", r.sequenceNumber());
-          } else if (attempt < ATTEMPTS) {
-            again.add(todo.get(from + k));
-            againEntries.add(call.get(k));
-          } else {
-            result.put("status", "failed").put("error", r.errorCode()).put("message", r.errorMessage());
-          }
-        }
-        from = to;
-      }
-      todo = again;
-      todoEntries = againEntries;
-      if (!todo.isEmpty()) {
-        sleep(backoff);
-        backoff = backoff.multipliedBy(2);
-      }
-    }
-  }
-
-  private static void sleep(Duration d) {
+    List<PutRecordsResultEntry> answers;
     try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrying PutRecords", e);
+      answers = sender.send(stream, entries);
+    } catch (SdkException e) {
+      // Kinesis's message names the account, stream and shard: the log keeps it, the caller gets the code
+      LOG.error("PutRecords to {} failed", stream, e);
+      throw new ApiError(503, "kinesis_unavailable", "the location stream took no fixes; the API's log has the cause",
+          null);
+    }
+    for (int k = 0; k < answers.size(); k++) {
+      PutRecordsResultEntry r = answers.get(k);
+      ObjectNode result = results[indexes.get(k)];
+      if (r.errorCode() == null) {
+        result.put("status", "accepted").put("shard_id", r.shardId()).put("sequence_number", r.sequenceNumber());
+      } else {
+        result.put("status", "failed").put("error", r.errorCode()).put("message", r.errorMessage());
+      }
     }
   }
 }

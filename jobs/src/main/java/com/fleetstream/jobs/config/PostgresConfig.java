@@ -40,8 +40,9 @@ public record PostgresConfig(
         args.optional("SECRETS_MANAGER_ENDPOINT").map(uri -> java.net.URI.create(JobArgs.uri(args, "SECRETS_MANAGER_ENDPOINT", uri))),
         // apply sql/postgres/migrations at start; off where a deploy step owns the schema
         args.bool("PG_MIGRATE", true),
-        // 11: at least 1 + 2 + 4 + 8 + 16 + 5 x 20 = 131 s of back-off, past an RDS Multi-AZ failover (60-120 s)
-        args.integer("PG_MAX_ATTEMPTS", 11, 1, 20),
+        // 13: 1 + 2 + 4 + 8 + 16 + 7 x 20 = 171 s of back-off, at least 128 s with the jitter, past an RDS
+        // Multi-AZ failover (60-120 s)
+        args.integer("PG_MAX_ATTEMPTS", 13, 1, 20),
         // bounded waits: a server that stops answering, a lock held by another session
         JobArgs.duration(args, "PG_SOCKET_TIMEOUT", "5 minutes"),
         JobArgs.duration(args, "PG_LOCK_TIMEOUT", "30 seconds"),

@@ -1,26 +1,29 @@
 package com.fleetstream.jobs.retry;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Retries work that failed because the server was unreachable, restarting or too busy, with
- * exponential back-off and jitter; anything else (a constraint, a bug) fails at once. Only idempotent
- * work belongs here.
+ * exponential back-off and jitter (one Failsafe {@link RetryPolicy} per job); anything else (a
+ * constraint, a bug) fails at once. Only idempotent work belongs here.
  */
 public final class Retry {
   private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
 
   /** Longer waits only make a recovered server wait for us. */
   private static final Duration MAX_DELAY = Duration.ofSeconds(20);
+  /** Each wait varies by up to a quarter either way, so that restarted jobs do not call in step. */
+  private static final double JITTER = 0.25;
 
-  private final int maxAttempts;
-  private final Duration firstDelay;
+  private final RetryPolicy<Object> policy;
 
   /** A failure the work found itself and that another attempt can mend, such as a server that lost what it was sent. */
   public static final class Transient extends Exception {
@@ -30,33 +33,39 @@ public final class Retry {
   }
 
   public Retry(int maxAttempts, Duration firstDelay) {
-    this.maxAttempts = maxAttempts;
-    this.firstDelay = firstDelay;
+    this.policy = RetryPolicy.builder()
+        .handleIf(Retry::isTransient)
+        .withBackoff(firstDelay, MAX_DELAY.compareTo(firstDelay) > 0 ? MAX_DELAY : firstDelay)
+        .withJitter(JITTER)
+        .withMaxAttempts(maxAttempts)
+        .build();
   }
 
   public <T> T run(String what, Callable<T> work) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return work.call();
-      } catch (Exception e) {
-        if (!isTransient(e)) {
-          throw e instanceof RuntimeException r ? r : new IllegalStateException(what + " failed", e);
-        }
-        if (attempt >= maxAttempts) {
-          throw new IllegalStateException(what + ": " + system(e) + " still unavailable after " + attempt + " attempts",
-              e);
-        }
-        long delay = Math.min(firstDelay.toMillis() << Math.min(attempt - 1, 20), MAX_DELAY.toMillis());
-        delay += ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-        LOG.warn("{}: attempt {}/{} failed ({}), retrying in {} ms", what, attempt, maxAttempts, rootMessage(e), delay);
-        try {
-          Thread.sleep(delay);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(what + " interrupted", ie);
-        }
-      }
+    int maxAttempts = policy.getConfig().getMaxAttempts();
+    RetryPolicy<Object> logged = RetryPolicy.builder(policy.getConfig())
+        .onRetryScheduled(e -> LOG.warn("{}: attempt {}/{} failed ({}), retrying in {} ms", what, e.getAttemptCount(),
+            maxAttempts, rootMessage(e.getLastException()), e.getDelay().toMillis()))
+        .build();
+    Throwable failure;
+    try {
+      @SuppressWarnings("unchecked")
+      T result = (T) Failsafe.with(logged).get(work::call);
+      return result;
+    } catch (FailsafeException e) {
+      failure = e.getCause() == null ? e : e.getCause();
+    } catch (RuntimeException e) {
+      failure = e;
     }
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(what + " interrupted", failure);
+    }
+    if (isTransient(failure)) {
+      throw new IllegalStateException(what + ": " + system(failure) + " still unavailable after " + maxAttempts
+          + " attempts", failure);
+    }
+    throw failure instanceof RuntimeException r ? r : new IllegalStateException(what + " failed", failure);
   }
 
   /**

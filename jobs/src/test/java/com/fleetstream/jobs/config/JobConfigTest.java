@@ -34,7 +34,7 @@ class JobConfigTest {
         SinkConfig.Kind.POSTGRES);
     assertThat(s.sinks().deltaPath()).isEqualTo("file:///tmp/fleetstream/output/delta");
     assertThat(s.sinks().postgres().orElseThrow()).isEqualTo(new PostgresConfig("jdbc:postgresql://db:5432/fleet",
-        java.util.Optional.of("writer"), java.util.Optional.empty(), "us-east-1", java.util.Optional.empty(), true, 11,
+        java.util.Optional.of("writer"), java.util.Optional.empty(), "us-east-1", java.util.Optional.empty(), true, 13,
         SparkDuration.parse("5 minutes"), SparkDuration.parse("30 seconds"), java.util.Optional.empty(),
         java.util.Optional.empty()));
     assertThat(s.historyRetention()).isEqualTo(Duration.ofDays(90));

@@ -3,11 +3,13 @@ package com.fleetstream.jobs.sink;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.TestS3;
 import com.fleetstream.jobs.combine.DeltaChanges;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -146,12 +148,10 @@ class LakeSinksIT {
             + "', 2, '2026-03-01', '10') AS t(key, value, dt, hour)"), new BatchId(query, batch));
         expected.addAll(List.of("a" + batch + "=1", "b" + batch + "=2"));
       }
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-      while (optimizeCommits(spark, path) == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(200); // no more appends: the next compaction cannot conflict
-      }
+      // no more appends: the next compaction cannot conflict
+      await("a compaction commit").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> optimizeCommits(spark, path) > 0);
     }
-    assertThat(optimizeCommits(spark, path)).isPositive();
     assertThat(keyValues(spark.read().format("delta").load(path)))
         .containsExactlyInAnyOrderElementsOf(expected);
     // each batch once in the log: a lost append would also have lost its transaction version

@@ -184,7 +184,7 @@ class PostgresBatchSinkIT {
       return PostgresServer.start(dir.resolve("pg"), port);
     });
     try {
-      // 10 attempts: at least 91 s of back-off, past the restart however busy the machine is
+      // 10 attempts: about 91 s of back-off (68 s at the least), past the restart however busy the machine is
       PostgresBatchSink sink = new PostgresBatchSink(spec, "location_events", new Retry(10, Duration.ofMillis(500)));
       assertThat(sink.write(rows(FIXES, fix("v9", "e9", "2026-03-05T10:00:00Z", 1.0)),
           new BatchId(UUID.randomUUID().toString(), 0))).isEqualTo(1);
