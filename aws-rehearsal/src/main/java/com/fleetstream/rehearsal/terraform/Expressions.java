@@ -159,8 +159,6 @@ public final class Expressions {
       case "flatten" -> flatten((Collection<Object>) args.get(0));
       case "compact" -> new ArrayList<Object>(((Collection<Object>) args.get(0)).stream()
           .filter(e -> e != null && !"".equals(e)).toList());
-      case "urlencode" -> java.net.URLEncoder.encode(string(args.get(0)), java.nio.charset.StandardCharsets.UTF_8)
-          .replace("+", "%20");
       case "strcontains" -> string(args.get(0)).contains(string(args.get(1)));
       case "values" -> new ArrayList<>(((Map<String, Object>) args.get(0)).values());
       case "keys" -> new ArrayList<>(((Map<String, Object>) args.get(0)).keySet());

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.delta.tables.DeltaTable;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +18,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeltaChanges {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaChanges.class);
+  /**
+   * Delta's error classes for a feed that does not cover the versions asked for: versions written
+   * before it was enabled (DELTA_MISSING_CHANGE_DATA), or whose commits the log cleanup removed
+   * (DELTA_EMPTY_DIRECTORY, DELTA_VERSIONS_NOT_CONTIGUOUS).
+   */
+  private static final Set<String> FEED_MISSING = Set.of("DELTA_MISSING_CHANGE_DATA", "DELTA_EMPTY_DIRECTORY",
+      "DELTA_VERSIONS_NOT_CONTIGUOUS");
 
   private DeltaChanges() {}
 
@@ -47,7 +55,10 @@ public final class DeltaChanges {
       try {
         return days(spark.read().format("delta").option("readChangeFeed", "true")
             .option("startingVersion", sinceVersion + 1).option("endingVersion", toVersion).load(path));
-      } catch (Exception e) { // Delta names no one type for "not recorded" and "log truncated"
+      } catch (Exception e) {
+        if (!(e instanceof SparkThrowable s && FEED_MISSING.contains(s.getErrorClass()))) {
+          throw e; // the store or the table failing is not a reason to rewrite every day
+        }
         LOG.warn("{}: no change data for versions {} to {} ({}); taking every day as changed", path,
             sinceVersion + 1, toVersion, firstLine(e));
       }

@@ -3,6 +3,9 @@ package com.fleetstream.jobs.sink;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -10,6 +13,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +46,6 @@ public final class DeltaBatchSink implements BatchSink {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaBatchSink.class);
   private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
   private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
-  private static final String NEW_TABLE_DEFAULTS = "spark.databricks.delta.properties.defaults.";
   /**
    * Streaming batches are small; these keep file counts in check for Athena and the crawlers. An
    * append-only table is compacted outside the batches ({@link Housekeeping}); a merged one, whose
@@ -63,7 +69,7 @@ public final class DeltaBatchSink implements BatchSink {
   private final String lane;
   private boolean tableReady;
   /** The last batch this table holds per app id, once this process has written one. */
-  private final Map<String, Long> lastBatch = new java.util.HashMap<>();
+  private final Map<String, Long> lastBatch = new HashMap<>();
 
   /** @param mergeKeys empty to append; otherwise the key rows are upserted on */
   public DeltaBatchSink(String path, List<String> mergeKeys, String... partitionColumns) {
@@ -101,8 +107,7 @@ public final class DeltaBatchSink implements BatchSink {
    */
   public void createIfAbsent(SparkSession spark, StructType schema) {
     if (!DeltaTable.isDeltaTable(spark, path)) {
-      withNewTableDefaults(spark, () -> spark.createDataFrame(List.of(), schema).write().format("delta")
-          .mode("append").partitionBy(partitionColumns).save(path));
+      create(spark, schema);
     }
   }
 
@@ -135,7 +140,8 @@ public final class DeltaBatchSink implements BatchSink {
     String marker = appId + " batch " + id.batch();
     long versionBefore = exists && last == null ? version(spark) : -1;
     if (!exists) {
-      create(spark, batch, appId, id.batch(), marker);
+      create(spark, batch.schema());
+      append(batch, appId, id.batch(), marker);
     } else if (mergeKeys.isEmpty()) {
       append(batch, appId, id.batch(), marker);
     } else {
@@ -159,24 +165,32 @@ public final class DeltaBatchSink implements BatchSink {
   }
 
   /**
-   * The first batch creates the table, properties included, in one commit; a job killed while
-   * creating leaves no half-made table behind.
+   * The table with its properties, in a commit of its own before the first batch's: a job killed
+   * between the two leaves an empty table with the right properties, which the replayed batch fills.
+   * Every column may hold null, as in a table a first append makes.
    */
-  private void create(SparkSession spark, Dataset<Row> batch, String appId, long version, String marker) {
-    withNewTableDefaults(spark, () -> append(batch, appId, version, marker));
+  private void create(SparkSession spark, StructType schema) {
+    DeltaTableBuilder table = DeltaTable.createIfNotExists(spark).location(path)
+        .addColumns((StructType) nullable(schema)).partitionedBy(partitionColumns);
+    for (Map.Entry<String, String> p : (mergeKeys.isEmpty() ? APPEND_TABLE_PROPERTIES : MERGE_TABLE_PROPERTIES)
+        .entrySet()) {
+      table = table.property(p.getKey(), p.getValue());
+    }
+    table.execute();
   }
 
-  private void withNewTableDefaults(SparkSession spark, Runnable write) {
-    Map<String, String> properties = mergeKeys.isEmpty() ? APPEND_TABLE_PROPERTIES : MERGE_TABLE_PROPERTIES;
-    synchronized (spark) { // the defaults are session settings, and tables of one batch are created in parallel
-      properties.forEach((k, v) -> spark.conf().set(NEW_TABLE_DEFAULTS + k.substring("delta.".length()), v));
-      try {
-        write.run();
-      } finally {
-        properties.keySet().forEach(
-            k -> spark.conf().unset(NEW_TABLE_DEFAULTS + k.substring("delta.".length())));
-      }
+  private static DataType nullable(DataType type) {
+    if (type instanceof StructType struct) {
+      return new StructType(Arrays.stream(struct.fields())
+          .map(f -> new StructField(f.name(), nullable(f.dataType()), true, f.metadata())).toArray(StructField[]::new));
     }
+    if (type instanceof ArrayType array) {
+      return new ArrayType(nullable(array.elementType()), true);
+    }
+    if (type instanceof MapType map) {
+      return new MapType(nullable(map.keyType()), nullable(map.valueType()), true);
+    }
+    return type;
   }
 
   private void merge(SparkSession spark, Dataset<Row> batch, String appId, long version, String marker) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fleetstream.jobs.SparkTestSession;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.DeltaBatchSink;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -59,5 +62,23 @@ class DeltaChangesIT {
     rows("('c', 3, '2026-03-03')").write().format("delta").mode("append").partitionBy("dt").save(path);
 
     assertThat(DeltaChanges.changedDays(spark, path, 0, 1)).containsExactly("2026-03-01", "2026-03-02", "2026-03-03");
+  }
+
+  @Test
+  void commitsWhoseLogWasCleanedUpHaveEveryDayChanged() throws IOException {
+    DeltaBatchSink sink = new DeltaBatchSink(path, List.of(), "dt");
+    for (int b = 0; b < 12; b++) {
+      sink.write(rows("('k" + b + "', " + b + ", '2026-03-0" + (b % 3 + 1) + "')"), new BatchId(query, b));
+    }
+    long last = DeltaChanges.version(spark, path);
+    // as Delta's log cleanup leaves it: the commits before the checkpoint at version 10 gone
+    Path log = Path.of(URI.create(path)).resolve("_delta_log");
+    for (int v = 0; v < 6; v++) {
+      Files.delete(log.resolve(String.format("%020d.json", v)));
+    }
+    assertThat(spark.read().format("delta").load(path).count()).isEqualTo(12);
+
+    assertThat(DeltaChanges.changedDays(spark, path, 2, last)).containsExactly("2026-03-01", "2026-03-02", "2026-03-03");
+    assertThat(DeltaChanges.changedDays(spark, path, last - 1, last)).containsExactly("2026-03-03");
   }
 }
