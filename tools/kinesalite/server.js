@@ -10,6 +10,10 @@
 // A line "fail-entries COUNT ERROR_CODE" makes the next PutRecords (JSON) refuse its first COUNT entries
 // with that code, as Kinesis refuses entries of a throttled shard (HTTP 200, FailedRecordCount), and
 // store the rest.
+// A line "phantom-lag MILLIS" makes an empty GetRecords page read with a new iterator (one straight from
+// GetShardIterator) report MillisBehindLatest MILLIS instead of 0, as Kinesis does for an idle shard
+// (awslabs/spark-sql-kinesis-connector#49); the page after it, read with its NextShardIterator, tells the
+// truth. "phantom-lag 0" turns it off.
 const http = require('http');
 const kinesalite = require('kinesalite');
 const readline = require('readline');
@@ -38,6 +42,9 @@ process.on('uncaughtException', (err) => {
 const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
 const faults = {}; // operation -> { count, code }
 let entryFault = null; // { count, code }: the next PutRecords' first entries
+let phantomLag = 0;
+const newIterators = new Set();
+const FORWARDED = 'x-fleetstream-forwarded';
 const MESSAGES = {
   ProvisionedThroughputExceededException: 'Rate exceeded for shard in stream under account 000000000000.',
   ExpiredIteratorException: 'Iterator expired. The iterator was created at an earlier time and is further in the past'
@@ -49,6 +56,10 @@ server.on('request', (req, res) => {
   // Node stamps Date from the real clock; Kinesis's Date is its own clock, which a reader may go by
   res.setHeader('Date', new Date(Date.now()).toUTCString());
   const operation = (req.headers['x-amz-target'] || '').split('.')[1];
+  if (phantomLag > 0 && !req.headers[FORWARDED] && (operation === 'GetShardIterator' || operation === 'GetRecords')) {
+    withPhantomLag(req, res, operation);
+    return;
+  }
   if (operation === 'PutRecords' && entryFault) {
     const refuse = entryFault;
     entryFault = null;
@@ -73,6 +84,39 @@ server.on('request', (req, res) => {
     res.end(body);
   });
 });
+// Passes the call to kinesalite (through this server, marked) and rewrites the answer: the iterators
+// GetShardIterator hands out are remembered as new, and an empty page read with one reports the lag.
+function withPhantomLag(req, res, operation) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    const request = JSON.parse(body.toString('utf8'));
+    const headers = { ...req.headers, [FORWARDED]: '1', 'content-length': body.length };
+    const forward = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (answer) => {
+      const parts = [];
+      answer.on('data', (c) => parts.push(c));
+      answer.on('end', () => {
+        let out = Buffer.concat(parts);
+        if (answer.statusCode === 200) {
+          const response = JSON.parse(out.toString('utf8'));
+          if (operation === 'GetShardIterator') {
+            newIterators.add(response.ShardIterator);
+          } else if (newIterators.delete(request.ShardIterator) && response.Records.length === 0
+              && response.NextShardIterator) {
+            response.MillisBehindLatest = phantomLag;
+            console.log(`phantom lag served: an empty page ${phantomLag} ms behind`);
+          }
+          out = Buffer.from(JSON.stringify(response), 'utf8');
+        }
+        res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': out.length });
+        res.end(out);
+      });
+    });
+    forward.end(body);
+  });
+}
+
 // Stores all but the first entries through kinesalite itself, then answers with the refused ones in place.
 function failEntries(req, res, refuse) {
   const chunks = [];
@@ -122,6 +166,12 @@ commands.on('line', (line) => {
   if (entries) {
     entryFault = { count: parseInt(entries[1], 10), code: entries[2] };
     console.log(`refusing the first ${entries[1]} entries of the next PutRecords with ${entries[2]}`);
+    return;
+  }
+  const lag = /^phantom-lag (\d+)$/.exec(line.trim());
+  if (lag) {
+    phantomLag = parseInt(lag[1], 10);
+    console.log(`empty pages of new iterators report ${phantomLag} ms behind`);
     return;
   }
   const advance = /^advance-clock (\d+)$/.exec(line.trim());

@@ -149,7 +149,16 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     }
     String iterator = client.getShardIterator(ShardPosition.iterator(options.streamName(), shardId, position))
         .shardIterator();
-    return remember(shardId, position, client.getRecords(b -> b.limit(1).shardIterator(iterator)));
+    GetRecordsResponse first = client.getRecords(b -> b.limit(1).shardIterator(iterator));
+    if (first.records().isEmpty() && first.nextShardIterator() != null && first.millisBehindLatest() != null
+        && first.millisBehindLatest() > 0) {
+      // An idle shard's first empty page from a new iterator may report lag it does not have
+      // (awslabs/spark-sql-kinesis-connector#49): the next page says whether it is behind. Without
+      // this, every trigger would plan a batch whose readers find nothing.
+      GetRecordsResponse next = client.getRecords(b -> b.limit(1).shardIterator(first.nextShardIterator()));
+      return remember(shardId, position, next);
+    }
+    return remember(shardId, position, first);
   }
 
   private GetRecordsResponse remember(String shardId, String position, GetRecordsResponse response) {

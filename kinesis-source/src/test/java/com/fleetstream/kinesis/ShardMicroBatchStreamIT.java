@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fleetstream.testkit.KinesisEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -57,6 +59,44 @@ class ShardMicroBatchStreamIT {
         read.addAll(read(stream, batch2));
 
         assertThat(read).containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+      } finally {
+        stream.stop();
+      }
+    }
+  }
+
+  /**
+   * Kinesis may answer an idle shard's first empty page with lag it does not have. Taken at its word,
+   * every trigger would plan a batch whose readers find nothing; the next page tells the truth.
+   */
+  @Test
+  void anIdleShardThatReportsLagItDoesNotHavePlansNoBatch() throws Exception {
+    try (KinesisEmulator kinesis = KinesisEmulator.start()) {
+      kinesis.createStream("empty-at-start", 1);
+      KinesisReadOptions options = KinesisReadOptions.from(Map.of(
+          KinesisReadOptions.STREAM_NAME, "empty-at-start",
+          KinesisReadOptions.ENDPOINT, kinesis.endpoint().toString(),
+          KinesisReadOptions.ACCESS_KEY_ID, KinesisEmulator.ACCESS_KEY,
+          KinesisReadOptions.SECRET_KEY, KinesisEmulator.SECRET_KEY));
+      ShardMicroBatchStream stream = new ShardMicroBatchStream(options, checkpoint.toUri().toString(),
+          new Configuration());
+      try {
+        put(kinesis, 0, 3);
+        Offset batch0 = stream.latestOffset(stream.initialOffset(), ReadLimit.allAvailable());
+        List<String> read = new ArrayList<>(read(stream, batch0));
+        stream.commit(batch0);
+
+        kinesis.reportPhantomLag(Duration.ofMinutes(1));
+        Offset idle = stream.latestOffset(batch0, ReadLimit.allAvailable());
+        assertThat(idle).as("nothing new: no batch").isEqualTo(batch0);
+        assertThat(stream.latestOffset(idle, ReadLimit.allAvailable())).isEqualTo(batch0);
+        assertThat(stream.metrics(Optional.of(idle))).containsEntry(KinesisStreamSource.MAX_MILLIS_BEHIND, "0");
+
+        put(kinesis, 3, 5);
+        Offset batch1 = stream.latestOffset(idle, ReadLimit.allAvailable());
+        assertThat(batch1).as("new records: a batch").isNotEqualTo(batch0);
+        read.addAll(read(stream, batch1));
+        assertThat(read).containsExactly("r0", "r1", "r2", "r3", "r4");
       } finally {
         stream.stop();
       }

@@ -53,7 +53,7 @@ public final class KinesisEmulator implements AutoCloseable {
         while ((line = reader.readLine()) != null) {
           System.err.println("kinesalite: " + line);
           if (line.startsWith("clock advanced") || line.startsWith("failing the next")
-              || line.startsWith("refusing the first")) {
+              || line.startsWith("refusing the first") || line.startsWith("empty pages of new iterators")) {
             confirmed.release();
           } else if (line.startsWith("fault served")) {
             faultsServed.incrementAndGet();
@@ -177,6 +177,16 @@ public final class KinesisEmulator implements AutoCloseable {
    */
   public void failEntriesOfNextPutRecords(int entries, String errorCode) {
     command("fail-entries " + entries + " " + errorCode);
+  }
+
+  /**
+   * From now on an empty GetRecords page read with an iterator straight from GetShardIterator reports
+   * {@code millisBehindLatest} {@code lag} rather than 0, as Kinesis does for an idle shard; the next
+   * page, read with its NextShardIterator, reports the truth. Zero turns it off. GetShardIterator and
+   * GetRecords must be JSON (aws.cborEnabled=false, as the tests' JVMs have it).
+   */
+  public void reportPhantomLag(Duration lag) {
+    command("phantom-lag " + lag.toMillis());
   }
 
   /** How many requests {@link #failNext} and {@link #failEntriesOfNextPutRecords} have refused so far. */
