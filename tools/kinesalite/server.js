@@ -14,6 +14,7 @@
 // GetShardIterator) report MillisBehindLatest MILLIS instead of 0, as Kinesis does for an idle shard
 // (awslabs/spark-sql-kinesis-connector#49); the page after it, read with its NextShardIterator, tells the
 // truth. "phantom-lag 0" turns it off.
+// A line "records-served" prints "records served N": the records GetRecords (JSON) has returned so far.
 const http = require('http');
 const kinesalite = require('kinesalite');
 const readline = require('readline');
@@ -45,6 +46,7 @@ let entryFault = null; // { count, code }: the next PutRecords' first entries
 let phantomLag = 0;
 const newIterators = new Set();
 const FORWARDED = 'x-fleetstream-forwarded';
+let recordsServed = 0;
 const MESSAGES = {
   ProvisionedThroughputExceededException: 'Rate exceeded for shard in stream under account 000000000000.',
   ExpiredIteratorException: 'Iterator expired. The iterator was created at an earlier time and is further in the past'
@@ -68,6 +70,9 @@ server.on('request', (req, res) => {
   }
   const fault = faults[operation];
   if (!fault || fault.count === 0) {
+    if (operation === 'GetRecords' && !req.headers[FORWARDED]) {
+      countRecords(res);
+    }
     serve(req, res);
     return;
   }
@@ -84,6 +89,27 @@ server.on('request', (req, res) => {
     res.end(body);
   });
 });
+// A GetRecords answer's records, each with one SequenceNumber (the data is base64: no quotes in it),
+// counted without parsing pages of megabytes.
+function records(json) {
+  let n = 0;
+  for (let i = json.indexOf('"SequenceNumber"'); i >= 0; i = json.indexOf('"SequenceNumber"', i + 1)) {
+    n += 1;
+  }
+  return n;
+}
+
+// kinesalite answers GetRecords with one end(body): count the records in it on the way out.
+function countRecords(res) {
+  const end = res.end.bind(res);
+  res.end = (body, ...rest) => {
+    if (res.statusCode === 200 && body) {
+      recordsServed += records(body.toString('utf8'));
+    }
+    return end(body, ...rest);
+  };
+}
+
 // Passes the call to kinesalite (through this server, marked) and rewrites the answer: the iterators
 // GetShardIterator hands out are remembered as new, and an empty page read with one reports the lag.
 function withPhantomLag(req, res, operation) {
@@ -102,10 +128,13 @@ function withPhantomLag(req, res, operation) {
           const response = JSON.parse(out.toString('utf8'));
           if (operation === 'GetShardIterator') {
             newIterators.add(response.ShardIterator);
-          } else if (newIterators.delete(request.ShardIterator) && response.Records.length === 0
-              && response.NextShardIterator) {
-            response.MillisBehindLatest = phantomLag;
-            console.log(`phantom lag served: an empty page ${phantomLag} ms behind`);
+          } else {
+            recordsServed += response.Records.length;
+            if (newIterators.delete(request.ShardIterator) && response.Records.length === 0
+                && response.NextShardIterator) {
+              response.MillisBehindLatest = phantomLag;
+              console.log(`phantom lag served: an empty page ${phantomLag} ms behind`);
+            }
           }
           out = Buffer.from(JSON.stringify(response), 'utf8');
         }
@@ -166,6 +195,10 @@ commands.on('line', (line) => {
   if (entries) {
     entryFault = { count: parseInt(entries[1], 10), code: entries[2] };
     console.log(`refusing the first ${entries[1]} entries of the next PutRecords with ${entries[2]}`);
+    return;
+  }
+  if (line.trim() === 'records-served') {
+    console.log(`records served ${recordsServed}`);
     return;
   }
   const lag = /^phantom-lag (\d+)$/.exec(line.trim());

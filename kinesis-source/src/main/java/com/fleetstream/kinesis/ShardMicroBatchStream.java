@@ -238,7 +238,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     Optional<Instant> now = Optional.empty();
     for (int page = 0; page < OLDEST_RECORD_PAGES && iterator != null; page++) {
       String from = iterator;
-      GetRecordsResponse r = client.getRecords(b -> b.shardIterator(from).limit(100));
+      GetRecordsResponse r = client.getRecords(b -> b.shardIterator(from).limit(1)); // the oldest is all it needs
       now = kinesisTime(r);
       if (!r.records().isEmpty()) {
         return new Oldest(Optional.of(r.records().get(0)), now);

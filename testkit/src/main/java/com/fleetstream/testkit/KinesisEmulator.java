@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -36,6 +37,7 @@ public final class KinesisEmulator implements AutoCloseable {
   /** Released once for each stdin command the emulator confirms. */
   private final Semaphore confirmed = new Semaphore(0);
   private final AtomicInteger faultsServed = new AtomicInteger();
+  private final AtomicLong recordsServed = new AtomicLong();
   private volatile boolean closing;
 
   private KinesisEmulator(Process process, int port, BufferedReader output) {
@@ -54,6 +56,9 @@ public final class KinesisEmulator implements AutoCloseable {
           System.err.println("kinesalite: " + line);
           if (line.startsWith("clock advanced") || line.startsWith("failing the next")
               || line.startsWith("refusing the first") || line.startsWith("empty pages of new iterators")) {
+            confirmed.release();
+          } else if (line.startsWith("records served ")) {
+            recordsServed.set(Long.parseLong(line.substring("records served ".length()).strip()));
             confirmed.release();
           } else if (line.startsWith("fault served")) {
             faultsServed.incrementAndGet();
@@ -187,6 +192,16 @@ public final class KinesisEmulator implements AutoCloseable {
    */
   public void reportPhantomLag(Duration lag) {
     command("phantom-lag " + lag.toMillis());
+  }
+
+  /**
+   * The records GetRecords has returned since the emulator started, counting every reader (GetRecords
+   * must be JSON, aws.cborEnabled=false, as the tests' JVMs have it): how often each record was
+   * fetched.
+   */
+  public long recordsServed() {
+    command("records-served");
+    return recordsServed.get();
   }
 
   /** How many requests {@link #failNext} and {@link #failEntriesOfNextPutRecords} have refused so far. */
