@@ -1,5 +1,5 @@
 // Drives the live map in Debian's Chromium, headless, and prints what it saw as one JSON line:
-//   node tools/web/map-check.js <map url> <user> <screenshot.png> <vehicle to click>
+//   node tools/web/map-check.js <map url> <user> <screenshot.png> <vehicle to click> <vehicle to pick from the list>
 // It signs in as the user through the map's own sign-in (authorization code with PKCE, at the local
 // stand-in of the hosted UI). ApiIT runs it against the local API with the pipeline's data and checks
 // the figures.
@@ -7,7 +7,7 @@
 const { chromium } = require('playwright-core');
 
 (async () => {
-  const [url, user, screenshot, vehicle] = process.argv.slice(2);
+  const [url, user, screenshot, vehicle, listed] = process.argv.slice(2);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     // this machine's network is closed: without these, Chromium's own background connections fail by the dozen
@@ -38,6 +38,22 @@ const { chromium } = require('playwright-core');
     const pendingLeft = await page.evaluate(() => sessionStorage.length);
     await page.waitForSelector('#alerts li', { timeout: 30000 });
     const markers = await page.$$eval('.vehicle-marker span', (els) => els.map((e) => e.dataset.vehicle).sort());
+    const markerStatus = Object.fromEntries(await page.$$eval('.vehicle-marker span',
+      (els) => els.map((e) => [e.dataset.vehicle, e.dataset.status])));
+    // the fleet list: its rows, then what search and each status filter leave shown
+    await page.waitForSelector('#fleet tbody tr', { timeout: 30000 });
+    const fleet = await page.$$eval('#fleet tbody tr', (rows) => rows.map((r) => [r.dataset.vehicle,
+      r.cells[1].textContent, r.cells[2].textContent]));
+    const shown = () => page.$$eval('#fleet tbody tr:not([hidden])', (rows) => rows.map((r) => r.dataset.vehicle));
+    await page.fill('#fleet-search', 'TRUCK');
+    const searched = await shown();
+    await page.fill('#fleet-search', '');
+    const filtered = {};
+    for (const only of ['moving', 'idle', 'parked', 'offline']) {
+      await page.selectOption('#fleet-filter', only);
+      filtered[only] = await shown();
+    }
+    await page.selectOption('#fleet-filter', '');
     const geofences = await page.locator('path.geofence').count();
     const land = await page.locator('.leaflet-overlay-pane path:not(.geofence):not(.vehicle-track)').count();
     // the first geofence's tooltip, as hovering opens it (a marker may cover the circle, so the event goes to it)
@@ -51,6 +67,12 @@ const { chromium } = require('playwright-core');
     const selected = await page.textContent('#vehicle-id');
     const alerts = await page.$$eval('#alerts li', (els) => els.map((e) => e.textContent));
     await page.screenshot({ path: screenshot });
+    // picked from the keyboard: the list's button, then Enter
+    await page.focus(`#fleet tbody tr[data-vehicle="${listed}"] button`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((v) => document.getElementById('vehicle-id').textContent === v, listed,
+      { timeout: 30000 });
+    const listSelected = await page.$eval('#fleet tbody tr.selected', (r) => r.dataset.vehicle);
     const addressAfterSignIn = page.url();
     // the token is in the page's memory only: a reload asks to sign in again
     await page.reload();
@@ -60,7 +82,7 @@ const { chromium } = require('playwright-core');
     await page.goto(url + '?code=forged&state=forged');
     await page.waitForSelector('#signin:not([hidden])', { timeout: 30000 });
     const forged = await page.textContent('#status');
-    console.log(JSON.stringify({ markers, geofences, land, tooltip, selected, positions, track, alerts, signInShown,
+    console.log(JSON.stringify({ markers, markerStatus, fleet, searched, filtered, listSelected, geofences, land, tooltip, selected, positions, track, alerts, signInShown,
       csp, dialogs, errors, authorize, challengeShape, pendingLeft, addressAfterSignIn, addresses, forged }));
   } finally {
     await browser.close();

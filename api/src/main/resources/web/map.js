@@ -1,17 +1,24 @@
-// The live map: markers from GET /vehicles every few seconds, geofences, a vehicle's track for a
-// time range, the latest alerts. The base layer is land outlines from the world-atlas package,
+// The live map: markers from GET /vehicles every few seconds, with each vehicle's status and heading,
+// the fleet as a list to search, filter and pick from, geofences, a vehicle's track for a time range,
+// the latest alerts. The base layer is land outlines from the world-atlas package,
 // served with the page: no tile server is needed.
 (function () {
   'use strict';
   const REFRESH_MS = 3000;
   const TRACK_PAGES = 20;
   const FLEET_PAGES = 20;
+  // A vehicle is offline when its newest fix is this much older than the fleet's newest: the page
+  // goes by the data's clock, so a fleet replayed from the past reads as it did then.
+  const OFFLINE_AFTER_MS = 15 * 60 * 1000;
+  // below this a vehicle stands (the jobs' IDLE_SPEED_KMH)
+  const MOVING_KMH = 1;
   const map = L.map('map', { worldCopyJump: true }).setView([51, 10], 5);
   const markers = new Map();
   let selected = null;
   let track = null;
   let fitted = false;
   let newest = null;
+  let following = false;
 
   // The access token lives in this page's memory only: a reload signs in again (the hosted UI
   // remembers its user). Sign-in is an authorization code with PKCE and a state: the verifier and
@@ -118,18 +125,33 @@
     return span;
   }
 
-  function icon(id, stopped) {
+  // moving, idle (standing, engine on), parked (engine off) or offline (see OFFLINE_AFTER_MS)
+  function vehicleStatus(p, asOf) {
+    if (asOf - Date.parse(p.event_time) > OFFLINE_AFTER_MS) { return 'offline'; }
+    if (p.speed_kmh != null && p.speed_kmh >= MOVING_KMH) { return 'moving'; }
+    return p.engine_status === 'off' ? 'parked' : 'idle';
+  }
+
+  // the element, not HTML: the CSP admits no inline style, and the heading is set through the CSSOM
+  function icon(id, status, heading) {
     const span = document.createElement('span');
     span.dataset.vehicle = id;
-    return L.divIcon({ className: 'vehicle-marker' + (id === selected ? ' selected' : '') + (stopped ? ' stopped' : ''),
-      html: span.outerHTML, iconSize: [18, 18] });
+    span.dataset.status = status;
+    if (status === 'moving' && heading != null) {
+      const wedge = document.createElement('i');
+      wedge.className = 'heading';
+      wedge.style.transform = 'rotate(' + heading + 'deg)';
+      span.appendChild(wedge);
+    }
+    return L.divIcon({ className: 'vehicle-marker ' + status + (id === selected ? ' selected' : ''), html: span,
+      iconSize: [18, 18] });
   }
 
   // a marker's element is replaced only when its look changes, so a click on it is never lost
-  function restyle(m, id, stopped) {
-    const look = (id === selected) + '/' + stopped;
+  function restyle(m, id, status, heading) {
+    const look = (id === selected) + '/' + status + '/' + (status === 'moving' ? Math.round(heading || 0) : '');
     if (m.look !== look) {
-      m.setIcon(icon(id, stopped));
+      m.setIcon(icon(id, status, heading));
       m.look = look;
     }
   }
@@ -149,36 +171,109 @@
     markers.forEach((m, id) => { if (!seen.has(id)) { m.remove(); markers.delete(id); } });
     if (selected && !seen.has(selected)) { selected = null; document.getElementById('vehicle').hidden = true; }
     for (const f of fleet.features) {
+      if (!newest || f.properties.event_time > newest) { newest = f.properties.event_time; }
+    }
+    const asOf = Date.parse(newest);
+    for (const f of fleet.features) {
       const [lon, lat] = f.geometry.coordinates;
       const p = f.properties;
-      const stopped = !p.speed_kmh;
+      f.status = vehicleStatus(p, asOf);
       let m = markers.get(f.id);
       if (!m) {
-        m = L.marker([lat, lon], { icon: icon(f.id, stopped), title: f.id, riseOnHover: true }).addTo(map);
-        m.on('click', () => select(f.id));
-        m.look = (f.id === selected) + '/' + stopped;
+        m = L.marker([lat, lon], { icon: icon(f.id, f.status, p.heading), title: f.id, riseOnHover: true }).addTo(map);
+        m.on('click', () => select(f.id, false));
         markers.set(f.id, m);
       } else {
         m.setLatLng([lat, lon]);
-        restyle(m, f.id, stopped);
       }
+      restyle(m, f.id, f.status, p.heading);
       m.feature = f;
-      if (!newest || p.event_time > newest) { newest = p.event_time; }
     }
     if (!fitted && markers.size) {
       map.fitBounds(L.latLngBounds([...markers.values()].map((m) => m.getLatLng())).pad(0.2));
       fitted = true;
     }
     status(markers.size + ' vehicles, newest fix ' + (newest || 'none'));
-    if (selected) { showLatest(); }
+    fleetList(fleet.features);
+    if (selected) {
+      showLatest();
+      if (following) { map.panTo(markers.get(selected).getLatLng(), { animate: false }); }
+    }
   }
+
+  // One row per vehicle, by id: its status, speed, heading and newest fix; the id is a button, so
+  // the list works from the keyboard. Rows are updated in place, so a refresh takes no focus away;
+  // search and filter hide rows, they do not ask the API again.
+  const rows = new Map();
+
+  function fleetList(features) {
+    const body = document.querySelector('#fleet tbody');
+    const ids = new Set(features.map((f) => f.id));
+    rows.forEach((row, id) => { if (!ids.has(id)) { row.remove(); rows.delete(id); } });
+    let previous = null;
+    for (const f of [...features].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      let row = rows.get(f.id);
+      if (!row) {
+        row = newRow(f.id);
+        rows.set(f.id, row);
+      }
+      if (row.parentNode !== body || row.previousElementSibling !== previous) {
+        body.insertBefore(row, previous ? previous.nextElementSibling : body.firstElementChild);
+      }
+      previous = row;
+      const p = f.properties;
+      row.dataset.status = f.status;
+      row.className = f.id === selected ? 'selected' : '';
+      const when = short(p.event_time);
+      row.cells[1].textContent = f.status === 'offline' ? 'offline since ' + when : f.status;
+      row.cells[2].textContent = p.speed_kmh == null ? '' : p.speed_kmh.toFixed(1);
+      row.cells[3].textContent = p.heading == null ? '' : Math.round(p.heading) + '°';
+      row.cells[4].textContent = when;
+    }
+    filterList();
+  }
+
+  // a fix's time, UTC: the time alone on the fleet's newest day, else the day and minute
+  function short(iso) {
+    return iso.slice(0, 10) === newest.slice(0, 10) ? iso.slice(11, 19) : iso.slice(0, 16).replace('T', ' ');
+  }
+
+  function newRow(id) {
+    const row = document.createElement('tr');
+    row.dataset.vehicle = id;
+    const pick = document.createElement('button');
+    pick.type = 'button';
+    pick.textContent = id;
+    pick.addEventListener('click', () => select(id, true));
+    for (let i = 0; i < 5; i++) { row.appendChild(document.createElement('td')); }
+    row.cells[0].appendChild(pick);
+    return row;
+  }
+
+  function filterList() {
+    const search = document.getElementById('fleet-search').value.trim().toLowerCase();
+    const only = document.getElementById('fleet-filter').value;
+    document.querySelectorAll('#fleet tbody tr').forEach((row) => {
+      row.hidden = !row.dataset.vehicle.toLowerCase().includes(search) || (only !== '' && row.dataset.status !== only);
+    });
+  }
+
+  document.getElementById('fleet-search').addEventListener('input', filterList);
+  document.getElementById('fleet-filter').addEventListener('change', filterList);
+  // a user who moves the map has stopped following the selected vehicle
+  map.on('dragstart', () => { following = false; });
 
   function local(iso) { return iso.slice(0, 19); }
 
-  function select(id) {
+  // picked on the map or in the list; from the list the map follows the vehicle as it moves
+  function select(id, follow) {
     selected = id;
+    following = follow;
     const p = markers.get(id).feature.properties;
-    markers.forEach((m, k) => restyle(m, k, !m.feature.properties.speed_kmh));
+    markers.forEach((m, k) => restyle(m, k, m.feature.status, m.feature.properties.heading));
+    document.querySelectorAll('#fleet tbody tr').forEach((row) => {
+      row.className = row.dataset.vehicle === id ? 'selected' : '';
+    });
     document.getElementById('vehicle').hidden = false;
     document.getElementById('vehicle-id').textContent = id;
     const end = new Date(Date.parse(p.event_time) + 1000);

@@ -28,12 +28,15 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -429,7 +432,7 @@ class ApiIT {
     Path screenshot = ProjectPaths.root().resolve("api/target/map.png");
     Files.createDirectories(screenshot.getParent());
     Process node = new ProcessBuilder("node", ProjectPaths.root().resolve("tools/web/map-check.js").toString(),
-        server.url().toString(), "it-user", screenshot.toString(), "truck-a").redirectErrorStream(true).start();
+        server.url().toString(), "it-user", screenshot.toString(), "truck-a", "van-d").redirectErrorStream(true).start();
     String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(node.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(node.exitValue()).as(output).isZero();
@@ -438,6 +441,7 @@ class ApiIT {
     List<String> vehicles = TestPostgres.rows(servers.db(), "SELECT vehicle_id FROM fleet.vehicle_position_latest "
         + "ORDER BY vehicle_id").stream().map(r -> (String) r.get(0)).toList();
     assertThat(JSON.convertValue(seen.get("markers"), List.class)).isEqualTo(vehicles);
+    assertFleetListAsPostgresHoldsIt(seen);
     assertThat(seen.get("geofences").asInt()).isEqualTo(1);
     assertThat(seen.get("tooltip").toString()).as("the geofence's name, as text")
         .isEqualTo(JSON.createObjectNode().put("text", FENCE_NAME).put("elements", 0).toString());
@@ -465,6 +469,44 @@ class ApiIT {
     assertThat(seen.get("forged").asText()).isEqualTo("Sign-in failed: the answer was not for this page.");
     assertThat(seen.get("errors")).as("the page's console errors").isEmpty();
     assertThat(screenshot).isNotEmptyFile();
+  }
+
+  /**
+   * The fleet list and the markers give each vehicle the status its newest fix in PostgreSQL gives it,
+   * by the page's rule: offline when 15 minutes older than the fleet's newest fix, else moving from
+   * 1 km/h, else parked with the engine off and idle with it on; search and the status filter leave
+   * shown exactly the vehicles they match, and a vehicle picked from the list with the keyboard is
+   * selected.
+   */
+  private static void assertFleetListAsPostgresHoldsIt(JsonNode seen) throws Exception {
+    List<List<Object>> latest = TestPostgres.rows(servers.db(), "SELECT vehicle_id, event_time, speed_kmh, "
+        + "engine_status FROM fleet.vehicle_position_latest ORDER BY vehicle_id");
+    Instant asOf = latest.stream().map(r -> ((java.sql.Timestamp) r.get(1)).toInstant()).max(Instant::compareTo)
+        .orElseThrow();
+    Map<String, String> statuses = new TreeMap<>();
+    List<List<String>> rows = new ArrayList<>();
+    // a fix's time as the list shows it, UTC: the time alone on the newest fix's day, else day and minute
+    DateTimeFormatter sameDay = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    DateTimeFormatter otherDay = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    for (List<Object> r : latest) {
+      Instant at = ((java.sql.Timestamp) r.get(1)).toInstant();
+      Double speed = r.get(2) == null ? null : ((Number) r.get(2)).doubleValue();
+      String status = Duration.between(at, asOf).compareTo(Duration.ofMinutes(15)) > 0 ? "offline"
+          : speed != null && speed >= 1 ? "moving" : "off".equals(r.get(3)) ? "parked" : "idle";
+      statuses.put((String) r.get(0), status);
+      String when = (at.atOffset(ZoneOffset.UTC).toLocalDate().equals(asOf.atOffset(ZoneOffset.UTC).toLocalDate())
+          ? sameDay : otherDay).format(at);
+      rows.add(List.of((String) r.get(0), status.equals("offline") ? "offline since " + when : status,
+          speed == null ? "" : String.format(Locale.ROOT, "%.1f", speed)));
+    }
+    assertThat(JSON.convertValue(seen.get("markerStatus"), Map.class)).isEqualTo(statuses);
+    assertThat(JSON.convertValue(seen.get("fleet"), List.class)).isEqualTo(rows);
+    assertThat(JSON.convertValue(seen.get("searched"), List.class)).containsExactly("truck-a", "truck-b");
+    for (String status : List.of("moving", "idle", "parked", "offline")) {
+      assertThat(JSON.convertValue(seen.at("/filtered/" + status), List.class)).as(status).isEqualTo(
+          statuses.entrySet().stream().filter(e -> e.getValue().equals(status)).map(Map.Entry::getKey).toList());
+    }
+    assertThat(seen.get("listSelected").asText()).isEqualTo("van-d");
   }
 
   /**

@@ -3,6 +3,7 @@ package com.fleetstream.jobs.combine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.jobs.SparkTestSession;
+import com.fleetstream.jobs.runtime.SessionSettings;
 import com.fleetstream.jobs.sink.BatchId;
 import com.fleetstream.jobs.sink.DeltaBatchSink;
 import java.io.IOException;
@@ -67,16 +68,20 @@ class DeltaChangesIT {
   @Test
   void commitsWhoseLogWasCleanedUpHaveEveryDayChanged() throws IOException {
     DeltaBatchSink sink = new DeltaBatchSink(path, List.of(), "dt");
-    for (int b = 0; b < 12; b++) {
-      sink.write(rows("('k" + b + "', " + b + ", '2026-03-0" + (b % 3 + 1) + "')"), new BatchId(query, b));
-    }
+    // a checkpoint every two commits (the table's property), so that a few commits have one
+    SessionSettings.with(spark, "spark.databricks.delta.properties.defaults.checkpointInterval", "2", () -> {
+      for (int b = 0; b < 6; b++) {
+        sink.write(rows("('k" + b + "', " + b + ", '2026-03-0" + (b % 3 + 1) + "')"), new BatchId(query, b));
+      }
+      return null;
+    });
     long last = DeltaChanges.version(spark, path);
-    // as Delta's log cleanup leaves it: the commits before the checkpoint at version 10 gone
+    // as Delta's log cleanup leaves it: the commits before the checkpoint at version 4 gone
     Path log = Path.of(URI.create(path)).resolve("_delta_log");
-    for (int v = 0; v < 6; v++) {
+    for (int v = 0; v < 4; v++) {
       Files.delete(log.resolve(String.format("%020d.json", v)));
     }
-    assertThat(spark.read().format("delta").load(path).count()).isEqualTo(12);
+    assertThat(spark.read().format("delta").load(path).count()).isEqualTo(6);
 
     assertThat(DeltaChanges.changedDays(spark, path, 2, last)).containsExactly("2026-03-01", "2026-03-02", "2026-03-03");
     assertThat(DeltaChanges.changedDays(spark, path, last - 1, last)).containsExactly("2026-03-03");
