@@ -1,6 +1,7 @@
 package com.fleetstream.jobs.combine;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
 import java.util.Set;
@@ -21,7 +22,7 @@ public final class DeltaChanges {
   /**
    * Delta's error classes for a feed that does not cover the versions asked for: versions written
    * before it was enabled (DELTA_MISSING_CHANGE_DATA), or whose commits the log cleanup removed
-   * (DELTA_EMPTY_DIRECTORY, DELTA_VERSIONS_NOT_CONTIGUOUS).
+   * since the table's history was read (DELTA_EMPTY_DIRECTORY, DELTA_VERSIONS_NOT_CONTIGUOUS).
    */
   private static final Set<String> FEED_MISSING = Set.of("DELTA_MISSING_CHANGE_DATA", "DELTA_EMPTY_DIRECTORY",
       "DELTA_VERSIONS_NOT_CONTIGUOUS");
@@ -51,7 +52,13 @@ public final class DeltaChanges {
     if (toVersion <= sinceVersion) {
       return new TreeSet<>();
     }
-    if (sinceVersion >= 0) {
+    long oldest = sinceVersion >= 0 ? oldestCommit(spark, path) : -1;
+    if (sinceVersion >= 0 && oldest > sinceVersion) {
+      // the feed is read from the commit after sinceVersion on a snapshot at sinceVersion: both need
+      // commits the log cleanup (delta.logRetentionDuration) has removed
+      LOG.warn("{}: the log holds commits from version {} only, not from {}; taking every day as changed", path,
+          oldest, sinceVersion);
+    } else if (sinceVersion >= 0) {
       try {
         return days(spark.read().format("delta").option("readChangeFeed", "true")
             .option("startingVersion", sinceVersion + 1).option("endingVersion", toVersion).load(path));
@@ -64,6 +71,11 @@ public final class DeltaChanges {
       }
     }
     return days(asOf(spark, path, toVersion));
+  }
+
+  /** The oldest commit the table's log still holds (its history is read from those commits). */
+  private static long oldestCommit(SparkSession spark, String path) {
+    return DeltaTable.forPath(spark, path).history().agg(min("version")).head().getLong(0);
   }
 
   /** A Spark error message runs on with the plan; an exception may have no message at all. */
