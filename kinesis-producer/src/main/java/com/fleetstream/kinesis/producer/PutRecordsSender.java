@@ -33,10 +33,8 @@ public final class PutRecordsSender {
   private static final Logger LOG = LoggerFactory.getLogger(PutRecordsSender.class);
 
   private final KinesisClient client;
-  private final int maxAttempts;
-  private final Duration firstDelay;
-  private final Duration maxDelay;
-  private final Predicate<SdkException> resendFailedCall;
+  /** Its result: the entries still refused, to send again. */
+  private final RetryPolicy<List<Integer>> policy;
 
   /**
    * @param maxAttempts calls an entry may take, the first included
@@ -49,10 +47,13 @@ public final class PutRecordsSender {
       throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
     }
     this.client = client;
-    this.maxAttempts = maxAttempts;
-    this.firstDelay = firstDelay;
-    this.maxDelay = maxDelay;
-    this.resendFailedCall = resendFailedCall;
+    this.policy = RetryPolicy.<List<Integer>>builder()
+        .handleResultIf(refused -> !refused.isEmpty())
+        .handleIf(e -> e instanceof SdkException s && resendFailedCall.test(s))
+        .withBackoff(firstDelay, maxDelay)
+        .withJitter(0.5)
+        .withMaxAttempts(maxAttempts)
+        .build();
   }
 
   /** Throttling, a server error or no answer at all: a later call may succeed. */
@@ -75,18 +76,14 @@ public final class PutRecordsSender {
   public List<PutRecordsResultEntry> send(String stream, List<PutRecordsRequestEntry> entries) {
     PutRecordsResultEntry[] answers = new PutRecordsResultEntry[entries.size()];
     List<Integer> all = IntStream.range(0, entries.size()).boxed().toList();
-    RetryPolicy<List<Integer>> policy = RetryPolicy.<List<Integer>>builder()
-        .handleResultIf(refused -> !refused.isEmpty())
-        .handleIf(e -> e instanceof SdkException s && resendFailedCall.test(s))
-        .withBackoff(firstDelay, maxDelay)
-        .withJitter(0.5)
-        .withMaxAttempts(maxAttempts)
+    int maxAttempts = policy.getConfig().getMaxAttempts();
+    RetryPolicy<List<Integer>> logged = RetryPolicy.builder(policy.getConfig())
         .onRetry(e -> LOG.warn("PutRecords to {}: attempt {} of {} {}; sending again", stream, e.getAttemptCount(),
             maxAttempts, e.getLastException() != null ? "failed (" + e.getLastException().getMessage() + ")"
                 : "left " + e.getLastResult().size() + " entries refused"))
         .build();
     AtomicReference<List<Integer>> pending = new AtomicReference<>(all);
-    Failsafe.with(policy).get(() -> {
+    Failsafe.with(logged).get(() -> {
       pending.set(attempt(stream, entries, pending.get(), answers));
       return pending.get();
     });
