@@ -36,7 +36,19 @@ const { chromium } = require('playwright-core');
     await page.click('#sign-in');
     await page.waitForSelector('.vehicle-marker span', { timeout: 30000 });
     const pendingLeft = await page.evaluate(() => sessionStorage.length);
-    await page.waitForSelector('#alerts li', { timeout: 30000 });
+    await page.waitForSelector('#alerts li[data-kind]', { timeout: 30000 });
+    // the alerts' filters: what each kind, and a vehicle's id, leave shown
+    const alertsShown = () => page.$$eval('#alerts li[data-kind]:not([hidden])',
+      (items) => items.map((i) => i.dataset.entity + '/' + i.dataset.rule + '/' + i.dataset.kind));
+    const alertFilters = { all: await alertsShown() };
+    for (const kind of await page.$$eval('#alert-kind option', (os) => os.map((o) => o.value).filter(Boolean))) {
+      await page.selectOption('#alert-kind', kind);
+      alertFilters['kind:' + kind] = await alertsShown();
+    }
+    await page.selectOption('#alert-kind', '');
+    await page.fill('#alert-entity', 'truck-b');
+    alertFilters['entity:truck-b'] = await alertsShown();
+    await page.fill('#alert-entity', '');
     const markers = await page.$$eval('.vehicle-marker span', (els) => els.map((e) => e.dataset.vehicle).sort());
     const markerStatus = Object.fromEntries(await page.$$eval('.vehicle-marker span',
       (els) => els.map((e) => [e.dataset.vehicle, e.dataset.status])));
@@ -82,7 +94,7 @@ const { chromium } = require('playwright-core');
     await page.goto(url + '?code=forged&state=forged');
     await page.waitForSelector('#signin:not([hidden])', { timeout: 30000 });
     const forged = await page.textContent('#status');
-    console.log(JSON.stringify({ markers, markerStatus, fleet, searched, filtered, listSelected, geofences, land, tooltip, selected, positions, track, alerts, signInShown,
+    console.log(JSON.stringify({ markers, markerStatus, fleet, searched, filtered, listSelected, alertFilters, geofences, land, tooltip, selected, positions, track, alerts, signInShown,
       csp, dialogs, errors, authorize, challengeShape, pendingLeft, addressAfterSignIn, addresses, forged }));
   } finally {
     await browser.close();

@@ -322,10 +322,44 @@
     list.replaceChildren(...body.alerts.map((a) => {
       const li = document.createElement('li');
       li.textContent = a.event_time.slice(0, 19).replace('T', ' ') + ' ' + a.entity_id + ': ' + a.detail;
+      li.dataset.kind = a.kind;
+      li.dataset.rule = a.rule;
+      li.dataset.entity = a.entity_id;
       return li;
     }));
     if (!body.alerts.length) { list.innerHTML = '<li>none</li>'; }
+    options('alert-kind', body.alerts.map((a) => a.kind));
+    options('alert-rule', body.alerts.map((a) => a.rule));
+    filterAlerts();
   }
+
+  // a filter's choices are the values the alerts shown have, and the one chosen stays chosen
+  function options(id, values) {
+    const select = document.getElementById(id);
+    const chosen = select.value;
+    const all = [...new Set(values.concat(chosen ? [chosen] : []))].sort();
+    select.replaceChildren(select.options[0], ...all.map((v) => {
+      const option = document.createElement('option');
+      option.value = v;
+      option.textContent = v;
+      return option;
+    }));
+    select.value = chosen;
+  }
+
+  function filterAlerts() {
+    const kind = document.getElementById('alert-kind').value;
+    const rule = document.getElementById('alert-rule').value;
+    const entity = document.getElementById('alert-entity').value.trim().toLowerCase();
+    document.querySelectorAll('#alerts li[data-kind]').forEach((li) => {
+      li.hidden = (kind !== '' && li.dataset.kind !== kind) || (rule !== '' && li.dataset.rule !== rule)
+        || !li.dataset.entity.toLowerCase().includes(entity);
+    });
+  }
+
+  document.getElementById('alert-kind').addEventListener('change', filterAlerts);
+  document.getElementById('alert-rule').addEventListener('change', filterAlerts);
+  document.getElementById('alert-entity').addEventListener('input', filterAlerts);
 
   async function tick() {
     try {

@@ -476,7 +476,8 @@ class ApiIT {
    * by the page's rule: offline when 15 minutes older than the fleet's newest fix, else moving from
    * 1 km/h, else parked with the engine off and idle with it on; search and the status filter leave
    * shown exactly the vehicles they match, and a vehicle picked from the list with the keyboard is
-   * selected.
+   * selected; the alerts' filters by kind and by vehicle leave shown exactly PostgreSQL's alerts of
+   * that kind or vehicle.
    */
   private static void assertFleetListAsPostgresHoldsIt(JsonNode seen) throws Exception {
     List<List<Object>> latest = TestPostgres.rows(servers.db(), "SELECT vehicle_id, event_time, speed_kmh, "
@@ -507,6 +508,15 @@ class ApiIT {
           statuses.entrySet().stream().filter(e -> e.getValue().equals(status)).map(Map.Entry::getKey).toList());
     }
     assertThat(seen.get("listSelected").asText()).isEqualTo("van-d");
+
+    List<String> alerts = TestPostgres.rows(servers.db(), "SELECT entity_id || '/' || rule || '/' || kind "
+        + "FROM fleet.alerts ORDER BY event_time DESC, alert_id").stream().map(r -> (String) r.get(0)).toList();
+    Map<String, List<String>> filters = new TreeMap<>(Map.of("all", alerts, "entity:truck-b",
+        alerts.stream().filter(a -> a.startsWith("truck-b/")).toList()));
+    alerts.stream().map(a -> a.substring(a.lastIndexOf('/') + 1)).distinct().forEach(kind -> filters.put("kind:" + kind,
+        alerts.stream().filter(a -> a.endsWith("/" + kind)).toList()));
+    assertThat(JSON.convertValue(seen.get("alertFilters"), Map.class)).isEqualTo(filters);
+    assertThat(alerts).as("alerts to filter").isNotEmpty();
   }
 
   /**
