@@ -147,9 +147,13 @@
       iconSize: [18, 18] });
   }
 
+  function lookOf(id, status, heading) {
+    return (id === selected) + '/' + status + '/' + (status === 'moving' ? Math.round(heading || 0) : '');
+  }
+
   // a marker's element is replaced only when its look changes, so a click on it is never lost
   function restyle(m, id, status, heading) {
-    const look = (id === selected) + '/' + status + '/' + (status === 'moving' ? Math.round(heading || 0) : '');
+    const look = lookOf(id, status, heading);
     if (m.look !== look) {
       m.setIcon(icon(id, status, heading));
       m.look = look;
@@ -182,11 +186,12 @@
       if (!m) {
         m = L.marker([lat, lon], { icon: icon(f.id, f.status, p.heading), title: f.id, riseOnHover: true }).addTo(map);
         m.on('click', () => select(f.id, false));
+        m.look = lookOf(f.id, f.status, p.heading);
         markers.set(f.id, m);
       } else {
         m.setLatLng([lat, lon]);
+        restyle(m, f.id, f.status, p.heading);
       }
-      restyle(m, f.id, f.status, p.heading);
       m.feature = f;
     }
     if (!fitted && markers.size) {
