@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.SdkBytes;
 
 /** The source's offsets as Spark's micro-batch engine calls them, one step at a time. */
 class ShardMicroBatchStreamIT {
+  private static final String STREAM = "one-shard";
   @TempDir
   Path checkpoint;
 
@@ -35,14 +36,7 @@ class ShardMicroBatchStreamIT {
   @Test
   void recordsReadByABatchRunAtTheInitialOffsetAreNotReadAgain() throws Exception {
     try (KinesisEmulator kinesis = KinesisEmulator.start()) {
-      kinesis.createStream("empty-at-start", 1);
-      KinesisReadOptions options = KinesisReadOptions.from(Map.of(
-          KinesisReadOptions.STREAM_NAME, "empty-at-start",
-          KinesisReadOptions.ENDPOINT, kinesis.endpoint().toString(),
-          KinesisReadOptions.ACCESS_KEY_ID, KinesisEmulator.ACCESS_KEY,
-          KinesisReadOptions.SECRET_KEY, KinesisEmulator.SECRET_KEY));
-      ShardMicroBatchStream stream = new ShardMicroBatchStream(options, checkpoint.toUri().toString(),
-          new Configuration());
+      ShardMicroBatchStream stream = open(kinesis);
       try {
         Offset initial = stream.initialOffset();
         Offset batch0 = stream.latestOffset(initial, ReadLimit.allAvailable());
@@ -72,14 +66,7 @@ class ShardMicroBatchStreamIT {
   @Test
   void anIdleShardThatReportsLagItDoesNotHavePlansNoBatch() throws Exception {
     try (KinesisEmulator kinesis = KinesisEmulator.start()) {
-      kinesis.createStream("empty-at-start", 1);
-      KinesisReadOptions options = KinesisReadOptions.from(Map.of(
-          KinesisReadOptions.STREAM_NAME, "empty-at-start",
-          KinesisReadOptions.ENDPOINT, kinesis.endpoint().toString(),
-          KinesisReadOptions.ACCESS_KEY_ID, KinesisEmulator.ACCESS_KEY,
-          KinesisReadOptions.SECRET_KEY, KinesisEmulator.SECRET_KEY));
-      ShardMicroBatchStream stream = new ShardMicroBatchStream(options, checkpoint.toUri().toString(),
-          new Configuration());
+      ShardMicroBatchStream stream = open(kinesis);
       try {
         put(kinesis, 0, 3);
         Offset batch0 = stream.latestOffset(stream.initialOffset(), ReadLimit.allAvailable());
@@ -103,6 +90,16 @@ class ShardMicroBatchStreamIT {
     }
   }
 
+  /** The source over a new one-shard stream, as Spark makes it for a query with this checkpoint. */
+  private ShardMicroBatchStream open(KinesisEmulator kinesis) {
+    kinesis.createStream(STREAM, 1);
+    return new ShardMicroBatchStream(KinesisReadOptions.from(Map.of(
+        KinesisReadOptions.STREAM_NAME, STREAM,
+        KinesisReadOptions.ENDPOINT, kinesis.endpoint().toString(),
+        KinesisReadOptions.ACCESS_KEY_ID, KinesisEmulator.ACCESS_KEY,
+        KinesisReadOptions.SECRET_KEY, KinesisEmulator.SECRET_KEY)), checkpoint.toUri().toString(), new Configuration());
+  }
+
   /** What the batch's tasks read, as Spark runs them. */
   private static List<String> read(ShardMicroBatchStream stream, Offset end) throws Exception {
     List<String> payloads = new ArrayList<>();
@@ -119,7 +116,7 @@ class ShardMicroBatchStreamIT {
   private static void put(KinesisEmulator kinesis, int from, int to) {
     for (int i = from; i < to; i++) {
       String payload = "r" + i;
-      kinesis.client().putRecord(b -> b.streamName("empty-at-start").partitionKey("k")
+      kinesis.client().putRecord(b -> b.streamName(STREAM).partitionKey("k")
           .data(SdkBytes.fromString(payload, StandardCharsets.UTF_8)));
     }
   }
