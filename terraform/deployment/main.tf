@@ -79,7 +79,9 @@ module "glue" {
   extra_sensor_stream_names    = module.kinesis.extra_sensor_stream_names
   stream_arns                  = values(module.kinesis.stream_arns)
   worker_type                  = coalesce(var.glue_worker_type, module.sizing.worker_type)
-  streaming_workers            = coalesce(var.glue_streaming_workers, module.sizing.streaming_workers)
+  streaming_workers            = coalesce(var.glue_streaming_workers, var.glue_run_mode == "scheduled" ? module.sizing.scheduled_workers : module.sizing.streaming_workers)
+  run_mode                     = var.glue_run_mode
+  run_schedule                 = var.glue_run_schedule
   maintenance_window           = var.glue_maintenance_window
   dedup_state                  = var.glue_dedup_state
   combine_schedule             = var.combine_schedule

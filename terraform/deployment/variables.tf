@@ -143,6 +143,18 @@ variable "glue_streaming_workers" {
   }
 }
 
+variable "glue_run_mode" {
+  type        = string
+  description = "continuous (Glue streaming jobs, fixes readable within seconds) or scheduled (Glue ETL runs on glue_run_schedule that drain the streams and stop: cheaper for small fleets, fixes readable after up to the schedule's interval and a run); docs/sizing.md compares them per fleet size."
+  default     = "continuous"
+}
+
+variable "glue_run_schedule" {
+  type        = string
+  description = "Cron schedule of the streaming jobs' runs with glue_run_mode scheduled."
+  default     = "cron(0/15 * * * ? *)"
+}
+
 variable "glue_dedup_state" {
   type        = string
   description = "buckets, or per-id for streaming checkpoints made before the deduplication state came in buckets."

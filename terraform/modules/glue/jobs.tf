@@ -20,20 +20,38 @@ resource "aws_glue_connection" "postgres" {
   tags = var.tags
 }
 
+locals {
+  scheduled = var.run_mode == "scheduled"
+}
+
 resource "aws_glue_job" "streaming" {
-  for_each           = local.streaming_jobs
-  name               = "${var.name_prefix}-${each.key}-streaming"
-  role_arn           = aws_iam_role.this["streaming"].arn
-  glue_version       = "5.0"
-  worker_type        = var.worker_type
-  number_of_workers  = var.streaming_workers
-  connections        = [aws_glue_connection.postgres.name]
-  maintenance_window = var.maintenance_window
+  for_each     = local.streaming_jobs
+  name         = "${var.name_prefix}-${each.key}-streaming"
+  role_arn     = aws_iam_role.this["streaming"].arn
+  glue_version = "5.0"
+  # G.025X is Glue's for streaming jobs only; an ETL job has at least two workers (its driver and one executor)
+  worker_type       = local.scheduled && var.worker_type == "G.025X" ? "G.1X" : var.worker_type
+  number_of_workers = local.scheduled ? max(2, var.streaming_workers) : var.streaming_workers
+  connections       = [aws_glue_connection.postgres.name]
+  # Glue restarts a streaming job in its maintenance window; a scheduled run ends by itself
+  maintenance_window = local.scheduled ? null : var.maintenance_window
+  # Flex: spare capacity at a lower price, a run may wait to start; only for ETL jobs
+  execution_class = local.scheduled ? "FLEX" : null
+  timeout         = local.scheduled ? var.scheduled_run_minutes + 10 : null
+  # a run still draining when the next is due: the next waits in Glue's queue instead of failing
+  job_run_queuing_enabled = local.scheduled ? true : null
   command {
-    name            = "gluestreaming"
+    name            = local.scheduled ? "glueetl" : "gluestreaming"
     script_location = local.placeholder
   }
   default_arguments = merge(local.streaming_arguments, each.value.arguments,
+    local.scheduled ? {
+      "--STOP_WHEN_DRAINED" = "true"
+      "--MAX_RUN_SECONDS"   = tostring(var.scheduled_run_minutes * 60)
+      # a run drains what is there: each batch right after the one before, the windows query's too
+      "--TRIGGER_INTERVAL"         = "1 second"
+      "--WINDOWS_TRIGGER_INTERVAL" = "1 second"
+    } : {},
     length(each.value.streams) == 1 ? { "--STREAM_NAME" = each.value.streams[0] } : { "--STREAM_NAMES" = join(",", each.value.streams) },
     each.value.contract == null ? {} : { "--CONTRACT" = "${local.artifacts}/${each.value.contract}" },
     {
@@ -110,6 +128,19 @@ resource "aws_glue_trigger" "writer_rotation" {
   schedule = var.writer_rotation_schedule
   actions {
     job_name = aws_glue_job.writer_login.name
+  }
+
+  tags = var.tags
+}
+
+# run_mode scheduled: each streaming job's runs
+resource "aws_glue_trigger" "streaming" {
+  for_each = local.scheduled ? local.streaming_jobs : {}
+  name     = "${var.name_prefix}-${each.key}-schedule"
+  type     = "SCHEDULED"
+  schedule = var.run_schedule
+  actions {
+    job_name = aws_glue_job.streaming[each.key].name
   }
 
   tags = var.tags

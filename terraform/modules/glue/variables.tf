@@ -45,7 +45,7 @@ variable "stream_arns" {
 
 variable "worker_type" {
   type        = string
-  description = "Glue worker type of the streaming jobs."
+  description = "Glue worker type of the streaming jobs (with run_mode scheduled, G.025X, which Glue offers to streaming jobs only, becomes G.1X)."
   default     = "G.025X"
   validation {
     condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X"], var.worker_type)
@@ -131,6 +131,36 @@ variable "maintenance_window" {
   validation {
     condition     = can(regex("^(MON|TUE|WED|THU|FRI|SAT|SUN):([01][0-9]|2[0-3])$", var.maintenance_window))
     error_message = "maintenance_window looks like SUN:03."
+  }
+}
+
+variable "run_mode" {
+  type        = string
+  description = "continuous: the streaming jobs run all the time (Glue streaming, billed while they run, as fresh as TRIGGER_INTERVAL); scheduled: each runs as a Glue ETL job (Flex) on run_schedule, reads what arrived since its last run and stops (STOP_WHEN_DRAINED), its state carried in its checkpoint as across any restart: billed by the minute, as fresh as the schedule. docs/sizing.md compares the two."
+  default     = "continuous"
+  validation {
+    condition     = contains(["continuous", "scheduled"], var.run_mode)
+    error_message = "run_mode must be continuous or scheduled."
+  }
+}
+
+variable "run_schedule" {
+  type        = string
+  description = "Cron schedule of the streaming jobs' runs when run_mode is scheduled."
+  default     = "cron(0/15 * * * ? *)"
+  validation {
+    condition     = can(regex("^cron\\([^)]+\\)$", var.run_schedule))
+    error_message = "run_schedule must be a Glue cron(...) expression."
+  }
+}
+
+variable "scheduled_run_minutes" {
+  type        = number
+  description = "With run_mode scheduled: a run that has not drained its streams after this many minutes stops between batches and fails, naming the limit (MAX_RUN_SECONDS); the next run reads on from there."
+  default     = 45
+  validation {
+    condition     = var.scheduled_run_minutes >= 5
+    error_message = "scheduled_run_minutes must be at least 5."
   }
 }
 

@@ -8,6 +8,11 @@ output "streaming_workers" {
   value       = local.row.streaming_workers
 }
 
+output "scheduled_workers" {
+  description = "Workers (G.1X) per streaming job for this fleet with run_mode scheduled: enough to drain a run's 15 minutes in 5 and to hold the state."
+  value       = local.row.scheduled_workers
+}
+
 output "location_shards" {
   description = "Shards of the location stream for this fleet (PROVISIONED)."
   value       = local.row.location_shards

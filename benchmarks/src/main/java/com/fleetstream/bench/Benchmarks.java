@@ -67,6 +67,11 @@ public final class Benchmarks {
           .forEach(results::add);
     }
     spark.stop();
+    if ("drain".contains(only)) {
+      // the job alone, each side in a JVM of its own: BENCH_DRAIN_BASELINE names the revision compared with
+      DrainBenchmark.run(repo, n, System.getenv().getOrDefault("BENCH_DRAIN_BASELINE", DrainBenchmark.DEFAULT_BASELINE))
+          .forEach(results::add);
+    }
 
     String machine = Runtime.getRuntime().availableProcessors() + " cores, "
         + (Runtime.getRuntime().maxMemory() >> 20) + " MB max heap, " + System.getProperty("os.name") + " "

@@ -3,6 +3,7 @@ package com.fleetstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fleetstream.rehearsal.glue.GlueJob;
+import com.fleetstream.rehearsal.terraform.Expressions;
 import com.fleetstream.rehearsal.terraform.Terraform;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,49 @@ class TerraformPlanIT {
     Terraform.Module plain = Terraform.environment("dev", Terraform.Cloud.TEST);
     plain.child("glue").resources("aws_glue_job").values().forEach(byKey -> byKey.values().forEach(j ->
         assertThat(GlueJob.of(j).defaultArguments()).doesNotContainKeys("--CONTRACT", "--STREAM_NAMES")));
+  }
+
+  /**
+   * glue_run_mode scheduled: each streaming job becomes a Glue ETL job of the Flex class (which runs
+   * G.1X or G.2X only), sized from the sizing table's scheduled column, that drains its streams and
+   * stops (the arguments {@code FieldConditionsIT}'s runs over a growing stream use), started by a
+   * trigger of its own; continuous, the default, keeps Glue streaming jobs and no such trigger.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void scheduledRunsAreFlexEtlJobsThatDrainTheStreamsAndStopOnTheirSchedule() {
+    Terraform.Module glue = Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("glue_run_mode", "scheduled"))
+        .child("glue");
+    Map<String, Terraform.Instance> jobs = glue.resource("aws_glue_job", "streaming");
+    assertThat(jobs).containsOnlyKeys("location", "sensor");
+    jobs.values().forEach(job -> {
+      GlueJob j = GlueJob.of(job);
+      assertThat(j.command()).as(j.name()).isEqualTo("glueetl");
+      assertThat(Expressions.string(job.argument("execution_class"))).isEqualTo("FLEX");
+      assertThat(Expressions.string(job.argument("worker_type"))).isEqualTo("G.1X");
+      assertThat(Integer.parseInt(Expressions.string(job.argument("number_of_workers")))).isGreaterThanOrEqualTo(2);
+      assertThat(Expressions.string(job.argument("job_run_queuing_enabled"))).isEqualTo("true");
+      assertThat(j.defaultArguments()).containsEntry("--STOP_WHEN_DRAINED", "true")
+          .containsEntry("--MAX_RUN_SECONDS", "2700").containsEntry("--TRIGGER_INTERVAL", "1 second")
+          .containsEntry("--WINDOWS_TRIGGER_INTERVAL", "1 second");
+    });
+    Map<String, Terraform.Instance> triggers = glue.resource("aws_glue_trigger", "streaming");
+    assertThat(triggers).containsOnlyKeys("location", "sensor");
+    triggers.forEach((job, trigger) -> {
+      assertThat(Expressions.string(trigger.argument("type"))).isEqualTo("SCHEDULED");
+      assertThat(Expressions.string(trigger.argument("schedule"))).isEqualTo("cron(0/15 * * * ? *)");
+      Map<String, Object> action = (Map<String, Object>) ((List<Object>) trigger.argument("actions")).get(0);
+      assertThat(Expressions.string(action.get("job_name"))).isEqualTo(Expressions.string(jobs.get(job).get("name")));
+    });
+
+    Terraform.Module continuous = Terraform.environment("dev", Terraform.Cloud.TEST).child("glue");
+    continuous.resource("aws_glue_job", "streaming").values().forEach(job -> {
+      assertThat(GlueJob.of(job).command()).isEqualTo("gluestreaming");
+      assertThat(GlueJob.of(job).defaultArguments()).doesNotContainKeys("--STOP_WHEN_DRAINED", "--MAX_RUN_SECONDS");
+    });
+    assertThat(continuous.resource("aws_glue_trigger", "streaming")).isEmpty();
+    assertThat(Terraform.environment("dev", Terraform.Cloud.TEST, Map.of("glue_run_mode", "hourly")).allValidations())
+        .containsValue(false);
   }
 
   private static List<Terraform.Module> modules(Terraform.Module root) {

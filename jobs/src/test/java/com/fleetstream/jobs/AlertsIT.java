@@ -82,8 +82,8 @@ class AlertsIT {
     TestRecords.put(servers.kinesis(), "alert-locations", "v-geo", locations.subList(7, locations.size()));
     TestRecords.put(servers.kinesis(), "alert-sensors", "s-hot", readings.subList(8, readings.size()));
     AtomicBoolean crashed = new AtomicBoolean();
-    UnaryOperator<BatchSink> crashAfterPublishing = SinkHooks.around(Set.of("sns:alerts"), (sink, batch, id) -> {
-      long sent = sink.write(batch, id);
+    UnaryOperator<BatchSink> crashAfterPublishing = SinkHooks.around(Set.of("sns:alerts"), (sink, rows, count, id) -> {
+      long sent = sink.write(rows, count, id);
       if (sent > 0 && crashed.compareAndSet(false, true)) {
         throw new IllegalStateException("injected crash after publishing");
       }

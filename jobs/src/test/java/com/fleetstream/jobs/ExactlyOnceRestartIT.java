@@ -72,11 +72,11 @@ class ExactlyOnceRestartIT {
    * which could cut the events batch short before its partial state is reached.
    */
   private static UnaryOperator<BatchSink> crashAfter(Set<String> kinds) {
-    return SinkHooks.around(name -> EVENTS_QUERY_TABLES.contains(table(name)), (sink, batch, id) -> {
+    return SinkHooks.around(name -> EVENTS_QUERY_TABLES.contains(table(name)), (sink, rows, count, id) -> {
       if (!kinds.contains(kind(sink.name()))) {
         return 0;
       }
-      long written = sink.write(batch, id);
+      long written = sink.write(rows, count, id);
       if (sink.name().endsWith("quarantine") || sink.name().endsWith("late_events")) {
         return written;
       }

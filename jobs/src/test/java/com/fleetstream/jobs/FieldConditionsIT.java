@@ -88,12 +88,12 @@ class FieldConditionsIT {
     int crashAt = 1 + random.nextInt(2);
     boolean afterWrite = random.nextBoolean();
     AtomicInteger writes = new AtomicInteger();
-    UnaryOperator<BatchSink> crash = SinkHooks.around(Set.of(crashing), (sink, batch, id) -> {
+    UnaryOperator<BatchSink> crash = SinkHooks.around(Set.of(crashing), (sink, taken, count, id) -> {
       boolean now = writes.incrementAndGet() == crashAt;
       if (now && !afterWrite) {
         throw new IllegalStateException("injected crash before " + crashing + " write " + crashAt);
       }
-      long rows = sink.write(batch, id);
+      long rows = sink.write(taken, count, id);
       if (now) {
         throw new IllegalStateException("injected crash after " + crashing + " write " + crashAt);
       }

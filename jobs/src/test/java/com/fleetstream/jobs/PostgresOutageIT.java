@@ -62,12 +62,12 @@ class PostgresOutageIT {
 
   /** Stops PostgreSQL when the events query's first batch reaches its PostgreSQL sink. */
   private static UnaryOperator<BatchSink> outageAtFirstEventsBatch(AtomicBoolean done, Runnable afterStop) {
-    return SinkHooks.around(Set.of("postgres:location_events"), (sink, batch, id) -> {
+    return SinkHooks.around(Set.of("postgres:location_events"), (sink, rows, count, id) -> {
       if (done.compareAndSet(false, true)) {
         postgres.close();
         afterStop.run();
       }
-      return sink.write(batch, id);
+      return sink.write(rows, count, id);
     });
   }
 

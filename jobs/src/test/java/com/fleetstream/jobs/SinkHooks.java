@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
 public final class SinkHooks {
   /** What happens instead of a write: usually the write itself plus a fault before or after it. */
   public interface Write {
-    long write(BatchSink sink, Dataset<Row> batch, BatchId id);
+    long write(BatchSink sink, Dataset<Row> rows, long count, BatchId id);
   }
 
   private SinkHooks() {}
@@ -30,8 +30,13 @@ public final class SinkHooks {
       }
 
       @Override
-      public long write(Dataset<Row> batch, BatchId id) {
-        return write.write(sink, batch, id);
+      public long write(Dataset<Row> rows, long count, BatchId id) {
+        return write.write(sink, rows, count, id);
+      }
+
+      @Override
+      public UnaryOperator<Dataset<Row>> taking() {
+        return sink.taking();
       }
 
       @Override

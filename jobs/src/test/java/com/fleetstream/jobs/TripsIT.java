@@ -69,8 +69,8 @@ class TripsIT {
     rest.add(199, rest.remove(202));
     put(rest);
     AtomicBoolean crashed = new AtomicBoolean();
-    UnaryOperator<BatchSink> crashAfterTrips = SinkHooks.around(Set.of("postgres:location_trips"), (sink, batch, id) -> {
-      long rows = sink.write(batch, id);
+    UnaryOperator<BatchSink> crashAfterTrips = SinkHooks.around(Set.of("postgres:location_trips"), (sink, taken, count, id) -> {
+      long rows = sink.write(taken, count, id);
       if (rows > 0 && crashed.compareAndSet(false, true)) {
         throw new IllegalStateException("injected crash after writing trips");
       }

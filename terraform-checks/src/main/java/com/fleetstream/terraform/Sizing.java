@@ -23,6 +23,10 @@ public final class Sizing {
   /** us-east-1 list prices (USD), as published on AWS's pricing pages; taken on {@value #PRICES_TAKEN}. */
   public static final String PRICES_TAKEN = "2026-12-06";
   static final double GLUE_DPU_HOUR = 0.44;
+  /** Glue's Flex execution class (ETL jobs on spare capacity; a run may start late). */
+  static final double GLUE_FLEX_DPU_HOUR = 0.29;
+  /** Glue bills an ETL run by the second, at least a minute; not its start-up before the job runs. */
+  static final int GLUE_MIN_BILLED_SECONDS = 60;
   static final double KINESIS_SHARD_HOUR = 0.015;
   static final double KINESIS_MILLION_PUT_UNITS = 0.014;
   static final double FIREHOSE_INGEST_GB = 0.029;
@@ -60,16 +64,26 @@ public final class Sizing {
 
   record Worker(String type, int vcpus, int memoryGb, double dpu) {}
 
+  /** run_mode scheduled: terraform/modules/glue's default run_schedule, every 15 minutes. */
+  static final int SCHEDULE_SECONDS = 900;
+  /** A scheduled run is sized to drain what arrived since the last one in a third of the interval. */
+  static final double DRAIN_SHARE_OF_SCHEDULE = 1.0 / 3;
+  /** Flex runs G.1X or G.2X workers only. */
+  static final String SCHEDULED_WORKER = "G.1X";
+
   static final List<Worker> WORKERS = List.of(new Worker("G.025X", 2, 4, 0.25), new Worker("G.1X", 4, 16, 1),
       new Worker("G.2X", 8, 32, 2));
 
   /**
    * What the benchmarks measured: the rate per core, and the state's bytes per event remembered by
    * the events query ({@code DEDUP_STATE buckets}), and per vehicle for its windows (its last
-   * {@code WINDOW_WATERMARK} of fixes at one every 5 s and one window's sums) and trip detection.
+   * {@code WINDOW_WATERMARK} of fixes at one every 5 s and one window's sums) and trip detection;
+   * and, for scheduled runs, the job's CPU per fix and its start-up, draining a stream alone
+   * ({@code latest-drain.json}).
    */
   public record Measured(double fixesPerSecondPerCore, double stateBytesPerId, double windowBytesPerVehicle,
-      double tripBytesPerVehicle, double historyBytesPerRow) {
+      double tripBytesPerVehicle, double historyBytesPerRow, double cpuSecondsPerThousandFixes,
+      double startupSeconds) {
     /**
      * The rate per core is the highest the location job kept up with (its backlog did not grow) over
      * the cores of the machine it shared with kinesalite, PostgreSQL and the simulator: the rate
@@ -79,11 +93,14 @@ public final class Sizing {
       Path capacity = repo.resolve("benchmarks/results/latest-capacity.json");
       Path state = repo.resolve("benchmarks/results/latest-state.json");
       Path postgres = repo.resolve("benchmarks/results/latest-postgres.json");
+      Path drain = repo.resolve("benchmarks/results/latest-drain.json");
       return new Measured(figure(capacity, "kept_up_location", "ours") / cores(capacity),
           figure(state, "state: bytes per remembered event id (", "ours"),
           figure(state, "state: windows query, bytes per vehicle", "ours"),
           figure(state, "state: trip detection, bytes per vehicle", "ours"),
-          figure(postgres, "postgres: bytes per history row", "ours"));
+          figure(postgres, "postgres: bytes per history row", "ours"),
+          figure(drain, "drain: job CPU-ms per 1,000 fixes", "ours") / 1000,
+          figure(drain, "drain: start-up", "ours") / 1000);
     }
 
     /** A row's figure ("ours" or "baseline"), from the one-row-per-line file Results writes. */
@@ -112,7 +129,21 @@ public final class Sizing {
   /** One fleet size's row. */
   public record Row(int vehicles, double fixesPerSecond, double stateGb, String workerType, int workers,
       int shards, int postgresStorageGb, double glueMonthly, double kinesisMonthly, double firehoseMonthly,
-      double postgresStorageMonthly) {}
+      double postgresStorageMonthly, Scheduled scheduled) {
+    /** The cheaper mode: scheduled where its runs cost less than running all the time. */
+    public String recommendedMode() {
+      return scheduled.glueMonthly() < glueMonthly ? "scheduled" : "continuous";
+    }
+  }
+
+  /**
+   * run_mode scheduled: a Glue ETL run (Flex) every {@value #SCHEDULE_SECONDS} s drains what arrived
+   * since the last, with enough executors to do so in a third of the interval and to hold the state.
+   *
+   * @param runSeconds billed per run: the job's start-up and the drain, at least Glue's minute
+   * @param freshnessSeconds how old a fix may be when it becomes readable: the interval, then the run
+   */
+  public record Scheduled(int workers, double runSeconds, double glueMonthly, double freshnessSeconds) {}
 
   public static List<Row> table(Measured m) {
     List<Row> rows = new ArrayList<>();
@@ -142,10 +173,19 @@ public final class Sizing {
       // in tens of GB, so a new measurement moves the default only when it matters
       int storageGb = (int) Math.min(MAX_STORAGE_GB, Math.max(MIN_STORAGE_GB, 10 * Math.ceil(
           rate * 86_400 * HISTORY_DAYS * m.historyBytesPerRow() * STORAGE_HEADROOM / 1e9 / 10)));
+      Worker flex = WORKERS.stream().filter(w -> w.type().equals(SCHEDULED_WORKER)).findFirst().orElseThrow();
+      double cpuPerRun = rate * SCHEDULE_SECONDS * m.cpuSecondsPerThousandFixes() / 1000;
+      int executors = (int) Math.max(1, Math.max(Math.ceil(cpuPerRun / (flex.vcpus() * DRAIN_SHARE_OF_SCHEDULE
+          * SCHEDULE_SECONDS)), Math.ceil(stateGb / (STATE_SHARE_OF_MEMORY * flex.memoryGb()))));
+      double drainSeconds = cpuPerRun / (executors * flex.vcpus());
+      double runSeconds = Math.max(GLUE_MIN_BILLED_SECONDS, m.startupSeconds() + drainSeconds);
+      int flexWorkers = executors + 1;
+      Scheduled scheduled = new Scheduled(flexWorkers, runSeconds, flexWorkers * flex.dpu() * GLUE_FLEX_DPU_HOUR
+          * runSeconds / 3600 * HOURS_A_MONTH * 3600 / SCHEDULE_SECONDS, SCHEDULE_SECONDS + runSeconds);
       rows.add(new Row(vehicles, rate, stateGb, best.type(), bestWorkers, shards, storageGb,
           bestWorkers * best.dpu() * GLUE_DPU_HOUR * HOURS_A_MONTH,
           shards * KINESIS_SHARD_HOUR * HOURS_A_MONTH + fixesAMonth / 1e6 * KINESIS_MILLION_PUT_UNITS,
-          firehoseGb * (FIREHOSE_INGEST_GB + FIREHOSE_PARQUET_GB), storageGb * RDS_GP3_GB_MONTH));
+          firehoseGb * (FIREHOSE_INGEST_GB + FIREHOSE_PARQUET_GB), storageGb * RDS_GP3_GB_MONTH, scheduled));
     }
     return rows;
   }
@@ -166,11 +206,27 @@ public final class Sizing {
     return s.toString();
   }
 
+  /** docs/sizing.md's second table: the same fleets with run_mode scheduled, and the mode to choose. */
+  public static String scheduledMarkdown(List<Row> rows) {
+    StringBuilder s = new StringBuilder("| vehicles | scheduled job (Flex) | billed per run | Glue / month |"
+        + " ours / month | Firehose → Parquet / month | fix readable after, at most | continuous: ours / month |"
+        + " cheaper mode |\n"
+        + "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    for (Row r : rows) {
+      Scheduled d = r.scheduled();
+      s.append(String.format(Locale.ROOT, "| %,d | %d × %s | %.0f s | $%,.0f | $%,.0f | $%,.0f | %.0f min | $%,.0f |"
+          + " %s |%n", r.vehicles(), d.workers(), SCHEDULED_WORKER, d.runSeconds(), d.glueMonthly(),
+          d.glueMonthly() + r.kinesisMonthly(), r.firehoseMonthly(), Math.ceil(d.freshnessSeconds() / 60),
+          r.glueMonthly() + r.kinesisMonthly(), r.recommendedMode()));
+    }
+    return s.toString();
+  }
+
   /** terraform/modules/sizing's table. */
   public static String hcl(List<Row> rows) {
     List<String> objects = rows.stream().map(r -> String.format(Locale.ROOT, "    { vehicles = %d, worker_type ="
-        + " \"%s\", streaming_workers = %d, location_shards = %d, postgres_storage_gb = %d }", r.vehicles(),
-        r.workerType(), r.workers(), r.shards(), r.postgresStorageGb())).toList();
+        + " \"%s\", streaming_workers = %d, scheduled_workers = %d, location_shards = %d, postgres_storage_gb = %d }",
+        r.vehicles(), r.workerType(), r.workers(), r.scheduled().workers(), r.shards(), r.postgresStorageGb())).toList();
     return "  table = [\n" + String.join(",\n", objects) + "\n  ]\n";
   }
 
@@ -182,8 +238,10 @@ public final class Sizing {
     Path repo = Path.of(args.length > 0 ? args[0] : ".");
     List<Row> rows = table(Measured.from(repo));
     replace(repo.resolve("docs/sizing.md"), "| vehicles | fixes/s | state |", "\n\n", markdown(rows));
+    replace(repo.resolve("docs/sizing.md"), "| vehicles | scheduled job (Flex) |", "\n\n", scheduledMarkdown(rows));
     replace(repo.resolve("terraform/modules/sizing/main.tf"), "  table = [", "  ]\n", hcl(rows));
     System.out.println(markdown(rows));
+    System.out.println(scheduledMarkdown(rows));
     System.out.println("written to docs/sizing.md and terraform/modules/sizing/main.tf");
   }
 

@@ -21,18 +21,21 @@ import org.apache.spark.sql.Row;
 final class SinkLanes {
   private SinkLanes() {}
 
+  /** A sink and its rows of the batch, counted. */
+  record Share(BatchSink sink, Dataset<Row> rows, long count) {}
+
   /** @param written told each sink's rows written and the milliseconds it took */
-  static void write(Dataset<Row> batch, BatchId id, List<BatchSink> sinks, SinkTimed written) {
-    Map<String, List<BatchSink>> lanes = new LinkedHashMap<>();
-    sinks.forEach(s -> lanes.computeIfAbsent(s.lane(), k -> new ArrayList<>()).add(s));
+  static void write(List<Share> shares, BatchId id, SinkTimed written) {
+    Map<String, List<Share>> lanes = new LinkedHashMap<>();
+    shares.forEach(s -> lanes.computeIfAbsent(s.sink().lane(), k -> new ArrayList<>()).add(s));
     List<CompletableFuture<Void>> running = lanes.values().stream()
         .map(lane -> CompletableFuture.runAsync(() -> {
-          for (BatchSink sink : lane) {
+          for (Share share : lane) {
             long start = System.nanoTime();
-            long rows = sink.write(batch, id);
-            written.accept(sink, rows, (System.nanoTime() - start) / 1_000_000);
+            long rows = share.sink().write(share.rows(), share.count(), id);
+            written.accept(share.sink(), rows, (System.nanoTime() - start) / 1_000_000);
           }
-        }, task -> new Thread(task, "sink-lane-" + lane.get(0).lane()).start()))
+        }, task -> new Thread(task, "sink-lane-" + lane.get(0).sink().lane()).start()))
         .toList();
     Throwable failure = null;
     for (var lane : running) {

@@ -22,13 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Delta table written once per batch. Appends carry {@code txnAppId}/{@code txnVersion}, so Delta
- * itself skips a replayed batch. Aggregates are upserted with MERGE on their key; MERGE ignores the
- * writer options, so the same transaction identifiers go through the session conf for the MERGE's
- * duration, and the table records the last batch either way.
- *
- * Every commit's {@code userMetadata} names its query and batch: after a restart, the history says
- * whether the first batch was committed now or had been before (then Delta skipped it).
+ * A Delta table written once per batch: appended to, or, for aggregates, merged on their key. Every
+ * commit's {@code userMetadata} names its query and batch, which is how a batch replayed after a
+ * restart is found to be committed already ({@link #write}).
  *
  * <p>The change data feed is on for the combine job, which reads which days changed from it.
  *
@@ -38,14 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeltaBatchSink implements BatchSink {
   /**
-   * MERGE takes its transaction ids from the query's session settings, so a query's merges share
-   * this lane and go one at a time.
+   * MERGE takes its commit's metadata (the batch's marker) from the query's session settings, so a
+   * query's merges share this lane and go one at a time.
    */
   public static final String MERGE_LANE = "delta-merge";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeltaBatchSink.class);
-  private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
-  private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
   /**
    * Streaming batches are small; these keep file counts in check for Athena and the crawlers. An
    * append-only table is compacted outside the batches ({@link Housekeeping}); a merged one, whose
@@ -59,7 +53,10 @@ public final class DeltaBatchSink implements BatchSink {
       "delta.autoOptimize.autoCompact", "true",
       "delta.enableChangeDataFeed", "true");
   private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
-  /** Commits searched for a batch's own: this query's one commit and the compactions beside it. */
+  /**
+   * Commits searched for a replayed batch's own: it is the last batch the query wrote, so its commit
+   * is among the table's last, after at most the compactions that ran beside it.
+   */
   private static final int RECENT_COMMITS = 20;
 
   private final String path;
@@ -80,7 +77,7 @@ public final class DeltaBatchSink implements BatchSink {
    * @param insertOnly rows never change once written: a key already in the table is skipped instead of
    *     updated, so every commit only adds files and the table can be read as a stream
    * @param lane the lane to write in, null for the usual one: an append its own (it passes the
-   *     transaction ids as write options, which win over the session's), a merge {@link #MERGE_LANE}
+   *     commit's metadata as a write option, which wins over the session's), a merge {@link #MERGE_LANE}
    */
   public DeltaBatchSink(String path, List<String> mergeKeys, boolean insertOnly, String lane,
       String... partitionColumns) {
@@ -121,46 +118,50 @@ public final class DeltaBatchSink implements BatchSink {
     return lane;
   }
 
+  /**
+   * Each commit carries its batch's marker (query and batch id) as its user metadata. Within a run
+   * this sink knows the last batch it committed; at its first batch after a start (or after a write
+   * that failed, which may have committed), the batch may be a replay of one committed before, so it
+   * looks for the marker among the table's last commits first. Delta's own idempotent writes
+   * ({@code txnAppId}) would do the same, but make every commit rebuild the table's transaction state
+   * in a Spark job of its own (delta-io/delta#7670).
+   */
   @Override
-  public long write(Dataset<Row> input, BatchId id) {
-    SparkSession spark = input.sparkSession();
-    String appId = "fleetstream-" + id.queryId();
-    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
-    // a merge's empty share is seen before its deduplication shuffle; an append counts in one job
-    long rows = mergeKeys.isEmpty() || !input.isEmpty() ? batch.count() : 0;
-    if (rows == 0) {
+  public long write(Dataset<Row> input, long count, BatchId id) {
+    if (count == 0) {
       return 0; // before looking at the table: most batches have no late events and no quarantine
     }
+    SparkSession spark = input.sparkSession();
+    String appId = "fleetstream-" + id.queryId();
+    String marker = appId + " batch " + id.batch();
+    Long last = lastBatch.remove(appId); // unknown again until this batch commits
     boolean exists = tableReady || DeltaTable.isDeltaTable(spark, path);
-    Long last = lastBatch.get(appId);
-    if (last != null && last >= id.batch()) {
+    if (last != null && last >= id.batch() || last == null && exists && committed(spark, marker)) {
       LOG.info("{}: batch {} already committed, skipped", path, id);
+      lastBatch.put(appId, last == null ? id.batch() : last);
       return 0;
     }
-    String marker = appId + " batch " + id.batch();
-    long versionBefore = exists && last == null ? version(spark) : -1;
+    Dataset<Row> batch = mergeKeys.isEmpty() ? input : input.dropDuplicates(mergeKeys.toArray(String[]::new));
+    // a merge writes each key once: its rows are counted after the deduplication
+    long rows = mergeKeys.isEmpty() ? count : batch.count();
     if (!exists) {
       create(spark, batch.schema());
-      append(batch, appId, id.batch(), marker);
+      append(batch, marker);
     } else if (mergeKeys.isEmpty()) {
-      append(batch, appId, id.batch(), marker);
+      append(batch, marker);
     } else {
-      merge(spark, batch, appId, id.batch(), marker);
+      merge(spark, batch, marker);
     }
     tableReady = true;
     lastBatch.put(appId, id.batch());
-    if (versionBefore >= 0 && !committedAfter(spark, versionBefore, marker)) {
-      LOG.info("{}: batch {} already committed, skipped", path, id);
-      return 0;
-    }
     return rows;
   }
 
-  private void append(Dataset<Row> batch, String appId, long version, String marker) {
+  private void append(Dataset<Row> batch, String marker) {
     batch.write().format("delta").mode("append").partitionBy(partitionColumns)
         // columns a newer release adds to its rows (an event's contract) join the table's schema
         .option("mergeSchema", "true")
-        .option("txnAppId", appId).option("txnVersion", version).option("userMetadata", marker)
+        .option("userMetadata", marker)
         .save(path);
   }
 
@@ -193,10 +194,8 @@ public final class DeltaBatchSink implements BatchSink {
     return type;
   }
 
-  private void merge(SparkSession spark, Dataset<Row> batch, String appId, long version, String marker) {
+  private void merge(SparkSession spark, Dataset<Row> batch, String marker) {
     String on = mergeKeys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
-    spark.conf().set(TXN_APP_ID, appId);
-    spark.conf().set(TXN_VERSION, Long.toString(version));
     spark.conf().set(USER_METADATA, marker);
     try {
       var merge = DeltaTable.forPath(spark, path).as("t")
@@ -205,18 +204,12 @@ public final class DeltaBatchSink implements BatchSink {
           .withSchemaEvolution();
       (insertOnly ? merge : merge.whenMatched().updateAll()).whenNotMatched().insertAll().execute();
     } finally {
-      spark.conf().unset(TXN_APP_ID);
-      spark.conf().unset(TXN_VERSION);
       spark.conf().unset(USER_METADATA);
     }
   }
 
-  private long version(SparkSession spark) {
-    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
-  }
-
-  private boolean committedAfter(SparkSession spark, long version, String marker) {
-    return !DeltaTable.forPath(spark, path).history(RECENT_COMMITS)
-        .filter(col("version").gt(version).and(col("userMetadata").equalTo(marker))).isEmpty();
+  private boolean committed(SparkSession spark, String marker) {
+    return !DeltaTable.forPath(spark, path).history(RECENT_COMMITS).filter(col("userMetadata").equalTo(marker))
+        .isEmpty();
   }
 }

@@ -48,7 +48,7 @@ public final class ParquetBatchSink implements BatchSink {
   }
 
   @Override
-  public long write(Dataset<Row> batch, BatchId id) {
+  public long write(Dataset<Row> batch, long rows, BatchId id) {
     Configuration conf = batch.sparkSession().sparkContext().hadoopConfiguration();
     Path base = new Path(basePath);
     Path markers = new Path(base, "_batches/" + id.queryId());
@@ -57,7 +57,6 @@ public final class ParquetBatchSink implements BatchSink {
     Path staging = new Path(base, "_staging/" + id.fileToken());
     // an empty batch is empty again when replayed: no files, no markers (each file costs a fork or two
     // on the local file system and a request on S3)
-    long rows = batch.count();
     if (rows == 0) {
       return 0;
     }

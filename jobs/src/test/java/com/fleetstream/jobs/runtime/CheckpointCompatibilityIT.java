@@ -66,7 +66,7 @@ class CheckpointCompatibilityIT {
     }
 
     @Override
-    public long write(Dataset<Row> batch, BatchId id) {
+    public long write(Dataset<Row> batch, long count, BatchId id) {
       Row range = batch.agg(min("value"), max("value"), count("value")).first();
       if (!range.isNullAt(0)) {
         minValue.accumulateAndGet(range.getLong(0), Math::min);

@@ -71,7 +71,7 @@ public final class AlertPublisher implements BatchSink {
 
   /** @return messages sent: one per published alert, plus a digest if there was one */
   @Override
-  public long write(Dataset<Row> batch, BatchId id) {
+  public long write(Dataset<Row> batch, long count, BatchId id) {
     return retry.run(job + " alerts publication, batch " + id.batch(), this::publishPending);
   }
 

@@ -76,8 +76,7 @@ public final class PostgresBatchSink implements BatchSink {
   }
 
   @Override
-  public long write(Dataset<Row> batch, BatchId id) {
-    long rows = batch.count(); // the batch is persisted: no second pass over the source
+  public long write(Dataset<Row> batch, long rows, BatchId id) {
     return retry.run(name() + " batch " + id, () -> writeOnce(batch, rows, id));
   }
 
