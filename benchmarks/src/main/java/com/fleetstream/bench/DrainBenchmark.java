@@ -70,8 +70,7 @@ final class DrainBenchmark {
   private static void side(Path repo, String classpath, long fixes, Path out) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Files.readAllLines(repo.resolve("etc/java17-spark.args")).stream().map(String::trim)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#")).flatMap(l -> Arrays.stream(l.split("\\s+"))).toList());
+    command.add("@" + repo.resolve("etc/java17-spark.args")); // the options scripts/bench.sh gives this JVM
     command.addAll(List.of("-Xmx3g", "-cp", classpath, DrainRun.class.getName(), Long.toString(fixes),
         out.toString()));
     System.out.println("drain: " + out.getFileName());

@@ -1,5 +1,6 @@
 package com.fleetstream.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fleetstream.jobs.LocationStreamingJob;
 import com.fleetstream.jobs.config.LocationJobConfig;
 import com.fleetstream.jobs.runtime.BatchAccounting;
@@ -14,12 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
@@ -46,6 +46,7 @@ public final class DrainRun {
   private static final String STREAM = "bench-drain";
   private static final int GPS_INTERVAL_SECONDS = 5;
   private static final int VEHICLES = 1_000;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private DrainRun() {}
 
@@ -87,43 +88,46 @@ public final class DrainRun {
       Profile profile = Profile.start(out.resolveSibling(out.getFileName() + ".jfr"), Map.of(
           kinesis.endpoint().getPort(), "kinesalite", pg.port(), "PostgreSQL"));
       long cpuBefore = os.getProcessCpuTime();
-      long start = System.nanoTime();
       work.startedAt = System.currentTimeMillis();
       LocationStreamingJob.run(spark, job);
-      double wallSeconds = (System.nanoTime() - start) / 1e9;
+      long stoppedAt = System.currentTimeMillis();
       double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
       profile.stop();
-      // the drain itself, without the start-up
-      String where = profile.summary(work.firstBatchAt, System.currentTimeMillis());
       spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
       spark.stop();
 
-      StringBuilder json = new StringBuilder();
-      json.append(String.format(Locale.ROOT, "{\"fixes\": %d, \"wall_seconds\": %.1f, \"cpu_seconds\": %.1f,"
-          + " \"startup_seconds\": %.1f, \"profile\": \"%s\", \"queries\": {", sent, wallSeconds, cpuSeconds,
-          (sessionMillis + work.startupMillis()) / 1000.0, where.strip().replace("\"", "'").replace("\n", " | ")));
-      String separator = "";
-      for (var q : work.perQuery().entrySet()) {
-        json.append(separator).append('"').append(q.getKey()).append("\": ").append(q.getValue().json());
-        separator = ", ";
-      }
-      json.append("}}\n");
-      Files.writeString(out, json.toString());
-      System.out.print(json);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("fixes", sent);
+      result.put("wall_seconds", (stoppedAt - work.startedAt) / 1000.0);
+      result.put("cpu_seconds", cpuSeconds);
+      result.put("startup_seconds", (sessionMillis + work.startupMillis()) / 1000.0);
+      // the drain itself, without the start-up
+      result.put("profile", profile.summary(work.firstBatchAt, stoppedAt).strip());
+      Map<String, Object> queries = new TreeMap<>();
+      work.perQuery().forEach((name, w) -> queries.put(name, w.asMap()));
+      result.put("queries", queries);
+      JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
+      System.out.println(Files.readString(out));
     }
   }
 
   /** What one query's batches cost: Spark's jobs, stages, tasks, and the time each batch took. */
   record QueryWork(int batches, double jobsPerBatch, double stagesPerBatch, double tasksPerBatch, long rowsRead,
-      long p50Ms, long p95Ms, Map<String, Long> jobsBySite) {
-    String json() {
-      String sites = jobsBySite.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
-          .map(e -> String.format(Locale.ROOT, "\"%s\": %.2f", e.getKey(), e.getValue() / (double) batches))
-          .collect(Collectors.joining(", "));
-      return String.format(Locale.ROOT, "{\"batches\": %d, \"jobs_per_batch\": %.2f, \"stages_per_batch\": %.2f,"
-          + " \"tasks_per_batch\": %.2f, \"rows_read\": %d, \"p50_ms\": %d, \"p95_ms\": %d,"
-          + " \"jobs_per_batch_by_description\": {%s}}", batches, jobsPerBatch, stagesPerBatch, tasksPerBatch, rowsRead,
-          p50Ms, p95Ms, sites);
+      long p50Ms, long p95Ms, Map<String, Long> jobsByDescription) {
+    Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("batches", batches);
+      m.put("jobs_per_batch", jobsPerBatch);
+      m.put("stages_per_batch", stagesPerBatch);
+      m.put("tasks_per_batch", tasksPerBatch);
+      m.put("rows_read", rowsRead);
+      m.put("p50_ms", p50Ms);
+      m.put("p95_ms", p95Ms);
+      Map<String, Double> perBatch = new LinkedHashMap<>();
+      jobsByDescription.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
+          .forEach(e -> perBatch.put(e.getKey(), e.getValue() / (double) batches));
+      m.put("jobs_per_batch_by_description", perBatch);
+      return m;
     }
   }
 
@@ -137,7 +141,7 @@ public final class DrainRun {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Map<String, long[]> byBatch = new ConcurrentHashMap<>(); // "query#batch" -> jobs, stages, tasks
     private final Map<Integer, String> stageBatch = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, Long>> callSites = new ConcurrentHashMap<>(); // query id -> site -> jobs
+    private final Map<String, Map<String, Long>> descriptions = new ConcurrentHashMap<>(); // query id -> jobs by description
     private final Map<String, List<long[]>> progressByQuery = new ConcurrentHashMap<>(); // rows, ms
     volatile long startedAt;
     volatile long firstBatchAt;
@@ -175,9 +179,10 @@ public final class DrainRun {
      * query and batch, Delta adds what the job does ("Compute snapshot for version", "MERGE operation -
      * ..."); the query's own jobs (its plan, a sink's count or write) say nothing more.
      */
-    private static String site(String description) {
+    private static String purpose(String description) {
       String what = description.replaceAll("[\\w-]+\\s+id = \\S+\\s+runId = \\S+\\s+batch = \\d+", "")
-          .replaceAll("\\d+", "N").replaceAll("\\s+", " ").replace('"', '\'').replaceFirst("^[ :-]+", "").replace("Delta: : ", "Delta: ").trim();
+          .replaceAll("\\d+", "N").replaceAll("\\s+", " ").replaceFirst("^[ :-]+", "").replace("Delta: : ", "Delta: ")
+          .trim();
       return what.isEmpty() ? "(the batch's plan or a sink's own)" : what;
     }
 
@@ -186,8 +191,8 @@ public final class DrainRun {
       String key = key(event.properties());
       if (key != null) {
         byBatch.computeIfAbsent(key, k -> new long[3])[0]++;
-        callSites.computeIfAbsent(key.substring(0, key.indexOf('#')), k -> new ConcurrentHashMap<>())
-            .merge(site(event.properties().getProperty("spark.job.description", "")), 1L, Long::sum);
+        descriptions.computeIfAbsent(key.substring(0, key.indexOf('#')), k -> new ConcurrentHashMap<>())
+            .merge(purpose(event.properties().getProperty("spark.job.description", "")), 1L, Long::sum);
       }
     }
 
@@ -233,7 +238,7 @@ public final class DrainRun {
         work.put(name, new QueryWork((int) s[0], s[1] / (double) s[0], s[2] / (double) s[0], s[3] / (double) s[0],
             rows, ms.length == 0 ? 0 : LatencyBenchmark.percentile(ms, 50),
             ms.length == 0 ? 0 : LatencyBenchmark.percentile(ms, 95),
-            callSites.getOrDefault(ids.get(name), Map.of())));
+            descriptions.getOrDefault(ids.get(name), Map.of())));
       });
       return work;
     }

@@ -180,8 +180,9 @@ public final class Sizing {
       double drainSeconds = cpuPerRun / (executors * flex.vcpus());
       double runSeconds = Math.max(GLUE_MIN_BILLED_SECONDS, m.startupSeconds() + drainSeconds);
       int flexWorkers = executors + 1;
-      Scheduled scheduled = new Scheduled(flexWorkers, runSeconds, flexWorkers * flex.dpu() * GLUE_FLEX_DPU_HOUR
-          * runSeconds / 3600 * HOURS_A_MONTH * 3600 / SCHEDULE_SECONDS, SCHEDULE_SECONDS + runSeconds);
+      double runsAMonth = HOURS_A_MONTH * 3600 / SCHEDULE_SECONDS;
+      Scheduled scheduled = new Scheduled(flexWorkers, runSeconds,
+          runsAMonth * flexWorkers * flex.dpu() * GLUE_FLEX_DPU_HOUR * runSeconds / 3600, SCHEDULE_SECONDS + runSeconds);
       rows.add(new Row(vehicles, rate, stateGb, best.type(), bestWorkers, shards, storageGb,
           bestWorkers * best.dpu() * GLUE_DPU_HOUR * HOURS_A_MONTH,
           shards * KINESIS_SHARD_HOUR * HOURS_A_MONTH + fixesAMonth / 1e6 * KINESIS_MILLION_PUT_UNITS,
