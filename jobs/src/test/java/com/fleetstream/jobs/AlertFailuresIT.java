@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,9 +76,39 @@ class AlertFailuresIT {
             row("v-bell\u0007", 2L), row("v-ok", 2L), row("v-refused", 2L), row(LONG_ID.substring(0, 10), 2L));
   }
 
+  /**
+   * SNS takes an alert, and PostgreSQL drops the publisher's connection before the alert is marked:
+   * the retried publication marks it with the message id SNS gave instead of sending it again.
+   */
+  @Test
+  void anAlertSnsTookIsMarkedNotSentAgainWhenPostgresDropsTheConnectionBeforeItsMark() throws IOException {
+    servers.kinesis().createStream("mark-locations", 1);
+    Path geofences = TestRecords.depotGeofence(work);
+    AtomicReference<List<List<Object>>> dropped = new AtomicReference<>();
+    servers.sns().beforeNextAcceptance(() -> dropped.set(TestPostgres.rows(servers.db(),
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")));
+    TestRecords.put(servers.kinesis(), "mark-locations", "k", List.of(
+        outside("e0", "v-once", 5), inDepot("e1", "v-once", 6)));
+    int before = servers.sns().requests().size();
+
+    LocationStreamingJob.run(SparkTestSession.get(), LocationJobConfig.parse(args(geofences, "mark-locations")));
+
+    assertThat(dropped.get()).as("the publisher's session, ended as SNS took its message").containsExactly(List.of(true));
+    List<Map<String, String>> sent = servers.sns().requests().subList(before, servers.sns().requests().size());
+    assertThat(sent).extracting(r -> r.get("Subject"))
+        .containsExactly("fleetstream location alert: enter geofence:depot v-once");
+    assertThat(TestPostgres.rows(servers.db(), "SELECT status, sns_message_id FROM fleet.alerts WHERE entity_id = 'v-once'"))
+        .containsExactly(row("published", "msg-" + servers.sns().requests().size()));
+  }
+
   private static String[] args(Path geofences) {
-    List<String> args = TestJobArgs.withoutDelta(TestJobArgs.streaming(servers.kinesis(), "odd-locations", "10 minutes",
-        work, servers.db()));
+    return args(geofences, "odd-locations");
+  }
+
+  private static String[] args(Path geofences, String stream) {
+    List<String> args = TestJobArgs.withoutDelta(TestJobArgs.streaming(servers.kinesis(), stream, "10 minutes",
+        work.resolve(stream), servers.db()));
     args.addAll(List.of("--GEOFENCES", geofences.toUri().toString(), "--ALERTS_TOPIC_ARN", TOPIC,
         "--SNS_ENDPOINT", servers.sns().endpoint().toString(), "--ALERT_MIN_INTERVAL", "0 seconds"));
     return args.toArray(String[]::new);

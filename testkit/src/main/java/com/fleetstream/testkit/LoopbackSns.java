@@ -28,6 +28,7 @@ public final class LoopbackSns implements AutoCloseable {
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
   private final Deque<int[]> failures = new ArrayDeque<>();
   private final Deque<String> failureCodes = new ArrayDeque<>();
+  private Runnable beforeNextAcceptance;
 
   /** An endpoint that knows these topics (as CreateTopic would have made them). */
   public LoopbackSns(String... topicArns) {
@@ -51,7 +52,16 @@ public final class LoopbackSns implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code action} once, when the next message is accepted, before SNS's answer goes back: what
+   * happens to the sender between SNS taking a message and hearing that it did.
+   */
+  public synchronized void beforeNextAcceptance(Runnable action) {
+    beforeNextAcceptance = action;
+  }
+
   public synchronized void reset() {
+    beforeNextAcceptance = null;
     requests.clear();
     failures.clear();
     failureCodes.clear();
@@ -74,6 +84,10 @@ public final class LoopbackSns implements AutoCloseable {
             + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + refusal.code() + "</Code><Message>"
             + refusal.message() + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
       } else {
+        if (beforeNextAcceptance != null) {
+          beforeNextAcceptance.run();
+          beforeNextAcceptance = null;
+        }
         status = 200;
         xml = "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>"
             + "msg-" + requests.size() + "</MessageId></PublishResult><ResponseMetadata><RequestId>" + requestId

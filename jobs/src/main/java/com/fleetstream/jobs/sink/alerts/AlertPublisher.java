@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -28,8 +29,10 @@ import software.amazon.awssdk.services.sns.model.SnsException;
 /**
  * Sends the job's pending alerts from {@code fleet.alerts} to SNS, from the driver, after the batch's
  * alerts were stored. Each alert is marked published (with SNS's message id) or suppressed right
- * after its own publish, so a replayed batch or a restarted job sends nothing twice; only a crash
- * between one publish and its mark can repeat that one message. A session advisory lock keeps two
+ * after its own publish, so a replayed batch or a restarted job sends nothing twice. A mark that
+ * fails (PostgreSQL restarting, a dropped connection) is retried with the message id SNS gave, not
+ * by sending again: only the driver's death between a publish and its mark repeats that one
+ * message (SNS standard topics keep no deduplication id). A session advisory lock keeps two
  * drivers of the same job from publishing at once. An alert SNS refuses for its content
  * ({@code InvalidParameter}) is marked failed with SNS's answer and the others go on; any other
  * refusal (a missing topic, no permission) fails the batch. With {@code SNS_ENDPOINT} (local
@@ -46,6 +49,11 @@ public final class AlertPublisher implements BatchSink {
   private final String job;
   private final AlertsConfig config;
   private final Retry retry;
+  /**
+   * Alerts SNS took whose mark has not committed, by alert id: the next attempt marks them as sent.
+   * Only this query's lane uses it.
+   */
+  private final Map<String, Sent> sentNotMarked = new HashMap<>();
   private SnsClient sns;
 
   public AlertPublisher(PgConnectionSpec db, String job, AlertsConfig config, Retry retry) {
@@ -57,6 +65,9 @@ public final class AlertPublisher implements BatchSink {
 
   private record Pending(String id, String entity, String rule, String kind, Timestamp time, String eventId,
       String detail) {}
+
+  /** What an alert went out as: {@code published} alone or {@code digested} with others, and SNS's message id. */
+  private record Sent(String status, String messageId) {}
 
   @Override
   public String name() {
@@ -87,13 +98,21 @@ public final class AlertPublisher implements BatchSink {
       int published = 0;
       int suppressed = 0;
       int failed = 0;
+      boolean digestSent = false;
       for (Pending a : pending) {
-        if (recentlyPublished(c, a)) {
+        Sent earlier = sentNotMarked.get(a.id());
+        if (earlier != null) {
+          markSent(c, a.id(), earlier);
+          published += earlier.status().equals("published") ? 1 : 0;
+          digestSent |= earlier.status().equals("digested");
+        } else if (recentlyPublished(c, a)) {
           mark(c, "suppressed", null, a.id());
           suppressed++;
         } else if (published + failed < config.maxPerBatch()) {
           try {
-            mark(c, "published", publish(a), a.id());
+            Sent sent = new Sent("published", publish(a));
+            sentNotMarked.put(a.id(), sent);
+            markSent(c, a.id(), sent);
             published++;
           } catch (SnsException e) {
             if (!refusesTheMessage(e)) {
@@ -107,14 +126,16 @@ public final class AlertPublisher implements BatchSink {
         }
       }
       if (!overflow.isEmpty()) {
-        String digest = publishDigest(overflow);
+        Sent digest = new Sent("digested", publishDigest(overflow));
+        overflow.forEach(a -> sentNotMarked.put(a.id(), digest));
         for (Pending a : overflow) {
-          mark(c, "digested", digest, a.id());
+          markSent(c, a.id(), digest);
         }
+        digestSent = true;
       }
       LOG.info("{} alerts: {} pending, {} published, {} suppressed by the rate limit, {} in a digest, {} refused by SNS",
           job, pending.size(), published, suppressed, overflow.size(), failed);
-      return published + (overflow.isEmpty() ? 0 : 1);
+      return published + (digestSent ? 1 : 0);
     } // closing the session releases the advisory lock
   }
 
@@ -149,6 +170,11 @@ public final class AlertPublisher implements BatchSink {
         return r.getBoolean(1);
       }
     }
+  }
+
+  private void markSent(Connection c, String alertId, Sent sent) throws SQLException {
+    mark(c, sent.status(), sent.messageId(), alertId);
+    sentNotMarked.remove(alertId);
   }
 
   private static void mark(Connection c, String status, String messageId, String alertId) throws SQLException {
