@@ -14,9 +14,13 @@
 // GetShardIterator) report MillisBehindLatest MILLIS instead of 0, as Kinesis does for an idle shard
 // (awslabs/spark-sql-kinesis-connector#49); the page after it, read with its NextShardIterator, tells the
 // truth. "phantom-lag 0" turns it off.
+// Once the clock has been moved on, a closed shard whose records have all expired (closed longer ago than
+// the retention) leaves the stream as it does in Kinesis: ListShards and DescribeStream no longer list it,
+// and GetShardIterator answers ResourceNotFoundException. kinesalite keeps such shards for ever.
 // A line "records-served" prints "records served N": the records GetRecords (JSON) has returned so far.
 const http = require('http');
 const kinesalite = require('kinesalite');
+const kinesaliteDb = require('kinesalite/db');
 const readline = require('readline');
 
 const realNow = Date.now;
@@ -58,6 +62,11 @@ server.on('request', (req, res) => {
   // Node stamps Date from the real clock; Kinesis's Date is its own clock, which a reader may go by
   res.setHeader('Date', new Date(Date.now()).toUTCString());
   const operation = (req.headers['x-amz-target'] || '').split('.')[1];
+  if (skewMillis > 0 && !req.headers[FORWARDED]
+      && (operation === 'ListShards' || operation === 'DescribeStream' || operation === 'GetShardIterator')) {
+    withoutExpiredShards(req, res, operation);
+    return;
+  }
   if (phantomLag > 0 && !req.headers[FORWARDED] && (operation === 'GetShardIterator' || operation === 'GetRecords')) {
     withPhantomLag(req, res, operation);
     return;
@@ -143,6 +152,66 @@ function withPhantomLag(req, res, operation) {
       });
     });
     forward.end(body);
+  });
+}
+
+// Calls kinesalite itself (through this server, marked) and hands its answer to done(status, headers, body).
+function forward(req, operation, body, done) {
+  const headers = { ...req.headers, [FORWARDED]: '1', 'x-amz-target': `Kinesis_20131202.${operation}`,
+    'content-length': Buffer.byteLength(body) };
+  const call = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (answer) => {
+    const parts = [];
+    answer.on('data', (c) => parts.push(c));
+    answer.on('end', () => done(answer.statusCode, answer.headers, Buffer.concat(parts)));
+  });
+  call.end(body);
+}
+
+// The stream's shards as Kinesis would list them now: without the closed ones whose records all expired.
+function withoutExpiredShards(req, res, operation) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    const request = JSON.parse(body.toString('utf8'));
+    const pass = () => forward(req, operation, body, (status, headers, out) => {
+      res.writeHead(status, { ...headers, 'content-length': out.length });
+      res.end(out);
+    });
+    if (!request.StreamName || (operation === 'ListShards' && request.ExclusiveStartShardId)) {
+      pass();
+      return;
+    }
+    forward(req, 'DescribeStream', JSON.stringify({ StreamName: request.StreamName }), (status, headers, out) => {
+      if (status !== 200) {
+        pass();
+        return;
+      }
+      const description = JSON.parse(out.toString('utf8')).StreamDescription;
+      const retentionMillis = description.RetentionPeriodHours * 3600 * 1000;
+      const gone = (shard) => shard.SequenceNumberRange.EndingSequenceNumber != null
+        && kinesaliteDb.parseSequence(shard.SequenceNumberRange.EndingSequenceNumber).seqTime + retentionMillis
+          < Date.now();
+      if (operation === 'GetShardIterator') {
+        if (!description.Shards.some((shard) => shard.ShardId === request.ShardId && gone(shard))) {
+          pass();
+          return;
+        }
+        console.log(`expired shard served: ${request.ShardId} of ${request.StreamName} has left the stream`);
+        const error = JSON.stringify({ __type: 'ResourceNotFoundException', message: `Shard ${request.ShardId} in`
+          + ` stream ${request.StreamName} under account 000000000000 does not exist` });
+        res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(error),
+          'x-amzn-RequestId': `expired-shard-${Date.now()}` });
+        res.end(error);
+        return;
+      }
+      const shards = description.Shards.filter((shard) => !gone(shard));
+      const answer = JSON.stringify(operation === 'ListShards' ? { Shards: shards }
+        : { StreamDescription: { ...description, Shards: shards } });
+      res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(answer),
+        'x-amzn-RequestId': `listed-${Date.now()}` });
+      res.end(answer);
+    });
   });
 }
 

@@ -106,10 +106,14 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   @Override
   public Offset latestOffset(Offset startOffset, ReadLimit limit) {
     ShardOffset last = ShardOffset.of(startOffset);
-    Map<String, String> next = withNewShards(last.batch == 0 && !read(last) ? last.starts : endsOf(last), shards());
+    List<Shard> shards = shards();
+    Map<String, String> next = withNewShards(last.batch == 0 && !read(last) ? last.starts : endsOf(last), shards);
     boolean changed = !next.keySet().equals(last.starts.keySet());
     if (!retentionChecked) { // while the query runs it reads the shards' records well within their retention
-      changed |= skipExpired(next);
+      if (skipExpired(next, shards)) {
+        next = withNewShards(next, shards); // the children of a shard that left the stream
+        changed = true;
+      }
       retentionChecked = true;
     }
     for (var e : next.entrySet()) {
@@ -185,11 +189,30 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
    * resumes so; one whose records may have expired unread fails, or with failOnDataLoss false logs
    * the gap, counts it in {@link #metrics} and moves the shard's position to its oldest record.
    *
+   * <p>A shard closed by a reshard leaves the stream once its records have expired (ListShards no
+   * longer lists it, GetShardIterator refuses it). If the checkpoint had not read it to its end,
+   * what it held after the checkpointed position expired unread: the same gap, after which the
+   * shard counts as read and its children are read from their start.
+   *
    * @return whether a position was moved
    */
-  private boolean skipExpired(Map<String, String> positions) {
+  private boolean skipExpired(Map<String, String> positions, List<Shard> listed) {
+    Set<String> inStream = new HashSet<>();
+    listed.forEach(s -> inStream.add(s.shardId()));
     boolean moved = false;
     for (var e : positions.entrySet()) {
+      if (!ShardPosition.isEnd(e.getValue()) && !inStream.contains(e.getKey())) {
+        String read = ShardPosition.isSequence(e.getValue()) ? "goes on after sequence number "
+            + ShardPosition.sequence(e.getValue()) : "starts at " + e.getValue();
+        lost("shard " + e.getKey() + " of " + stream.arn() + ": the checkpoint " + read
+            + ", but the shard has left the stream: it was closed by a reshard, and Kinesis drops a closed shard"
+            + " once its records expire (the stream keeps records for " + stream.retention().toHours() + " h)."
+            + " Records it held after that position, if there were any, expired unread: the job was stopped or"
+            + " behind for longer than the retention.", "with its children, from their oldest records");
+        e.setValue(ShardPosition.END);
+        moved = true;
+        continue;
+      }
       if (!ShardPosition.isSequence(e.getValue())) {
         continue;
       }
@@ -215,17 +238,22 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
           + seen.map(s -> "; the query last saw the shard caught up there at " + s.at()).orElse("")
           + ". Records between them, if there were any, expired unread: the job was stopped or behind for longer"
           + " than the retention.";
-      if (options.failOnDataLoss()) {
-        throw new IllegalStateException(gap + " To go on from the oldest record, logging and counting the gap,"
-            + " start the job with FAIL_ON_DATA_LOSS false (the source's option " + KinesisReadOptions.FAIL_ON_DATA_LOSS
-            + ")");
-      }
-      LOG.warn("{} Reading on from the oldest record (FAIL_ON_DATA_LOSS is false)", gap);
-      expiredGaps.incrementAndGet();
+      lost(gap, "from the oldest record");
       e.setValue(ShardPosition.TRIM_HORIZON);
       moved = true;
     }
     return moved;
+  }
+
+  /** A gap of expired records: fails the query, or with failOnDataLoss false is logged and counted. */
+  private void lost(String gap, String onward) {
+    if (options.failOnDataLoss()) {
+      throw new IllegalStateException(gap + " To go on " + onward + ", logging and counting the gap,"
+          + " start the job with FAIL_ON_DATA_LOSS false (the source's option " + KinesisReadOptions.FAIL_ON_DATA_LOSS
+          + ")");
+    }
+    LOG.warn("{} Going on {} (FAIL_ON_DATA_LOSS is false)", gap, onward);
+    expiredGaps.incrementAndGet();
   }
 
   /** A shard's oldest record, if it holds one, and Kinesis's clock when it answered. */

@@ -253,6 +253,58 @@ class KinesisStreamSourceIT {
   }
 
   /**
+   * On its own emulator. The query reads r0-r4 and stops; r5-r7 arrive, the shard is split, and a
+   * day passes: the closed parent, with r5-r7 unread, has left the stream (as in Kinesis, which the
+   * emulator's stand-in plays once its clock moves). The restart fails naming the shard; with
+   * failOnDataLoss off it counts the gap and reads the children, r8-r9, from their start.
+   */
+  @Test
+  void aClosedShardThatLeftTheStreamUnreadIsAGapAfterWhichItsChildrenAreRead() throws Exception {
+    try (KinesisEmulator resharded = KinesisEmulator.start()) {
+      resharded.createStream("resharded", 1);
+      put(resharded, "resharded", 0, 5);
+      Path dir = checkpoint.resolve("resharded");
+      List<String> batches = Collections.synchronizedList(new ArrayList<>());
+      StreamingQuery first = start(resharded, "resharded", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {});
+      first.processAllAvailable();
+      first.stop();
+
+      put(resharded, "resharded", 5, 8);
+      Shard parent = resharded.client().listShards(b -> b.streamName("resharded")).shards().get(0);
+      resharded.client().splitShard(b -> b.streamName("resharded").shardToSplit(parent.shardId())
+          .newStartingHashKey("170141183460469231731687303715884105728"));
+      await("resharded active").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> resharded.client().describeStreamSummary(b -> b.streamName("resharded"))
+              .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+      resharded.advanceClock(Duration.ofHours(25)); // the stream keeps records 24 h
+      put(resharded, "resharded", 8, 10);
+      assertThat(resharded.client().listShards(b -> b.streamName("resharded")).shards())
+          .extracting(Shard::parentShardId).containsOnly(parent.shardId()).hasSize(2);
+
+      StreamingQuery failing = start(resharded, "resharded", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {});
+      assertThatThrownBy(() -> failing.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+          .hasMessageContaining("shard " + parent.shardId() + " of arn:aws:kinesis:us-east-1:000000000000:stream/resharded:"
+              + " the checkpoint goes on after")
+          .hasMessageContaining("the shard has left the stream: it was closed by a reshard")
+          .hasMessageContaining("expired unread")
+          .hasMessageContaining("start the job with FAIL_ON_DATA_LOSS false");
+
+      StreamingQuery onward = start(resharded, "resharded", dir,
+          Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"), Trigger.ProcessingTime(100), batches, (b, id) -> {});
+      onward.processAllAvailable();
+      String gaps = onward.lastProgress().sources()[0].metrics().get(KinesisStreamSource.EXPIRED_GAPS);
+      onward.stop();
+
+      assertThat(batches.stream().flatMap(b -> List.of(b.substring(b.indexOf(':') + 1).split(",")).stream())
+          .filter(p -> !p.isEmpty())).containsExactlyInAnyOrderElementsOf(
+              IntStream.of(0, 1, 2, 3, 4, 8, 9).mapToObj(i -> "r" + i).toList());
+      assertThat(gaps).isEqualTo("1");
+    }
+  }
+
+  /**
    * The issue's crash loop: a shard that idles past the retention while the query runs (a fleet
    * parked over a weekend), then a restart (Glue restarts streaming jobs every week). The record
    * the checkpoint goes on after has expired, but the query saw the shard caught up there within the

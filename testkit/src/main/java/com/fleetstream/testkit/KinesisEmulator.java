@@ -161,7 +161,8 @@ public final class KinesisEmulator implements AutoCloseable {
 
   /**
    * Moves the emulator's clock on: records older than a stream's retention then expire (as on AWS,
-   * they are no longer returned), and iterators older than five minutes are refused.
+   * they are no longer returned), iterators older than five minutes are refused, and a shard closed
+   * longer ago than the retention leaves the stream (not listed; GetShardIterator refuses it).
    */
   public void advanceClock(Duration by) {
     command("advance-clock " + by.toMillis());
