@@ -66,6 +66,9 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
         if (endSequence != null) {
           int c = new BigInteger(r.sequenceNumber()).compareTo(endSequence);
           if (c > 0) {
+            if (!reachedEnd) {
+              expiredBeforeReplay();
+            }
             return finish();
           }
           reachedEnd = c == 0;
@@ -111,13 +114,31 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
       lastPage = caughtUp || read + response.records().size() >= options.maxRecordsPerShard()
           || System.nanoTime() > deadline;
     } else if (caughtUp && response.records().isEmpty()) {
-      throw new IllegalStateException("shard " + range.shardId() + " of " + options.streamName() + " ends before "
-          + end.get() + ", where batch " + range.batch() + " stopped reading it: the records expired or the stream"
-          + " was recreated");
+      expiredBeforeReplay();
+      lastPage = true;
     }
     if (response.records().isEmpty() && !lastPage) {
       pause();
     }
+  }
+
+  /**
+   * A replayed batch's range no longer holds its last record, which its first run read: Kinesis
+   * removes records only as they expire, so they expired before the replay (a checkpoint left longer
+   * than the stream's retention with a batch planned). Fails, or with failOnDataLoss false logs the
+   * gap and replays what is left.
+   */
+  private void expiredBeforeReplay() {
+    String gap = "batch " + range.batch() + " read shard " + range.shardId() + " of " + options.streamName()
+        + " up to " + end.get() + ", and the stream no longer holds "
+        + (lastSequence == null ? "any of those records" : "those after sequence number " + lastSequence)
+        + ": they expired before the batch was replayed (the job was stopped for longer than the stream's retention"
+        + " with a batch planned)";
+    if (options.failOnDataLoss()) {
+      throw new IllegalStateException(gap + ". To replay what is left and go on, logging the gap, start the job"
+          + " with FAIL_ON_DATA_LOSS false (the source's option " + KinesisReadOptions.FAIL_ON_DATA_LOSS + ")");
+    }
+    LOG.warn("{}; replaying what is left (FAIL_ON_DATA_LOSS is false)", gap);
   }
 
   private String iterator(String position) {

@@ -253,6 +253,42 @@ class KinesisStreamSourceIT {
   }
 
   /**
+   * On its own emulator. Batch 0 reads r0-r4 and its query dies before committing it; a day passes
+   * and r0-r4 expire. The replay fails saying so; with failOnDataLoss off batch 0 replays what is
+   * left (nothing) and batch 1 reads on. Before, the replay found none of its records and said nothing.
+   */
+  @Test
+  void aBatchWhoseRecordsExpiredBeforeItsReplayFailsOrWithFailOnDataLossOffReplaysWhatIsLeft() throws Exception {
+    try (KinesisEmulator expiring = KinesisEmulator.start()) {
+      expiring.createStream("replay-expired", 1);
+      put(expiring, "replay-expired", 0, 5);
+      Path dir = checkpoint.resolve("replay-expired");
+      List<String> batches = Collections.synchronizedList(new ArrayList<>());
+      StreamingQuery first = start(expiring, "replay-expired", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {
+            throw new IllegalStateException("crash after the batch was read");
+          });
+      assertThatThrownBy(first::awaitTermination).hasMessageContaining("crash after the batch was read");
+
+      expiring.advanceClock(Duration.ofHours(25)); // the stream keeps records 24 h
+      put(expiring, "replay-expired", 5, 7);
+      StreamingQuery failing = start(expiring, "replay-expired", dir, Map.of(), Trigger.ProcessingTime(100), batches,
+          (b, id) -> {});
+      assertThatThrownBy(() -> failing.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+          .hasMessageContaining("read shard shardId-000000000000 of replay-expired up to AFTER:")
+          .hasMessageContaining("the stream no longer holds any of those records: they expired before the batch was"
+              + " replayed")
+          .hasMessageContaining("start the job with FAIL_ON_DATA_LOSS false");
+
+      StreamingQuery onward = start(expiring, "replay-expired", dir,
+          Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"), Trigger.ProcessingTime(100), batches, (b, id) -> {});
+      onward.processAllAvailable();
+      onward.stop();
+      assertThat(batches).containsExactly("0:" + payloads(0, 5), "0:", "1:" + payloads(5, 7));
+    }
+  }
+
+  /**
    * On its own emulator. The query reads r0-r4 and stops; r5-r7 arrive, the shard is split, and a
    * day passes: the closed parent, with r5-r7 unread, has left the stream (as in Kinesis, which the
    * emulator's stand-in plays once its clock moves). The restart fails naming the shard; with
