@@ -57,16 +57,29 @@ public final class CombineJob {
     var hadoop = spark.sparkContext().hadoopConfiguration();
 
     Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());
+    Map<String, String> sinceIds = RunManifest.lastInputTableIds(hadoop, config.finalPath());
     Map<String, Long> now = new LinkedHashMap<>();
+    Map<String, String> ids = new LinkedHashMap<>();
     Map<String, Set<String>> changed = new LinkedHashMap<>();
+    boolean remade = false;
     for (String input : new String[] {LOCATION_EVENTS, SENSOR_EVENTS, SENSOR_WINDOWS, LOCATION_LATE, SENSOR_LATE,
         LOCATION_TRIPS}) {
       String path = input(config, input);
       long version = DeltaChanges.version(spark, path);
+      String id = DeltaChanges.tableId(spark, path);
       now.put(input, version);
-      changed.put(input, DeltaChanges.changedDays(spark, path, since.getOrDefault(input, -1L), version));
+      ids.put(input, id);
+      long sinceVersion = since.getOrDefault(input, -1L);
+      if (sinceIds.containsKey(input) && !sinceIds.get(input).equals(id)) {
+        // deleted and made again: its versions count from 0 again, so the last run's says nothing
+        LOG.warn("combine: {} is another table than the last run read ({}, was {}); taking every day as changed",
+            path, id, sinceIds.get(input));
+        sinceVersion = -1;
+        remade = true;
+      }
+      changed.put(input, DeltaChanges.changedDays(spark, path, sinceVersion, version));
     }
-    if (now.equals(since) || changed.values().stream().allMatch(Set::isEmpty)) {
+    if (!remade && now.equals(since) || changed.values().stream().allMatch(Set::isEmpty)) {
       LOG.info("combine: no input changed since the last run ({}), nothing to do", since);
       return Optional.empty();
     }
@@ -116,7 +129,7 @@ public final class CombineJob {
     } catch (java.io.IOException e) {
       LOG.warn("could not remove {}/_tmp/{}: {}", config.finalPath(), config.runId(), e.toString());
     }
-    String manifest = RunManifest.write(hadoop, config.finalPath(), config.runId(), now, written, unmatched);
+    String manifest = RunManifest.write(hadoop, config.finalPath(), config.runId(), now, ids, written, unmatched);
     LOG.info("combine run {}: days {} written, {} sensor windows without a position; manifest {}", config.runId(),
         written, unmatched, manifest);
     return Optional.of(manifest);

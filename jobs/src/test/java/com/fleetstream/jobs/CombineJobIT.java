@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -168,6 +169,14 @@ class CombineJobIT {
     assertThat(third.get("tables").get(0).get("partitions")).extracting(p -> p.get("dt").asText())
         .containsExactly("2026-03-02");
     assertThat(third.get("tables").get(1).get("partitions")).isEmpty();
+
+    // the events table deleted and made again: its versions count from 0 again, below the last run's
+    FileUtils.deleteDirectory(dir.resolve("in/location/events").toFile());
+    append("location/events", FIXES, "('v3', 'f10', '2026-03-03 09:00:00', 53.3, 10.0, 25.0)");
+    assertThat(CombineJob.run(SparkTestSession.get(), config("20260302T040000Z"))).isPresent();
+    assertThat(output(CombineJob.VEHICLE_DAILY).orderBy("dt", "vehicle_id").selectExpr("vehicle_id", "dt", "fix_count")
+        .collectAsList()).map(Row::toString).containsExactly("[v1,2026-03-01,3]", "[v2,2026-03-01,1]",
+            "[v1,2026-03-02,1]", "[v3,2026-03-03,1]");
   }
 
   @Test

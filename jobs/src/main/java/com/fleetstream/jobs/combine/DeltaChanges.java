@@ -37,6 +37,14 @@ public final class DeltaChanges {
     return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
   }
 
+  /** The table's id (Delta's, from its metadata), empty when there is no table yet. */
+  public static String tableId(SparkSession spark, String path) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return "";
+    }
+    return DeltaTable.forPath(spark, path).detail().select("id").head().getString(0);
+  }
+
   /** The table as it was at {@code version}: what a run reads is what its manifest records. */
   public static Dataset<Row> asOf(SparkSession spark, String path, long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(path);

@@ -1,5 +1,6 @@
 package com.fleetstream.jobs.combine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -17,7 +19,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * One object per combine run, written last under {@code <final>/_manifests/<run id>.json}: which
- * input versions the run read and which days of which tables it wrote, with rows and bytes. The
+ * input tables (Delta table id) at which versions the run read and which days of which tables it wrote, with rows and bytes. The
  * next run starts from the input versions of the newest manifest; the notifier emails one per run.
  */
 public final class RunManifest {
@@ -29,11 +31,28 @@ public final class RunManifest {
   /** Input table → version read by the newest run; empty before the first run. */
   public static Map<String, Long> lastInputVersions(Configuration conf, String finalPath) {
     Map<String, Long> versions = new TreeMap<>();
+    newest(conf, finalPath).map(m -> m.get("input_versions"))
+        .ifPresent(v -> v.fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asLong())));
+    return versions;
+  }
+
+  /**
+   * Input table → Delta table id read by the newest run: a table deleted and made again under its
+   * path has a new id, and versions counted from 0 again. Empty for a manifest older than the ids.
+   */
+  public static Map<String, String> lastInputTableIds(Configuration conf, String finalPath) {
+    Map<String, String> ids = new TreeMap<>();
+    newest(conf, finalPath).map(m -> m.get("input_table_ids"))
+        .ifPresent(v -> v.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asText())));
+    return ids;
+  }
+
+  private static Optional<JsonNode> newest(Configuration conf, String finalPath) {
     try {
       Path dir = new Path(finalPath, FOLDER);
       FileSystem fs = dir.getFileSystem(conf);
       if (!fs.exists(dir)) {
-        return versions;
+        return Optional.empty();
       }
       Path newest = null;
       for (FileStatus f : fs.listStatus(dir)) {
@@ -42,13 +61,12 @@ public final class RunManifest {
           newest = f.getPath();
         }
       }
-      if (newest != null) {
-        try (var in = fs.open(newest)) {
-          JSON.readTree(in).get("input_versions").fields()
-              .forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asLong()));
-        }
+      if (newest == null) {
+        return Optional.empty();
       }
-      return versions;
+      try (var in = fs.open(newest)) {
+        return Optional.of(JSON.readTree(in));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -56,12 +74,14 @@ public final class RunManifest {
 
   /** @return the manifest's URI */
   public static String write(Configuration conf, String finalPath, String runId, Map<String, Long> inputVersions,
-      Map<String, Map<String, FinalTableWriter.DayStats>> tables, long unmatchedPositions) {
+      Map<String, String> inputTableIds, Map<String, Map<String, FinalTableWriter.DayStats>> tables,
+      long unmatchedPositions) {
     ObjectNode root = JSON.createObjectNode();
     root.put("run_id", runId);
     root.put("finished_at", Instant.now().toString());
     root.put("base_uri", finalPath);
     inputVersions.forEach(root.putObject("input_versions")::put);
+    inputTableIds.forEach(root.putObject("input_table_ids")::put);
     root.put("unmatched_positions", unmatchedPositions);
     ArrayNode list = root.putArray("tables");
     tables.forEach((table, days) -> {
