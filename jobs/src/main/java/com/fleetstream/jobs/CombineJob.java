@@ -42,6 +42,10 @@ public final class CombineJob {
   private static final String SENSOR_LATE = "sensor/" + JobSinks.LATE_EVENTS;
   /** Each stream's events table and the table of its events that came after the watermark. */
   private static final Map<String, String> LATE_OF = Map.of(LOCATION_EVENTS, LOCATION_LATE, SENSOR_EVENTS, SENSOR_LATE);
+  /** Each output and the inputs it is made of. */
+  private static final Map<String, String[]> INPUTS_OF = Map.of(VEHICLE_DAILY, new String[] {LOCATION_EVENTS},
+      VEHICLE_DAILY_TRIPS, new String[] {LOCATION_TRIPS}, SENSOR_HOURLY, new String[] {SENSOR_EVENTS},
+      ENRICHED, new String[] {SENSOR_WINDOWS, SENSOR_EVENTS, LOCATION_EVENTS});
 
   private CombineJob() {}
 
@@ -58,6 +62,7 @@ public final class CombineJob {
 
     Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());
     Map<String, String> sinceIds = RunManifest.lastInputTableIds(hadoop, config.finalPath());
+    Map<String, Set<String>> pending = RunManifest.lastPendingDays(hadoop, config.finalPath());
     Map<String, Long> now = new LinkedHashMap<>();
     Map<String, String> ids = new LinkedHashMap<>();
     Map<String, Set<String>> changed = new LinkedHashMap<>();
@@ -79,40 +84,44 @@ public final class CombineJob {
       }
       changed.put(input, DeltaChanges.changedDays(spark, path, sinceVersion, version));
     }
-    if (!remade && now.equals(since) || changed.values().stream().allMatch(Set::isEmpty)) {
+    if (pending.isEmpty() && (!remade && now.equals(since) || changed.values().stream().allMatch(Set::isEmpty))) {
       LOG.info("combine: no input changed since the last run ({}), nothing to do", since);
       return Optional.empty();
     }
 
-    Set<String> vehicleDays = new TreeSet<>(changed.get(LOCATION_EVENTS));
+    Map<String, Set<String>> days = new LinkedHashMap<>();
+    Set<String> vehicleDays = days.computeIfAbsent(VEHICLE_DAILY, t -> new TreeSet<>(changed.get(LOCATION_EVENTS)));
     vehicleDays.addAll(changed.get(LOCATION_LATE));
-    Set<String> sensorDays = new TreeSet<>(changed.get(SENSOR_EVENTS));
+    days.put(VEHICLE_DAILY_TRIPS, new TreeSet<>(changed.get(LOCATION_TRIPS)));
+    Set<String> sensorDays = days.computeIfAbsent(SENSOR_HOURLY, t -> new TreeSet<>(changed.get(SENSOR_EVENTS)));
     sensorDays.addAll(changed.get(SENSOR_LATE));
-    Set<String> enrichedDays = new TreeSet<>(changed.get(SENSOR_WINDOWS));
+    Set<String> enrichedDays = days.computeIfAbsent(ENRICHED, t -> new TreeSet<>(changed.get(SENSOR_WINDOWS)));
     enrichedDays.addAll(sensorDays);
     vehicleDays.forEach(d -> enrichedDays.addAll(aroundDay(d))); // a fix near midnight serves both days
-
     // a stream not deployed (or not written yet) has no tables: the outputs that need it wait
+    days.keySet().removeIf(table -> !exist(now, INPUTS_OF.get(table)));
+    Map<String, Set<String>> deferred = bound(days, pending, config.maxDaysPerRun());
+    Set<String> tripDays = days.get(VEHICLE_DAILY_TRIPS);
+
     FinalTableWriter writer = new FinalTableWriter(config.finalPath() + "/_tmp/" + config.runId(),
         config.targetFileBytes());
     Map<String, Map<String, FinalTableWriter.DayStats>> written = new LinkedHashMap<>();
-    if (exist(now, LOCATION_EVENTS)) {
+    if (days.containsKey(VEHICLE_DAILY)) {
       Dataset<Row> fixes = events(spark, config, LOCATION_EVENTS, vehicleDays, now);
       written.put(VEHICLE_DAILY, writer.replaceDays(FinalSummaries.vehicleDaily(fixes, config.idleSpeedKmh()),
           output(config, VEHICLE_DAILY), vehicleDays, "dt"));
     }
-    if (exist(now, LOCATION_TRIPS)) {
-      Set<String> tripDays = changed.get(LOCATION_TRIPS);
+    if (days.containsKey(VEHICLE_DAILY_TRIPS)) {
       written.put(VEHICLE_DAILY_TRIPS, writer.replaceDays(FinalSummaries.vehicleDailyTrips(
           read(spark, config, LOCATION_TRIPS, tripDays, now)), output(config, VEHICLE_DAILY_TRIPS), tripDays, "dt"));
     }
-    if (exist(now, SENSOR_EVENTS)) {
+    if (days.containsKey(SENSOR_HOURLY)) {
       Dataset<Row> readings = events(spark, config, SENSOR_EVENTS, sensorDays, now);
       written.put(SENSOR_HOURLY, writer.replaceDays(FinalSummaries.sensorHourly(readings),
           output(config, SENSOR_HOURLY), sensorDays, "dt", "hour"));
     }
     long unmatched = 0;
-    if (exist(now, SENSOR_WINDOWS, SENSOR_EVENTS, LOCATION_EVENTS)) {
+    if (days.containsKey(ENRICHED)) {
       Dataset<Row> enriched = NearestPosition.enrich(read(spark, config, SENSOR_WINDOWS, enrichedDays, now),
           events(spark, config, SENSOR_EVENTS, enrichedDays, now),
           events(spark, config, LOCATION_EVENTS, around(enrichedDays), now), config.positionTolerance());
@@ -121,7 +130,7 @@ public final class CombineJob {
           .filter(col("dt").isin((Object[]) enrichedDays.toArray()))
           .filter(col(NearestPosition.SOURCE).equalTo("none")).count();
     }
-    written.values().forEach(days -> days.values().removeIf(s -> s.rows() == 0 && s.bytes() == 0));
+    written.values().forEach(stats -> stats.values().removeIf(s -> s.rows() == 0 && s.bytes() == 0));
 
     try {
       new org.apache.hadoop.fs.Path(config.finalPath(), "_tmp").getFileSystem(hadoop)
@@ -129,9 +138,10 @@ public final class CombineJob {
     } catch (java.io.IOException e) {
       LOG.warn("could not remove {}/_tmp/{}: {}", config.finalPath(), config.runId(), e.toString());
     }
-    String manifest = RunManifest.write(hadoop, config.finalPath(), config.runId(), now, ids, written, unmatched);
-    LOG.info("combine run {}: days {} written, {} sensor windows without a position; manifest {}", config.runId(),
-        written, unmatched, manifest);
+    String manifest = RunManifest.write(hadoop, config.finalPath(), config.runId(), now, ids, deferred, written,
+        unmatched);
+    LOG.info("combine run {}: days {} written, {} sensor windows without a position, {} left for the next runs;"
+        + " manifest {}", config.runId(), written, unmatched, deferred, manifest);
     return Optional.of(manifest);
   }
 
@@ -152,6 +162,30 @@ public final class CombineJob {
     String late = LATE_OF.get(table);
     return versions.get(late) < 0 ? events
         : events.unionByName(read(spark, config, late, days, versions)).dropDuplicates("event_id", "event_time");
+  }
+
+  /**
+   * Keeps in each output's days, with the days the last run left, only the oldest {@code max}: a
+   * run that fell behind (weeks of changed days, an input made again) writes a bounded part, oldest
+   * first, and its manifest hands the rest to the next run.
+   *
+   * @return the days left, per output that has any
+   */
+  private static Map<String, Set<String>> bound(Map<String, Set<String>> days, Map<String, Set<String>> pending,
+      int max) {
+    Map<String, Set<String>> left = new LinkedHashMap<>();
+    days.forEach((table, these) -> {
+      TreeSet<String> all = new TreeSet<>(these);
+      all.addAll(pending.getOrDefault(table, Set.of()));
+      these.clear();
+      while (!all.isEmpty() && these.size() < max) {
+        these.add(all.pollFirst());
+      }
+      if (!all.isEmpty()) {
+        left.put(table, all);
+      }
+    });
+    return left;
   }
 
   private static boolean exist(Map<String, Long> versions, String... tables) {

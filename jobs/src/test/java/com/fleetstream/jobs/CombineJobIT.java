@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,30 @@ class CombineJobIT {
     assertThat(output(CombineJob.VEHICLE_DAILY).orderBy("dt", "vehicle_id").selectExpr("vehicle_id", "dt", "fix_count")
         .collectAsList()).map(Row::toString).containsExactly("[v1,2026-03-01,3]", "[v2,2026-03-01,1]",
             "[v1,2026-03-02,1]", "[v3,2026-03-03,1]");
+  }
+
+  /** Three days of fixes and MAX_DAYS_PER_RUN 2: the oldest two, then the third, then nothing. */
+  @Test
+  void aRunThatFellBehindWritesItsOldestDaysAndLeavesTheRestToTheNextRun() throws Exception {
+    append("location/events", FIXES, """
+        ('v1', 'f1', '2026-03-03 10:00:00', 53.00, 10.0, 0.0),
+        ('v1', 'f2', '2026-03-01 10:00:00', 53.00, 10.0, 0.0),
+        ('v2', 'f3', '2026-03-02 10:00:00', 52.00, 13.0, 10.0)""");
+    assertThat(CombineJob.run(SparkTestSession.get(), config("20260304T010000Z", "--MAX_DAYS_PER_RUN", "2")))
+        .isPresent();
+    assertThat(dailyDays()).containsExactly("2026-03-01", "2026-03-02");
+    JsonNode first = new ObjectMapper().readTree(Files.readString(dir.resolve("final/_manifests/20260304T010000Z.json")));
+    assertThat(first.get("pending_days").toString()).isEqualTo("{\"vehicle_daily_summary\":[\"2026-03-03\"]}");
+
+    assertThat(CombineJob.run(SparkTestSession.get(), config("20260304T020000Z", "--MAX_DAYS_PER_RUN", "2")))
+        .isPresent();
+    assertThat(dailyDays()).containsExactly("2026-03-01", "2026-03-02", "2026-03-03");
+    assertThat(CombineJob.run(SparkTestSession.get(), config("20260304T030000Z", "--MAX_DAYS_PER_RUN", "2")))
+        .isEmpty();
+  }
+
+  private List<String> dailyDays() {
+    return output(CombineJob.VEHICLE_DAILY).select("dt").distinct().orderBy("dt").as(Encoders.STRING()).collectAsList();
   }
 
   @Test

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -47,6 +49,17 @@ public final class RunManifest {
     return ids;
   }
 
+  /** Output table → days the newest run left for the next ({@code MAX_DAYS_PER_RUN}). */
+  public static Map<String, Set<String>> lastPendingDays(Configuration conf, String finalPath) {
+    Map<String, Set<String>> pending = new TreeMap<>();
+    newest(conf, finalPath).map(m -> m.get("pending_days")).ifPresent(v -> v.fields().forEachRemaining(e -> {
+      Set<String> days = new TreeSet<>();
+      e.getValue().forEach(d -> days.add(d.asText()));
+      pending.put(e.getKey(), days);
+    }));
+    return pending;
+  }
+
   private static Optional<JsonNode> newest(Configuration conf, String finalPath) {
     try {
       Path dir = new Path(finalPath, FOLDER);
@@ -74,14 +87,19 @@ public final class RunManifest {
 
   /** @return the manifest's URI */
   public static String write(Configuration conf, String finalPath, String runId, Map<String, Long> inputVersions,
-      Map<String, String> inputTableIds, Map<String, Map<String, FinalTableWriter.DayStats>> tables,
-      long unmatchedPositions) {
+      Map<String, String> inputTableIds, Map<String, Set<String>> pendingDays,
+      Map<String, Map<String, FinalTableWriter.DayStats>> tables, long unmatchedPositions) {
     ObjectNode root = JSON.createObjectNode();
     root.put("run_id", runId);
     root.put("finished_at", Instant.now().toString());
     root.put("base_uri", finalPath);
     inputVersions.forEach(root.putObject("input_versions")::put);
     inputTableIds.forEach(root.putObject("input_table_ids")::put);
+    ObjectNode pending = root.putObject("pending_days");
+    pendingDays.forEach((table, days) -> {
+      ArrayNode list = pending.putArray(table);
+      days.forEach(list::add);
+    });
     root.put("unmatched_positions", unmatchedPositions);
     ArrayNode list = root.putArray("tables");
     tables.forEach((table, days) -> {

@@ -16,6 +16,7 @@ public record CombineJobConfig(
     long targetFileBytes,
     double idleSpeedKmh,
     int shufflePartitions,
+    int maxDaysPerRun,
     String runId) {
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|k|mb|m|gb|g)?");
@@ -31,6 +32,9 @@ public record CombineJobConfig(
         args.parsed("TARGET_FILE_SIZE", 128L << 20, CombineJobConfig::bytes),
         JobArgs.idleSpeedKmh(args),
         JobArgs.shufflePartitions(args),
+        // a run that fell behind (weeks of changed days, a table made again) does a bounded part and
+        // leaves the rest to the next runs, oldest days first
+        args.integer("MAX_DAYS_PER_RUN", 31, 1, 3660),
         // sortable, so the newest manifest is the last in a listing
         args.string("RUN_ID", RUN_ID.format(Instant.now())));
     ConfigLog.unread("combine job", args);
