@@ -94,11 +94,13 @@ class AlertFailuresIT {
 
     LocationStreamingJob.run(SparkTestSession.get(), LocationJobConfig.parse(args(geofences, "mark-locations")));
 
-    assertThat(dropped.get()).as("the publisher's session, ended as SNS took its message").containsExactly(List.of(true));
+    assertThat(dropped.get()).as("the publisher's session, ended as SNS took its message")
+        .containsExactly(List.of(true));
     List<Map<String, String>> sent = servers.sns().requests().subList(before, servers.sns().requests().size());
     assertThat(sent).extracting(r -> r.get("Subject"))
         .containsExactly("fleetstream location alert: enter geofence:depot v-once");
-    assertThat(TestPostgres.rows(servers.db(), "SELECT status, sns_message_id FROM fleet.alerts WHERE entity_id = 'v-once'"))
+    assertThat(TestPostgres.rows(servers.db(),
+        "SELECT status, sns_message_id FROM fleet.alerts WHERE entity_id = 'v-once'"))
         .containsExactly(row("published", "msg-" + servers.sns().requests().size()));
   }
 

@@ -190,7 +190,8 @@ class CombineJobIT {
     assertThat(CombineJob.run(SparkTestSession.get(), config("20260304T010000Z", "--MAX_DAYS_PER_RUN", "2")))
         .isPresent();
     assertThat(dailyDays()).containsExactly("2026-03-01", "2026-03-02");
-    JsonNode first = new ObjectMapper().readTree(Files.readString(dir.resolve("final/_manifests/20260304T010000Z.json")));
+    JsonNode first = new ObjectMapper().readTree(
+        Files.readString(dir.resolve("final/_manifests/20260304T010000Z.json")));
     assertThat(first.get("pending_days").toString()).isEqualTo("{\"vehicle_daily_summary\":[\"2026-03-03\"]}");
 
     assertThat(CombineJob.run(SparkTestSession.get(), config("20260304T020000Z", "--MAX_DAYS_PER_RUN", "2")))

@@ -321,8 +321,8 @@ class KinesisStreamSourceIT {
       StreamingQuery failing = start(resharded, "resharded", dir, Map.of(), Trigger.ProcessingTime(100), batches,
           (b, id) -> {});
       assertThatThrownBy(() -> failing.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
-          .hasMessageContaining("shard " + parent.shardId() + " of arn:aws:kinesis:us-east-1:000000000000:stream/resharded:"
-              + " the checkpoint goes on after")
+          .hasMessageContaining("shard " + parent.shardId()
+              + " of arn:aws:kinesis:us-east-1:000000000000:stream/resharded: the checkpoint goes on after")
           .hasMessageContaining("the shard has left the stream: it was closed by a reshard")
           .hasMessageContaining("expired unread")
           .hasMessageContaining("start the job with FAIL_ON_DATA_LOSS false");

@@ -21,8 +21,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * One object per combine run, written last under {@code <final>/_manifests/<run id>.json}: which
- * input tables (Delta table id) at which versions the run read and which days of which tables it wrote, with rows and bytes. The
- * next run starts from the input versions of the newest manifest; the notifier emails one per run.
+ * input tables (Delta table id) at which versions the run read, which days of which tables it wrote,
+ * with rows and bytes, and which it left for the next run. The next run starts from the newest
+ * manifest; the notifier emails one per run.
  */
 public final class RunManifest {
   public static final String FOLDER = "_manifests";
