@@ -127,31 +127,25 @@ function withPhantomLag(req, res, operation) {
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     const request = JSON.parse(body.toString('utf8'));
-    const headers = { ...req.headers, [FORWARDED]: '1', 'content-length': body.length };
-    const forward = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (answer) => {
-      const parts = [];
-      answer.on('data', (c) => parts.push(c));
-      answer.on('end', () => {
-        let out = Buffer.concat(parts);
-        if (answer.statusCode === 200) {
-          const response = JSON.parse(out.toString('utf8'));
-          if (operation === 'GetShardIterator') {
-            newIterators.add(response.ShardIterator);
-          } else {
-            recordsServed += response.Records.length;
-            if (newIterators.delete(request.ShardIterator) && response.Records.length === 0
-                && response.NextShardIterator) {
-              response.MillisBehindLatest = phantomLag;
-              console.log(`phantom lag served: an empty page ${phantomLag} ms behind`);
-            }
+    forward(req, operation, body, (status, headers, answer) => {
+      let out = answer;
+      if (status === 200) {
+        const response = JSON.parse(out.toString('utf8'));
+        if (operation === 'GetShardIterator') {
+          newIterators.add(response.ShardIterator);
+        } else {
+          recordsServed += response.Records.length;
+          if (newIterators.delete(request.ShardIterator) && response.Records.length === 0
+              && response.NextShardIterator) {
+            response.MillisBehindLatest = phantomLag;
+            console.log(`phantom lag served: an empty page ${phantomLag} ms behind`);
           }
-          out = Buffer.from(JSON.stringify(response), 'utf8');
         }
-        res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': out.length });
-        res.end(out);
-      });
+        out = Buffer.from(JSON.stringify(response), 'utf8');
+      }
+      res.writeHead(status, { ...headers, 'content-length': out.length });
+      res.end(out);
     });
-    forward.end(body);
   });
 }
 
