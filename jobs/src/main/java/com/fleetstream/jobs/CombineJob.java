@@ -60,9 +60,10 @@ public final class CombineJob {
     // the streams' tables are only read here: their one writer is their stream's driver (Housekeeping)
     var hadoop = spark.sparkContext().hadoopConfiguration();
 
-    Map<String, Long> since = RunManifest.lastInputVersions(hadoop, config.finalPath());
-    Map<String, String> sinceIds = RunManifest.lastInputTableIds(hadoop, config.finalPath());
-    Map<String, Set<String>> pending = RunManifest.lastPendingDays(hadoop, config.finalPath());
+    RunManifest.Last last = RunManifest.last(hadoop, config.finalPath());
+    Map<String, Long> since = last.inputVersions();
+    Map<String, String> sinceIds = last.inputTableIds();
+    Map<String, Set<String>> pending = last.pendingDays();
     Map<String, Long> now = new LinkedHashMap<>();
     Map<String, String> ids = new LinkedHashMap<>();
     Map<String, Set<String>> changed = new LinkedHashMap<>();
@@ -71,7 +72,7 @@ public final class CombineJob {
         LOCATION_TRIPS}) {
       String path = input(config, input);
       long version = DeltaChanges.version(spark, path);
-      String id = DeltaChanges.tableId(spark, path);
+      String id = version < 0 ? "" : DeltaChanges.tableId(spark, path);
       now.put(input, version);
       ids.put(input, id);
       long sinceVersion = since.getOrDefault(input, -1L);

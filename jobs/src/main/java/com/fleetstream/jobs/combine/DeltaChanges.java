@@ -37,11 +37,8 @@ public final class DeltaChanges {
     return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
   }
 
-  /** The table's id (Delta's, from its metadata), empty when there is no table yet. */
+  /** An existing table's id (Delta's, from its metadata). */
   public static String tableId(SparkSession spark, String path) {
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      return "";
-    }
     return DeltaTable.forPath(spark, path).detail().select("id").head().getString(0);
   }
 

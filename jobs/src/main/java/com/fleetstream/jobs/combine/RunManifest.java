@@ -31,34 +31,30 @@ public final class RunManifest {
 
   private RunManifest() {}
 
-  /** Input table → version read by the newest run; empty before the first run. */
-  public static Map<String, Long> lastInputVersions(Configuration conf, String finalPath) {
-    Map<String, Long> versions = new TreeMap<>();
-    newest(conf, finalPath).map(m -> m.get("input_versions"))
-        .ifPresent(v -> v.fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asLong())));
-    return versions;
-  }
-
   /**
-   * Input table → Delta table id read by the newest run: a table deleted and made again under its
-   * path has a new id, and versions counted from 0 again. Empty for a manifest older than the ids.
+   * What the newest run recorded, empty before the first run: each input's version and Delta table id
+   * (a table deleted and made again under its path has a new id, and versions counted from 0 again;
+   * none in a manifest older than the ids), and per output table the days it left for the next run
+   * ({@code MAX_DAYS_PER_RUN}).
    */
-  public static Map<String, String> lastInputTableIds(Configuration conf, String finalPath) {
-    Map<String, String> ids = new TreeMap<>();
-    newest(conf, finalPath).map(m -> m.get("input_table_ids"))
-        .ifPresent(v -> v.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asText())));
-    return ids;
-  }
+  public record Last(Map<String, Long> inputVersions, Map<String, String> inputTableIds,
+      Map<String, Set<String>> pendingDays) {}
 
-  /** Output table → days the newest run left for the next ({@code MAX_DAYS_PER_RUN}). */
-  public static Map<String, Set<String>> lastPendingDays(Configuration conf, String finalPath) {
+  /** The newest manifest's {@link Last}, read once. */
+  public static Last last(Configuration conf, String finalPath) {
+    Map<String, Long> versions = new TreeMap<>();
+    Map<String, String> ids = new TreeMap<>();
     Map<String, Set<String>> pending = new TreeMap<>();
-    newest(conf, finalPath).map(m -> m.get("pending_days")).ifPresent(v -> v.fields().forEachRemaining(e -> {
-      Set<String> days = new TreeSet<>();
-      e.getValue().forEach(d -> days.add(d.asText()));
-      pending.put(e.getKey(), days);
-    }));
-    return pending;
+    newest(conf, finalPath).ifPresent(m -> {
+      m.path("input_versions").fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asLong()));
+      m.path("input_table_ids").fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asText()));
+      m.path("pending_days").fields().forEachRemaining(e -> {
+        Set<String> days = new TreeSet<>();
+        e.getValue().forEach(d -> days.add(d.asText()));
+        pending.put(e.getKey(), days);
+      });
+    });
+    return new Last(versions, ids, pending);
   }
 
   private static Optional<JsonNode> newest(Configuration conf, String finalPath) {
