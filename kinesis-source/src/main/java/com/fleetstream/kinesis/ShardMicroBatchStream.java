@@ -247,12 +247,7 @@ final class ShardMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   /** A gap of expired records: fails the query, or with failOnDataLoss false is logged and counted. */
   private void lost(String gap, String onward) {
-    if (options.failOnDataLoss()) {
-      throw new IllegalStateException(gap + " To go on " + onward + ", logging and counting the gap,"
-          + " start the job with FAIL_ON_DATA_LOSS false (the source's option " + KinesisReadOptions.FAIL_ON_DATA_LOSS
-          + ")");
-    }
-    LOG.warn("{} Going on {} (FAIL_ON_DATA_LOSS is false)", gap, onward);
+    DataLoss.tolerate(options, LOG, gap, onward);
     expiredGaps.incrementAndGet();
   }
 

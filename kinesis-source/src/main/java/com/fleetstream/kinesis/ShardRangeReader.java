@@ -129,16 +129,11 @@ final class ShardRangeReader implements PartitionReader<InternalRow> {
    * gap and replays what is left.
    */
   private void expiredBeforeReplay() {
-    String gap = "batch " + range.batch() + " read shard " + range.shardId() + " of " + options.streamName()
-        + " up to " + end.get() + ", and the stream no longer holds "
+    DataLoss.tolerate(options, LOG, "batch " + range.batch() + " read shard " + range.shardId() + " of "
+        + options.streamName() + " up to " + end.get() + ", and the stream no longer holds "
         + (lastSequence == null ? "any of those records" : "those after sequence number " + lastSequence)
         + ": they expired before the batch was replayed (the job was stopped for longer than the stream's retention"
-        + " with a batch planned)";
-    if (options.failOnDataLoss()) {
-      throw new IllegalStateException(gap + ". To replay what is left and go on, logging the gap, start the job"
-          + " with FAIL_ON_DATA_LOSS false (the source's option " + KinesisReadOptions.FAIL_ON_DATA_LOSS + ")");
-    }
-    LOG.warn("{}; replaying what is left (FAIL_ON_DATA_LOSS is false)", gap);
+        + " with a batch planned).", "with what is left of the batch");
   }
 
   private String iterator(String position) {

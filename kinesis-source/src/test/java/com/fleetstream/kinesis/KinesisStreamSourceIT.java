@@ -2,6 +2,7 @@ package com.fleetstream.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fleetstream.testkit.KinesisEmulator;
@@ -93,8 +94,7 @@ class KinesisStreamSourceIT {
     query.stop();
 
     // the batch that notices the parent closed may read nothing
-    assertThat(batches.stream().flatMap(b -> List.of(b.substring(b.indexOf(':') + 1).split(",")).stream())
-        .filter(p -> !p.isEmpty()))
+    assertThat(records(batches))
         .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 12).mapToObj(i -> "r" + i).toList());
     assertThat(kinesis.client().listShards(b -> b.streamName("split")).shards()).hasSize(3);
   }
@@ -112,9 +112,7 @@ class KinesisStreamSourceIT {
     query.processAllAvailable();
     query.stop();
 
-    List<List<String>> read = batches.stream()
-        .map(b -> List.of(b.substring(b.indexOf(':') + 1).split(",")).stream().filter(p -> !p.isEmpty()).toList())
-        .toList();
+    List<List<String>> read = batches.stream().map(KinesisStreamSourceIT::records).toList();
     assertThat(read.stream().flatMap(List::stream))
         .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 14).mapToObj(i -> "r" + i).toList());
     // key order: the child's records come in a batch after every one of its parents' records
@@ -223,32 +221,22 @@ class KinesisStreamSourceIT {
       put(expiring, "expiring", 0, 5);
       Path dir = checkpoint.resolve("expiring");
       List<String> batches = Collections.synchronizedList(new ArrayList<>());
-      StreamingQuery first = start(expiring, "expiring", dir, Map.of(), Trigger.ProcessingTime(100), batches,
-          (b, id) -> {});
-      first.processAllAvailable();
-      first.stop();
+      readAll(expiring, "expiring", dir, batches);
 
       put(expiring, "expiring", 5, 8);
       expiring.advanceClock(java.time.Duration.ofHours(25)); // the stream keeps records 24 h
       put(expiring, "expiring", 8, 10);
 
-      StreamingQuery failing = start(expiring, "expiring", dir, Map.of(), Trigger.ProcessingTime(100), batches,
-          (b, id) -> {});
-      assertThatThrownBy(() -> failing.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+      Restarts restarts = restartsAfterAGap(expiring, "expiring", dir, batches);
+      assertThat(restarts.failure()).isInstanceOf(StreamingQueryException.class)
           .hasMessageContaining("shard shardId-000000000000 of arn:aws:kinesis:us-east-1:000000000000:stream/expiring:"
               + " the checkpoint goes on after sequence number")
           .hasMessageContaining("which the stream no longer holds (it keeps records for 24 h)")
           .hasMessageContaining("expired unread")
           .hasMessageContaining("start the job with FAIL_ON_DATA_LOSS false");
 
-      StreamingQuery onward = start(expiring, "expiring", dir, Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"),
-          Trigger.ProcessingTime(100), batches, (b, id) -> {});
-      onward.processAllAvailable();
-      String gaps = onward.lastProgress().sources()[0].metrics().get(KinesisStreamSource.EXPIRED_GAPS);
-      onward.stop();
-
       assertThat(batches).containsExactly("0:" + payloads(0, 5), "1:" + payloads(8, 10));
-      assertThat(gaps).isEqualTo("1");
+      assertThat(restarts.gaps()).isEqualTo("1");
     }
   }
 
@@ -272,18 +260,12 @@ class KinesisStreamSourceIT {
 
       expiring.advanceClock(Duration.ofHours(25)); // the stream keeps records 24 h
       put(expiring, "replay-expired", 5, 7);
-      StreamingQuery failing = start(expiring, "replay-expired", dir, Map.of(), Trigger.ProcessingTime(100), batches,
-          (b, id) -> {});
-      assertThatThrownBy(() -> failing.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+      Restarts restarts = restartsAfterAGap(expiring, "replay-expired", dir, batches);
+      assertThat(restarts.failure()).isInstanceOf(StreamingQueryException.class)
           .hasMessageContaining("read shard shardId-000000000000 of replay-expired up to AFTER:")
           .hasMessageContaining("the stream no longer holds any of those records: they expired before the batch was"
               + " replayed")
           .hasMessageContaining("start the job with FAIL_ON_DATA_LOSS false");
-
-      StreamingQuery onward = start(expiring, "replay-expired", dir,
-          Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"), Trigger.ProcessingTime(100), batches, (b, id) -> {});
-      onward.processAllAvailable();
-      onward.stop();
       assertThat(batches).containsExactly("0:" + payloads(0, 5), "0:", "1:" + payloads(5, 7));
     }
   }
@@ -301,42 +283,28 @@ class KinesisStreamSourceIT {
       put(resharded, "resharded", 0, 5);
       Path dir = checkpoint.resolve("resharded");
       List<String> batches = Collections.synchronizedList(new ArrayList<>());
-      StreamingQuery first = start(resharded, "resharded", dir, Map.of(), Trigger.ProcessingTime(100), batches,
-          (b, id) -> {});
-      first.processAllAvailable();
-      first.stop();
+      readAll(resharded, "resharded", dir, batches);
 
       put(resharded, "resharded", 5, 8);
       Shard parent = resharded.client().listShards(b -> b.streamName("resharded")).shards().get(0);
       resharded.client().splitShard(b -> b.streamName("resharded").shardToSplit(parent.shardId())
           .newStartingHashKey("170141183460469231731687303715884105728"));
-      await("resharded active").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-          .until(() -> resharded.client().describeStreamSummary(b -> b.streamName("resharded"))
-              .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+      awaitActive(resharded, "resharded");
       resharded.advanceClock(Duration.ofHours(25)); // the stream keeps records 24 h
       put(resharded, "resharded", 8, 10);
       assertThat(resharded.client().listShards(b -> b.streamName("resharded")).shards())
           .extracting(Shard::parentShardId).containsOnly(parent.shardId()).hasSize(2);
 
-      StreamingQuery failing = start(resharded, "resharded", dir, Map.of(), Trigger.ProcessingTime(100), batches,
-          (b, id) -> {});
-      assertThatThrownBy(() -> failing.awaitTermination(60_000)).isInstanceOf(StreamingQueryException.class)
+      Restarts restarts = restartsAfterAGap(resharded, "resharded", dir, batches);
+      assertThat(restarts.failure()).isInstanceOf(StreamingQueryException.class)
           .hasMessageContaining("shard " + parent.shardId()
               + " of arn:aws:kinesis:us-east-1:000000000000:stream/resharded: the checkpoint goes on after")
           .hasMessageContaining("the shard has left the stream: it was closed by a reshard")
           .hasMessageContaining("expired unread")
           .hasMessageContaining("start the job with FAIL_ON_DATA_LOSS false");
-
-      StreamingQuery onward = start(resharded, "resharded", dir,
-          Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"), Trigger.ProcessingTime(100), batches, (b, id) -> {});
-      onward.processAllAvailable();
-      String gaps = onward.lastProgress().sources()[0].metrics().get(KinesisStreamSource.EXPIRED_GAPS);
-      onward.stop();
-
-      assertThat(batches.stream().flatMap(b -> List.of(b.substring(b.indexOf(':') + 1).split(",")).stream())
-          .filter(p -> !p.isEmpty())).containsExactlyInAnyOrderElementsOf(
+      assertThat(records(batches)).containsExactlyInAnyOrderElementsOf(
               IntStream.of(0, 1, 2, 3, 4, 8, 9).mapToObj(i -> "r" + i).toList());
-      assertThat(gaps).isEqualTo("1");
+      assertThat(restarts.gaps()).isEqualTo("1");
     }
   }
 
@@ -417,7 +385,38 @@ class KinesisStreamSourceIT {
         .start();
   }
 
+  /** Reads what the stream holds into {@code batches}, then stops. */
+  private static void readAll(KinesisEmulator kinesis, String stream, Path checkpoint, List<String> batches)
+      throws Exception {
+    StreamingQuery query = start(kinesis, stream, checkpoint, Map.of(), Trigger.ProcessingTime(100), batches,
+        (b, id) -> {});
+    query.processAllAvailable();
+    query.stop();
+  }
+
+  /** How the restart after expired records ended, and the gaps the one with failOnDataLoss off counted. */
+  private record Restarts(Throwable failure, String gaps) {}
+
+  /** A restart with the defaults (failOnDataLoss on), then one with it off, which reads on to the stream's end. */
+  private static Restarts restartsAfterAGap(KinesisEmulator kinesis, String stream, Path checkpoint,
+      List<String> batches) throws Exception {
+    StreamingQuery failing = start(kinesis, stream, checkpoint, Map.of(), Trigger.ProcessingTime(100), batches,
+        (b, id) -> {});
+    Throwable failure = catchThrowable(() -> failing.awaitTermination(60_000));
+    failing.stop(); // still running if it did not fail: the assertion on the failure says so
+    StreamingQuery onward = start(kinesis, stream, checkpoint, Map.of(KinesisReadOptions.FAIL_ON_DATA_LOSS, "false"),
+        Trigger.ProcessingTime(100), batches, (b, id) -> {});
+    onward.processAllAvailable();
+    String gaps = onward.lastProgress().sources()[0].metrics().get(KinesisStreamSource.EXPIRED_GAPS);
+    onward.stop();
+    return new Restarts(failure, gaps);
+  }
+
   private static void awaitActive(String stream) {
+    awaitActive(kinesis, stream);
+  }
+
+  private static void awaitActive(KinesisEmulator kinesis, String stream) {
     await(stream + " active").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
         .until(() -> kinesis.client().describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary()
             .streamStatus() == StreamStatus.ACTIVE);
@@ -435,7 +434,16 @@ class KinesisStreamSourceIT {
     }
   }
 
-  /** Sorted as strings, as the batches are. */
+  /** The records of batches as {@code start} lists them ("id:r0,r1"), batch by batch. */
+  private static List<String> records(List<String> batches) {
+    return batches.stream().flatMap(b -> records(b).stream()).toList();
+  }
+
+  private static List<String> records(String batch) {
+    return List.of(batch.substring(batch.indexOf(':') + 1).split(",")).stream().filter(p -> !p.isEmpty()).toList();
+  }
+
+    /** Sorted as strings, as the batches are. */
   private static String payloads(int from, int to) {
     return String.join(",", IntStream.range(from, to).mapToObj(i -> "r" + i).sorted().toList());
   }
