@@ -88,16 +88,30 @@ server.on('request', (req, res) => {
   fault.count -= 1;
   console.log(`fault served: ${operation} ${fault.code} (${fault.count} left)`);
   req.resume();
-  req.on('end', () => {
-    const body = JSON.stringify({ __type: fault.code, message: MESSAGES[fault.code] || fault.code });
-    res.writeHead(400, {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'Content-Length': Buffer.byteLength(body),
-      'x-amzn-RequestId': `fault-${Date.now()}-${fault.count}`,
-    });
-    res.end(body);
-  });
+  req.on('end', () => reply(res, 400, { __type: fault.code, message: MESSAGES[fault.code] || fault.code },
+    `fault-${Date.now()}-${fault.count}`));
 });
+
+// Answers as Kinesis does: JSON, with a request id.
+function reply(res, status, answer, requestId) {
+  const body = JSON.stringify(answer);
+  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId });
+  res.end(body);
+}
+
+// Hands on an answer forwarded from kinesalite as it came, but for its (rewritten) body.
+function relay(res, status, headers, body) {
+  res.writeHead(status, { ...headers, 'content-length': body.length });
+  res.end(body);
+}
+
+// The request's whole body, then `then(body)`.
+function withBody(req, then) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => then(Buffer.concat(chunks)));
+}
 // A GetRecords answer's records, each with one SequenceNumber (the data is base64: no quotes in it),
 // counted without parsing pages of megabytes.
 function records(json) {
@@ -122,10 +136,7 @@ function countRecords(res) {
 // Passes the call to kinesalite (through this server, marked) and rewrites the answer: the iterators
 // GetShardIterator hands out are remembered as new, and an empty page read with one reports the lag.
 function withPhantomLag(req, res, operation) {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = Buffer.concat(chunks);
+  withBody(req, (body) => {
     const request = JSON.parse(body.toString('utf8'));
     forward(req, operation, body, (status, headers, answer) => {
       let out = answer;
@@ -143,8 +154,7 @@ function withPhantomLag(req, res, operation) {
         }
         out = Buffer.from(JSON.stringify(response), 'utf8');
       }
-      res.writeHead(status, { ...headers, 'content-length': out.length });
-      res.end(out);
+      relay(res, status, headers, out);
     });
   });
 }
@@ -163,15 +173,9 @@ function forward(req, operation, body, done) {
 
 // The stream's shards as Kinesis would list them now: without the closed ones whose records all expired.
 function withoutExpiredShards(req, res, operation) {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = Buffer.concat(chunks);
+  withBody(req, (body) => {
     const request = JSON.parse(body.toString('utf8'));
-    const pass = () => forward(req, operation, body, (status, headers, out) => {
-      res.writeHead(status, { ...headers, 'content-length': out.length });
-      res.end(out);
-    });
+    const pass = () => forward(req, operation, body, (status, headers, out) => relay(res, status, headers, out));
     if (!request.StreamName || (operation === 'ListShards' && request.ExclusiveStartShardId)) {
       pass();
       return;
@@ -192,49 +196,32 @@ function withoutExpiredShards(req, res, operation) {
           return;
         }
         console.log(`expired shard served: ${request.ShardId} of ${request.StreamName} has left the stream`);
-        const error = JSON.stringify({ __type: 'ResourceNotFoundException', message: `Shard ${request.ShardId} in`
-          + ` stream ${request.StreamName} under account 000000000000 does not exist` });
-        res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(error),
-          'x-amzn-RequestId': `expired-shard-${Date.now()}` });
-        res.end(error);
+        reply(res, 400, { __type: 'ResourceNotFoundException', message: `Shard ${request.ShardId} in stream`
+          + ` ${request.StreamName} under account 000000000000 does not exist` }, `expired-shard-${Date.now()}`);
         return;
       }
       const shards = description.Shards.filter((shard) => !gone(shard));
-      const answer = JSON.stringify(operation === 'ListShards' ? { Shards: shards }
-        : { StreamDescription: { ...description, Shards: shards } });
-      res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(answer),
-        'x-amzn-RequestId': `listed-${Date.now()}` });
-      res.end(answer);
+      reply(res, 200, operation === 'ListShards' ? { Shards: shards }
+        : { StreamDescription: { ...description, Shards: shards } }, `listed-${Date.now()}`);
     });
   });
 }
 
 // Stores all but the first entries through kinesalite itself, then answers with the refused ones in place.
 function failEntries(req, res, refuse) {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  withBody(req, (body) => {
+    const request = JSON.parse(body.toString('utf8'));
     const refused = Math.min(refuse.count, request.Records.length);
     const rest = JSON.stringify({ ...request, Records: request.Records.slice(refused) });
-    const headers = { ...req.headers, 'content-length': Buffer.byteLength(rest) };
-    const forward = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.url, headers }, (answer) => {
-      const parts = [];
-      answer.on('data', (c) => parts.push(c));
-      answer.on('end', () => {
-        const stored = request.Records.length > refused ? JSON.parse(Buffer.concat(parts).toString('utf8'))
-          : { FailedRecordCount: 0, Records: [] };
-        const failed = Array.from({ length: refused }, () => ({ ErrorCode: refuse.code,
-          ErrorMessage: MESSAGES[refuse.code] || refuse.code }));
-        const body = JSON.stringify({ FailedRecordCount: stored.FailedRecordCount + refused,
-          Records: failed.concat(stored.Records), EncryptionType: stored.EncryptionType });
-        console.log(`fault served: PutRecords refused ${refused} of ${request.Records.length} entries with ${refuse.code}`);
-        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(body),
-          'x-amzn-RequestId': `fault-entries-${Date.now()}` });
-        res.end(body);
-      });
+    forward(req, 'PutRecords', rest, (status, headers, out) => {
+      const stored = request.Records.length > refused ? JSON.parse(out.toString('utf8'))
+        : { FailedRecordCount: 0, Records: [] };
+      const failed = Array.from({ length: refused }, () => ({ ErrorCode: refuse.code,
+        ErrorMessage: MESSAGES[refuse.code] || refuse.code }));
+      console.log(`fault served: PutRecords refused ${refused} of ${request.Records.length} entries with ${refuse.code}`);
+      reply(res, 200, { FailedRecordCount: stored.FailedRecordCount + refused,
+        Records: failed.concat(stored.Records), EncryptionType: stored.EncryptionType }, `fault-entries-${Date.now()}`);
     });
-    forward.end(rest);
   });
 }
 
